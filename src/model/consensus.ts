@@ -1,0 +1,44 @@
+/** Clause 7.3.2: consensus of a network and its validators (or miners). */
+import { T, config, ev, state } from './common';
+import type { ObjectClass } from './types';
+
+export const consensus: ObjectClass = {
+  name: 'consensus', clause: '7.3.2', kind: 'container', parent: 'network', arc: 15, mibPrefix: 'bcmCons',
+  description: 'The consensus of a network: algorithm, fault tolerance, leadership and block production over a sliding window of blocks.',
+  attributes: [
+    state(1, 'algorithm', T.text(64), 'Consensus algorithm (pow, clique, qbft, ibft2, instant-seal, ...).'),
+    config(2, 'windowSize', T.uint32(1, 10000), 'Number of recent blocks over which block producers are counted.', { units: 'blocks', default: 100 }),
+    config(3, 'quorum', T.uint32(0, 10000), 'Number of active validators or miners the network needs; 0 means derive it from the algorithm (2f+1 of the validator set for BFT, half plus one for Clique, 1 otherwise).', { default: 0 }),
+    state(4, 'faultTolerance', T.gauge32, 'Validators that may fail without halting the network, where the algorithm defines it.'),
+    state(5, 'validatorCount', T.gauge32, 'Validators (or distinct block producers in the window when the set is open).'),
+    state(6, 'activeValidators', T.gauge32, 'Validators that produced at least one block in the window.'),
+    state(7, 'leader', T.text(128), 'Current leader or producer of the best block.'),
+    state(8, 'leaderChanges', T.counter64, 'Times the producer of the best block changed since the bridge started.'),
+    state(9, 'committedHeight', T.gauge64, 'Height of the last block final under the consensus rules, where reported.', { units: 'blocks' }),
+    state(10, 'networkHashRate', T.gauge64, 'Estimated hash rate of the network (proof of work).', { units: 'hashes per second' }),
+    state(11, 'windowBlocks', T.gauge32, 'Blocks currently in the window.', { units: 'blocks' }),
+  ],
+};
+
+export const validator: ObjectClass = {
+  name: 'validator', clause: '7.3.2', kind: 'list', parent: 'consensus', keys: ['id'], arc: 16, mibPrefix: 'bcmVal',
+  description: 'A validator, sealer or miner of the network: from the signer set where the platform exposes it (clique_getSigners, ' +
+    'qbft_getValidatorsByBlockNumber), otherwise a block producer seen in the window.',
+  bound: { max: 1000, eviction: 'producers not in the signer set and absent from the window are removed' },
+  attributes: [
+    state(1, 'id', T.text(64), 'Identity of the validator: its address (Ethereum family) or payout script/address (Bitcoin family).'),
+    state(2, 'type', T.enumOf('ValidatorType', [
+      ev(1, 'validator', 'Member of a BFT validator set'),
+      ev(2, 'sealer', 'Proof-of-authority signer'),
+      ev(3, 'observer', 'Follows consensus without voting'),
+      ev(4, 'miner', 'Proof-of-work or development-chain block producer'),
+    ]), 'Kind of participant.'),
+    state(3, 'proposedBlocks', T.gauge32, 'Blocks produced in the current window.', { units: 'blocks' }),
+    state(4, 'lastProposedHeight', T.gauge64, 'Height of the last block it produced.', { units: 'blocks' }),
+    state(5, 'lastProposedTime', T.time, 'Time of the last block it produced.'),
+    state(6, 'missedSlots', T.counter64, 'In-turn slots it did not fill (Clique difficulty 1 blocks at its turn), where known.'),
+    state(7, 'active', T.bool, 'true when it produced a block in the window.'),
+  ],
+};
+
+export const consensusClasses = [consensus, validator];
