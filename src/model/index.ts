@@ -34,6 +34,7 @@ export const model: InformationModel = {
     description: 'Information model for management of blockchain systems (draft ITU-T M.immbs, clause 7): ' +
       'networks, nodes, peers, ledgers, consensus, contracts and cross-chain channels, with the ' +
       'configuration, fault, performance and log management of the bridge that manages them.',
+    /** Newest first. */
     revisions: [
       { date: '2026-11-25', description: 'Initial revision.' },
     ],
