@@ -1,0 +1,95 @@
+/**
+ * The one interface every chain family implements. The collector (src/collector) drives adapters;
+ * adapters never touch the instance tree. Values are keyed by the model's attribute names
+ * (src/model), so the collector can write them without knowing the platform.
+ * A value that is undefined (or a key that is missing) is absent: the platform does not report it.
+ */
+import type { NotSupportedError } from './errors';
+
+export type Scalar = string | number | bigint | boolean;
+export type Values = Record<string, Scalar | undefined>;
+
+/** A block as the collector needs it for ledger, consensus and performance accounting. */
+export interface BlockSummary {
+  readonly height: number;
+  readonly hash: string;
+  readonly parentHash: string;
+  /** Block timestamp, seconds since the epoch. */
+  readonly time: number;
+  readonly txCount: number;
+  /** Producer (miner / signer / coinbase payout), where known. */
+  readonly producer?: string;
+  readonly difficulty?: string;
+}
+
+export type TipStatus = 'active' | 'validFork' | 'validHeaders' | 'headersOnly' | 'invalid' | 'unknown';
+
+export interface ChainTipObservation {
+  readonly height: number;
+  readonly hash: string;
+  readonly branchLength: number;
+  readonly status: TipStatus;
+}
+
+/** Everything one poll of one node learnt. Constant work per poll: never a history scan. */
+export interface NodeObservation {
+  /** Attributes of class node (clientVersion, protocolVersion, networkId, uptime, height, syncing, peerCount, ...). */
+  readonly node: Values;
+  /** Attributes of class peer, in the node's order (index is assigned by the collector). */
+  readonly peers: readonly Values[];
+  /** Attributes of class txPool, when the platform has a pool API. */
+  readonly txPool?: Values;
+  /** Attributes of class network reported by the node (chainId, consensusAlgorithm). */
+  readonly network: Values;
+  /** The node's best block. */
+  readonly head: BlockSummary;
+  /** Ledger attributes the node reports beyond its head (bestKnownHeight, totalTransactions, sizeOnDisk, difficulty). */
+  readonly ledger: Values;
+  /** Chain tips, where the platform reports them (getchaintips). */
+  readonly tips?: readonly ChainTipObservation[];
+  /** The validator set, where the platform exposes it (Clique signers, QBFT validators). */
+  readonly validators?: { readonly type: 'validator' | 'sealer' | 'miner'; readonly ids: readonly string[] };
+  /** Attributes of class consensus the node reports (networkHashRate, committedHeight, ...). */
+  readonly consensus?: Values;
+  /** Whether the platform lets the bridge set the node's log level. */
+  readonly logControlSupported: boolean;
+}
+
+export interface AdapterStats {
+  /** RPC calls made and failed since the adapter was created. */
+  readonly calls: number;
+  readonly errors: number;
+  /** Round-trip time of the last call, milliseconds. */
+  readonly lastLatencyMs: number;
+}
+
+export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'startBlockProduction' | 'stopBlockProduction' | 'setLogLevel';
+
+export interface ChainAdapter {
+  readonly platform: 'ethereum' | 'bitcoin';
+  /** Reads the node's current state. Rejects with a typed error from ./errors when the node fails. */
+  poll(): Promise<NodeObservation>;
+  /** Blocks from..to inclusive (to - from < 64), in height order; for per-block accounting and reorg checks. */
+  blocks(from: number, to: number): Promise<BlockSummary[]>;
+  /** Subscribes to new heads where the node supports it (WebSocket newHeads); returns an unsubscribe function. */
+  subscribeHeads?(onHead: (b: BlockSummary) => void, onError: (e: Error) => void): () => void;
+  /**
+   * Runs a node action of the model. Rejects with NotSupportedError when the platform has no API for it,
+   * with an RpcError when the node refuses.
+   */
+  action(name: NodeActionName, input: Readonly<Record<string, Scalar>>): Promise<void>;
+  stats(): AdapterStats;
+  close(): Promise<void>;
+}
+
+export interface AdapterOptions {
+  readonly endpoint: string;
+  readonly wsEndpoint?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly cookieFile?: string;
+  readonly timeoutMs: number;
+}
+
+export type AdapterFactory = (opts: AdapterOptions) => ChainAdapter;
+export type { NotSupportedError };

@@ -1,0 +1,30 @@
+/** Typed errors of chain access: what went wrong talking to a node. */
+
+/** The node could not be reached or did not answer in time (connection refused/reset, timeout). */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+}
+
+/** The node answered with a non-2xx HTTP status and no JSON-RPC error object. */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+/** The answer was not a JSON-RPC response. */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+}
+
+/** A JSON-RPC error object returned by the node. */
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+  constructor(readonly code: number, message: string, readonly method: string) { super(`${method}: ${message} (${code})`); }
+  /** -32601 method not found; -32004 method not supported (EIP-1474); Bitcoin Core uses -32601 as well. */
+  get methodMissing(): boolean { return this.code === -32601 || this.code === -32004; }
+}
+
+/** A node action the platform has no API for (NETCONF operation-not-supported, SNMP noAccess/genErr). */
+export class NotSupportedError extends Error {
+  override readonly name = 'NotSupportedError';
+}
