@@ -16,6 +16,7 @@ export interface BlockSummary {
   readonly parentHash: string;
   /** Block timestamp, seconds since the epoch. */
   readonly time: number;
+  /** Transactions in the block, not counting the coinbase (Bitcoin family): the transactions users sent. */
   readonly txCount: number;
   /** Producer (miner / signer / coinbase payout), where known. */
   readonly producer?: string;

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * bcmgmt command line.
+ *   bcmgmt serve [--config FILE] [--data-dir DIR]   run the bridge (no config: an embedded dev chain)
+ *   bcmgmt snapshot --config FILE                    poll every node once, print the instance tree as JSON
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Bridge } from './bridge';
+import { Collector } from './collector/collector';
+import { ConfigError } from './config/document';
+import type { ConfigObject } from './config/document';
+import { loadConfigFile } from './config/load';
+import { networkSettings, rpcTimeoutMs } from './config/settings';
+import { instanceToJson } from './state/json';
+import { InstanceTree } from './state/tree';
+
+interface Args { command: string; config?: string; dataDir?: string; help: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { command: argv[0] ?? 'help', help: false };
+  for (let i = 1; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--config' || v === '-c') a.config = argv[++i];
+    else if (v === '--data-dir' || v === '-d') a.dataDir = argv[++i];
+    else if (v === '--help' || v === '-h') a.help = true;
+    else throw new ConfigError('command line', `unknown argument ${v}`);
+  }
+  return a;
+}
+
+const USAGE = `usage:
+  bcmgmt serve [--config FILE] [--data-dir DIR]   run the bridge; with no config, on an embedded Ethereum dev chain
+  bcmgmt snapshot --config FILE                    poll every configured node once and print the instance tree as JSON`;
+
+async function snapshot(args: Args): Promise<void> {
+  if (!args.config) throw new ConfigError('--config', 'is required for snapshot');
+  const doc = loadConfigFile(args.config);
+  const tree = new InstanceTree();
+  const collector = new Collector(tree, { rpcTimeoutMs: rpcTimeoutMs(doc) });
+  collector.apply(networkSettings(doc));
+  await collector.pollAllOnce();
+  await collector.pollAllOnce(); // a second round lets the ledger trackers and derived values settle
+  process.stdout.write(JSON.stringify(instanceToJson(tree.root), null, 2) + '\n');
+  await collector.stop();
+}
+
+async function embeddedConfig(): Promise<{ doc: ConfigObject; stop: () => Promise<void>; banner: string }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dev = require('./devchain') as typeof import('./devchain');
+  const chain = await dev.startDevChain({ blockIntervalMs: 3000, workload: true });
+  const doc: ConfigObject = {
+    networks: [{
+      name: 'devnet', platform: 'ethereum', networkType: 'private', pollInterval: 2,
+      description: 'embedded development chain (in-process, loopback only)',
+      nodes: [{ name: 'node1', endpoint: chain.url, ...(chain.wsUrl ? { wsEndpoint: chain.wsUrl } : {}) }],
+    }],
+  };
+  return { doc, stop: () => chain.stop(), banner: `embedded Ethereum dev chain at ${chain.url} (chain id ${chain.chainId}), a block every 3 s with a workload` };
+}
+
+async function serve(args: Args): Promise<void> {
+  const dataDir = path.resolve(args.dataDir ?? path.join(process.cwd(), 'data'));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let stopChain: (() => Promise<void>) | undefined;
+  let doc: ConfigObject;
+  if (args.config) doc = loadConfigFile(args.config);
+  else {
+    const e = await embeddedConfig();
+    doc = e.doc;
+    stopChain = e.stop;
+    console.log(e.banner);
+  }
+  const bridge = new Bridge({ config: doc, dataDir, log: (l) => console.log(l) });
+  await bridge.start();
+  console.log(`bcmgmt ${os.hostname()}: collecting ${bridge.collector.networks.size} network(s); data dir ${dataDir}`);
+  let stopping = false;
+  const shutdown = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await bridge.stop();
+    await stopChain?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help || args.command === 'help') { console.log(USAGE); return; }
+  if (args.command === 'serve') return serve(args);
+  if (args.command === 'snapshot') return snapshot(args);
+  throw new ConfigError('command line', `unknown command ${args.command}\n${USAGE}`);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) console.error(`bcmgmt: configuration error: ${e.message}`);
+  else console.error(`bcmgmt: ${(e as Error).stack ?? String(e)}`);
+  process.exit(2);
+});

@@ -1,0 +1,149 @@
+/**
+ * Follows the best chain of one ledger block by block, from the moment the bridge starts (never a
+ * history scan): counts blocks and transactions, detects reorganisations (the hash at a known height
+ * changed) and keeps the window of recent block producers for consensus management.
+ * Work per cycle is bounded: at most MAX_BLOCKS_PER_CYCLE blocks are fetched; a longer gap is caught up
+ * over the following cycles.
+ */
+import type { BlockSummary, ChainAdapter } from '../chains/adapter';
+
+export const MAX_BLOCKS_PER_CYCLE = 32;
+/** Heights whose hashes are remembered, i.e. the deepest reorganisation measured exactly. */
+export const HASH_WINDOW = 256;
+
+export interface ReorgInfo {
+  readonly depth: number;
+  readonly oldHead: string;
+  readonly newHead: string;
+  readonly height: number;
+  /** true when no common ancestor was found within HASH_WINDOW: depth is a lower bound. */
+  readonly deeperThanWindow: boolean;
+}
+
+export interface ProducerStats { count: number; lastHeight: number; lastTime: number }
+
+export interface TrackerListener {
+  block(b: BlockSummary): void;
+  reorg(r: ReorgInfo): void;
+}
+
+export class LedgerTracker {
+  /** Height of the last block accounted for; undefined until the first head is seen. */
+  lastHeight: number | undefined;
+  private readonly hashes = new Map<number, string>();
+  private readonly window: BlockSummary[] = [];
+  readonly producers = new Map<string, ProducerStats>();
+  observedBlocks = 0n;
+  observedTransactions = 0n;
+  reorgCount = 0n;
+  lastReorg: (ReorgInfo & { time: number }) | undefined;
+  leaderChanges = 0n;
+  private lastProducer: string | undefined;
+
+  constructor(public windowSize: number, private readonly listener: TrackerListener) {}
+
+  hashAt(height: number): string | undefined { return this.hashes.get(height); }
+  get headHash(): string | undefined { return this.lastHeight === undefined ? undefined : this.hashes.get(this.lastHeight); }
+  get windowBlocks(): number { return this.window.length; }
+  get windowProducer(): string | undefined { return this.window.length ? this.window[this.window.length - 1].producer : undefined; }
+
+  /** Brings the tracker up to the node's head. One call per poll cycle of the best node. */
+  async advance(adapter: ChainAdapter, head: BlockSummary): Promise<void> {
+    if (this.lastHeight === undefined) {
+      this.accept(head, false);
+      return;
+    }
+    const last = this.lastHeight;
+    if (head.height <= last) {
+      const known = this.hashes.get(head.height);
+      if (known === head.hash) return; // same chain (possibly a lagging report)
+      if (known === undefined) return; // older than the window: nothing to compare
+      await this.reorganise(adapter, head);
+      return;
+    }
+    const to = Math.min(head.height, last + MAX_BLOCKS_PER_CYCLE);
+    const blocks = to === head.height && to === last + 1 ? [head] : await adapter.blocks(last + 1, to);
+    if (!blocks.length) return;
+    if (blocks[0].parentHash !== this.hashes.get(last)) {
+      await this.reorganise(adapter, head);
+      return;
+    }
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[i];
+      const prev = i === 0 ? this.hashes.get(last) : blocks[i - 1].hash;
+      if (b.parentHash !== prev) { await this.reorganise(adapter, head); return; }
+      this.accept(b, true);
+    }
+  }
+
+  /** Finds the common ancestor, unwinds to it, then follows the new chain up to the head. */
+  private async reorganise(adapter: ChainAdapter, head: BlockSummary): Promise<void> {
+    const oldTop = this.lastHeight!;
+    const oldHead = this.hashes.get(oldTop) ?? '';
+    let h = Math.min(oldTop, head.height);
+    const lowest = Math.min(...this.hashes.keys());
+    const floor = Math.max(lowest, oldTop - HASH_WINDOW + 1);
+    let ancestor: number | undefined;
+    while (h >= floor && ancestor === undefined) {
+      const from = Math.max(floor, h - 15);
+      const got = await adapter.blocks(from, h);
+      for (let i = got.length - 1; i >= 0; i--) {
+        if (this.hashes.get(got[i].height) === got[i].hash) { ancestor = got[i].height; break; }
+      }
+      h = from - 1;
+    }
+    const deeper = ancestor === undefined;
+    const base = ancestor ?? floor - 1;
+    for (let x = oldTop; x > base; x--) this.hashes.delete(x);
+    while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!);
+    this.lastHeight = base >= 0 && this.hashes.has(base) ? base : undefined;
+    if (this.lastHeight === undefined) this.accept(head, false);
+    else {
+      // Follow the new branch (bounded like any cycle; the rest comes next cycle).
+      const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
+      const blocks = to > base ? await adapter.blocks(base + 1, to) : [];
+      for (const b of blocks) {
+        if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
+        this.accept(b, true);
+      }
+    }
+    const info: ReorgInfo = {
+      depth: oldTop - base, oldHead, newHead: this.headHash ?? head.hash, height: this.lastHeight ?? head.height, deeperThanWindow: deeper,
+    };
+    this.reorgCount++;
+    this.lastReorg = { ...info, time: Date.now() };
+    this.listener.reorg(info);
+  }
+
+  private accept(b: BlockSummary, counted: boolean): void {
+    // The parent hash is knowledge of the chain too: it lets a reorg of the first block seen find its ancestor.
+    if (b.height > 0 && b.parentHash && !this.hashes.has(b.height - 1)) this.hashes.set(b.height - 1, b.parentHash);
+    this.hashes.set(b.height, b.hash);
+    this.hashes.delete(b.height - HASH_WINDOW);
+    this.lastHeight = b.height;
+    if (counted) {
+      this.observedBlocks++;
+      this.observedTransactions += BigInt(b.txCount);
+    }
+    if (b.producer !== undefined) {
+      if (this.lastProducer !== undefined && this.lastProducer !== b.producer) this.leaderChanges++;
+      this.lastProducer = b.producer;
+      this.window.push(b);
+      const s = this.producers.get(b.producer) ?? { count: 0, lastHeight: 0, lastTime: 0 };
+      s.count++;
+      s.lastHeight = b.height;
+      s.lastTime = b.time * 1000;
+      this.producers.set(b.producer, s);
+      while (this.window.length > this.windowSize) this.unwindProducer(this.window.shift()!);
+    }
+    if (counted) this.listener.block(b);
+  }
+
+  private unwindProducer(b: BlockSummary): void {
+    if (b.producer === undefined) return;
+    const s = this.producers.get(b.producer);
+    if (!s) return;
+    s.count--;
+    if (s.count <= 0) this.producers.delete(b.producer);
+  }
+}

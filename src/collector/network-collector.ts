@@ -1,0 +1,256 @@
+/**
+ * Collection for one network: its node pollers, the ledger tracker fed by the best node, and the
+ * network-level values derived from all nodes (best height, per-node lag and sync state, chain tips,
+ * consensus window). Derivations are O(nodes) per poll; nothing scans history.
+ */
+import type { BlockSummary, ChainAdapter, ChainTipObservation } from '../chains/adapter';
+import type { NetworkSettings, NodeSettings } from '../config/settings';
+import type { InstanceTree, Path, Values } from '../state/tree';
+import { LedgerTracker } from './ledger-tracker';
+import type { ReorgInfo } from './ledger-tracker';
+import { NodePoller } from './node-poller';
+import type { PollResult } from './node-poller';
+
+export const LEDGER = 'main';
+
+export interface NetworkEvents {
+  block(network: string, ledger: string, b: BlockSummary): void;
+  reorg(network: string, ledger: string, r: ReorgInfo): void;
+  reachability(network: string, node: string, reachable: boolean, error: string | undefined): void;
+  polled(network: string, node: string, r: PollResult): void;
+  error(network: string, message: string): void;
+}
+
+export type AdapterMaker = (platform: string, node: NodeSettings) => ChainAdapter;
+
+export class NetworkCollector {
+  readonly pollers = new Map<string, NodePoller>();
+  readonly tracker: LedgerTracker;
+  private tracking = false;
+  private running = false;
+
+  constructor(
+    public settings: NetworkSettings,
+    private readonly tree: InstanceTree,
+    private readonly makeAdapter: AdapterMaker,
+    private readonly events: NetworkEvents,
+  ) {
+    this.tracker = new LedgerTracker(settings.windowSize, {
+      block: (b) => this.events.block(this.name, LEDGER, b),
+      reorg: (r) => this.events.reorg(this.name, LEDGER, r),
+    });
+  }
+
+  get name(): string { return this.settings.name; }
+  get path(): Path { return [{ cls: 'network', keys: [this.name] }]; }
+  private get ledgerPath(): Path { return [...this.path, { cls: 'ledger', keys: [LEDGER] }]; }
+
+  /** Applies (new) settings: starts pollers of added nodes, stops removed ones, restarts changed ones. */
+  apply(settings: NetworkSettings): { added: string[]; removed: string[] } {
+    this.settings = settings;
+    this.tracker.windowSize = settings.windowSize;
+    const added: string[] = [];
+    const removed: string[] = [];
+    const wanted = new Map(settings.nodes.map((n) => [n.name, n]));
+    for (const [name, p] of this.pollers) {
+      const w = wanted.get(name);
+      if (!w || JSON.stringify(w) !== JSON.stringify(p.settings)) {
+        p.stop();
+        void p.adapter.close().catch(() => undefined);
+        this.pollers.delete(name);
+        if (!w) {
+          this.tree.remove([...this.path, { cls: 'node', keys: [name] }]);
+          this.tree.remove([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [name] }]);
+          removed.push(name);
+        }
+      }
+    }
+    this.tree.set(this.path, {
+      platform: settings.platform, pollInterval: settings.pollInterval, adminState: settings.adminState,
+      expectedBlockInterval: settings.expectedBlockInterval,
+    });
+    this.tree.set([...this.path, { cls: 'consensus' }], { windowSize: settings.windowSize, quorum: settings.quorum });
+    for (const n of settings.nodes) {
+      if (this.pollers.has(n.name)) continue;
+      const existed = this.tree.find([...this.path, { cls: 'node', keys: [n.name] }]) !== undefined;
+      this.tree.set([...this.path, { cls: 'node', keys: [n.name] }], {
+        endpoint: n.endpoint, role: n.role, adminState: n.adminState, wsEndpoint: n.wsEndpoint,
+        username: n.username, cookieFile: n.cookieFile,
+        ...(existed ? {} : { reachability: 'unknown', operState: 'disabled', stale: false }),
+      });
+      const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n), {
+        tree: this.tree,
+        intervalMs: () => this.settings.pollInterval * 1000,
+        polled: (p, r) => this.onPolled(p, r),
+      });
+      this.pollers.set(n.name, poller);
+      if (!existed) added.push(n.name);
+      if (this.running && this.polling(n)) poller.start();
+    }
+    if (this.running) for (const p of this.pollers.values()) if (!this.polling(p.settings)) p.stop();
+    this.derive();
+    return { added, removed };
+  }
+
+  private polling(n: NodeSettings): boolean {
+    return this.settings.adminState !== 'locked' && n.adminState !== 'locked';
+  }
+
+  start(): void {
+    this.running = true;
+    for (const p of this.pollers.values()) if (this.polling(p.settings)) p.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const p of this.pollers.values()) p.stop();
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await Promise.all([...this.pollers.values()].map((p) => p.adapter.close().catch(() => undefined)));
+  }
+
+  private onPolled(p: NodePoller, r: PollResult): void {
+    const was = p.reachable;
+    this.derive();
+    this.events.polled(this.name, p.settings.name, r);
+    if (was === undefined ? true : was !== r.ok) {
+      if (!(was === undefined && r.ok)) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
+    }
+    void this.track();
+  }
+
+  /** The reachable poller with the highest head (ties: the first by name). */
+  best(): NodePoller | undefined {
+    let best: NodePoller | undefined;
+    for (const p of [...this.pollers.values()].sort((a, b) => a.settings.name.localeCompare(b.settings.name))) {
+      if (!p.reachable || !p.last) continue;
+      if (!best || p.last.head.height > best.last!.head.height) best = p;
+    }
+    return best;
+  }
+
+  private async track(): Promise<void> {
+    if (this.tracking) return;
+    const best = this.best();
+    if (!best?.last) return;
+    this.tracking = true;
+    try {
+      await this.tracker.advance(best.adapter, best.last.head);
+      this.writeLedger();
+    } catch (e) {
+      this.events.error(this.name, `ledger tracking: ${(e as Error).message}`);
+    } finally {
+      this.tracking = false;
+    }
+  }
+
+  /** Recomputes the network-level values from the pollers' last observations. */
+  derive(): void {
+    const pollers = [...this.pollers.values()];
+    const reachable = pollers.filter((p) => p.reachable && p.last);
+    const best = this.best();
+    const bestHeight = best?.last ? best.last.head.height : undefined;
+    const net: Values = {
+      nodeCount: pollers.length,
+      reachableNodeCount: reachable.length,
+      operState: reachable.length ? 'enabled' : 'disabled',
+      bestHeight: bestHeight === undefined ? undefined : BigInt(bestHeight),
+      ...(best?.last ? best.last.network : {}),
+    };
+    this.tree.set(this.path, net);
+    if (!best?.last) return;
+    const obs = best.last;
+    let bestKnown = bestHeight!;
+    for (const p of reachable) {
+      const k = p.last!.ledger.bestKnownHeight;
+      if (typeof k === 'number' || typeof k === 'bigint') bestKnown = Math.max(bestKnown, Number(k));
+    }
+    this.tree.set(this.ledgerPath, {
+      ...obs.ledger,
+      height: BigInt(obs.head.height), headHash: obs.head.hash, headTime: obs.head.time * 1000,
+      headTxCount: obs.head.txCount, bestKnownHeight: BigInt(bestKnown), lastObserved: Date.now(),
+    });
+    for (const p of pollers) {
+      const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
+      if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); continue; }
+      const h = p.last.head.height;
+      const lag = Math.max(0, bestHeight! - h);
+      const syncState = !p.reachable ? 'unknown' : lag <= 1 ? 'synced'
+        : p.lastHeightChange !== undefined && Date.now() - p.lastHeightChange < 2 * this.settings.pollInterval * 1000 ? 'syncing' : 'stalled';
+      this.tree.set(statePath, {
+        height: BigInt(h), headHash: p.last.head.hash, lag: BigInt(lag), syncState,
+        lastBlockTime: p.lastHeightChange,
+      });
+    }
+    this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
+    this.writeConsensus(obs.consensus, obs.validators);
+  }
+
+  private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
+    const rows = new Map<string, { tip: ChainTipObservation; node: string }>();
+    const ordered = [...seen].sort((a, b) => (a.node === bestNode ? -1 : b.node === bestNode ? 1 : a.node.localeCompare(b.node)));
+    for (const s of ordered) {
+      if (s.tips) {
+        for (const t of s.tips) if (!rows.has(t.hash)) rows.set(t.hash, { tip: t, node: s.node });
+      } else if (!rows.has(s.head.hash)) {
+        // No tips API: a node's head that is not on the tracked best chain is a fork tip.
+        const onBest = s.node === bestNode || this.tracker.hashAt(s.head.height) === s.head.hash;
+        if (s.node === bestNode || !onBest) {
+          rows.set(s.head.hash, { node: s.node, tip: { height: s.head.height, hash: s.head.hash, branchLength: 0, status: s.node === bestNode ? 'active' : 'unknown' } });
+        }
+      }
+    }
+    const list = [...rows.values()].sort((a, b) => (a.tip.status === 'active' ? -1 : 0) - (b.tip.status === 'active' ? -1 : 0) || b.tip.height - a.tip.height);
+    this.tree.replaceList(this.ledgerPath, 'chainTip', list.slice(0, 64).map((r, i) => ({
+      keys: [i + 1],
+      values: { height: BigInt(r.tip.height), hash: r.tip.hash, branchLength: r.tip.branchLength, status: r.tip.status, reportedBy: r.node },
+    })));
+  }
+
+  private writeConsensus(values: Values | undefined, set: { type: string; ids: readonly string[] } | undefined): void {
+    const t = this.tracker;
+    const path: Path = [...this.path, { cls: 'consensus' }];
+    const ids = new Set<string>(set?.ids ?? []);
+    for (const id of t.producers.keys()) ids.add(id);
+    const rows = [...ids].slice(0, 1000).map((id) => {
+      const s = t.producers.get(id);
+      return {
+        keys: [id],
+        values: {
+          type: set?.ids.includes(id) ? set.type : 'miner',
+          proposedBlocks: s?.count ?? 0,
+          lastProposedHeight: s ? BigInt(s.lastHeight) : undefined,
+          lastProposedTime: s ? s.lastTime : undefined,
+          active: (s?.count ?? 0) > 0,
+        } as Values,
+      };
+    });
+    const n = rows.length;
+    const active = rows.filter((r) => r.values.active === true).length;
+    const algorithm = this.tree.find(this.path)?.get('consensusAlgorithm');
+    this.tree.set(path, {
+      ...(values ?? {}),
+      algorithm: typeof algorithm === 'string' ? algorithm : undefined,
+      validatorCount: n || undefined,
+      activeValidators: n ? active : undefined,
+      windowBlocks: t.windowBlocks || undefined,
+      leader: t.windowProducer,
+      leaderChanges: t.windowBlocks ? t.leaderChanges : undefined,
+      faultTolerance: set && set.type !== 'miner' && n ? (algorithm === 'clique' ? Math.floor((n - 1) / 2) : Math.floor((n - 1) / 3)) : undefined,
+    });
+    this.tree.replaceList(path, 'validator', rows);
+  }
+
+  private writeLedger(): void {
+    const t = this.tracker;
+    this.tree.set(this.ledgerPath, {
+      observedBlocks: t.observedBlocks, observedTransactions: t.observedTransactions, reorgCount: t.reorgCount,
+      lastReorgTime: t.lastReorg?.time, lastReorgDepth: t.lastReorg?.depth,
+      lastReorgOldHead: t.lastReorg?.oldHead || undefined, lastReorgNewHead: t.lastReorg?.newHead,
+    });
+    const best = this.best();
+    if (best?.last) this.writeConsensus(best.last.consensus, best.last.validators);
+  }
+}

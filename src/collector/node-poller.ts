@@ -1,0 +1,131 @@
+/**
+ * Polls one node on its network's interval, at most one poll in flight, and writes what it learns to
+ * the instance tree. A failed poll marks the node unreachable and its last values stale; the next
+ * successful poll recovers it.
+ */
+import type { ChainAdapter, NodeObservation } from '../chains/adapter';
+import type { NodeSettings } from '../config/settings';
+import type { InstanceTree, Path } from '../state/tree';
+
+export interface PollResult {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly observation?: NodeObservation;
+  readonly error?: string;
+}
+
+export interface PollerHost {
+  readonly tree: InstanceTree;
+  /** Current poll interval of the node's network, in milliseconds (read at every cycle). */
+  intervalMs(): number;
+  /** Called after every poll, successful or not. */
+  polled(poller: NodePoller, result: PollResult): void;
+}
+
+export class NodePoller {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+  private stopped = false;
+  private nextDue = 0;
+  /** Result of the last successful poll (kept while unreachable: the stale values). */
+  last: NodeObservation | undefined;
+  reachable: boolean | undefined;
+  lastError: string | undefined;
+  /** Height at the previous successful poll and when the height last increased (ms). */
+  prevHeight: number | undefined;
+  lastHeightChange: number | undefined;
+  skippedCycles = 0;
+  polls = 0;
+
+  constructor(
+    readonly network: string,
+    public settings: NodeSettings,
+    public adapter: ChainAdapter,
+    private readonly host: PollerHost,
+  ) {}
+
+  get path(): Path {
+    return [{ cls: 'network', keys: [this.network] }, { cls: 'node', keys: [this.settings.name] }];
+  }
+
+  start(): void {
+    if (this.timer && !this.stopped) return;
+    this.stopped = false;
+    this.nextDue = Date.now();
+    this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    void this.pollOnce();
+    const interval = Math.max(100, this.host.intervalMs());
+    this.nextDue += interval;
+    const now = Date.now();
+    if (this.nextDue < now) this.nextDue = now + interval; // fell behind: do not burst
+    this.timer = setTimeout(() => this.tick(), this.nextDue - now);
+    this.timer.unref?.();
+  }
+
+  /** One poll; returns at once when one is already in flight. */
+  async pollOnce(): Promise<void> {
+    if (this.inFlight) { this.skippedCycles++; return; }
+    this.inFlight = true;
+    const started = Date.now();
+    let result: PollResult;
+    try {
+      const obs = await this.adapter.poll();
+      result = { ok: true, latencyMs: Date.now() - started, observation: obs };
+    } catch (e) {
+      result = { ok: false, latencyMs: Date.now() - started, error: (e as Error).message || String(e) };
+    } finally {
+      this.inFlight = false;
+    }
+    if (this.stopped) return;
+    this.polls++;
+    try {
+      this.record(result);
+    } catch (e) {
+      // A value the tree refuses is a bug in an adapter: report it as a poll failure, never crash.
+      result = { ok: false, latencyMs: result.latencyMs, error: `bad observation: ${(e as Error).message}` };
+      this.record(result);
+    }
+    this.host.polled(this, result);
+  }
+
+  private record(r: PollResult): void {
+    const tree = this.host.tree;
+    const now = Date.now();
+    const stats = this.adapter.stats();
+    if (r.ok && r.observation) {
+      const obs = r.observation;
+      const height = obs.head.height;
+      if (this.prevHeight === undefined || height !== this.prevHeight) this.lastHeightChange = now;
+      this.prevHeight = height;
+      this.last = obs;
+      this.reachable = true;
+      tree.set(this.path, {
+        ...obs.node,
+        height: BigInt(height),
+        reachability: 'reachable', operState: 'enabled', stale: false, lastObserved: now,
+        rpcLatency: stats.lastLatencyMs, rpcErrors: BigInt(stats.errors),
+      }, now);
+      tree.replaceList(this.path, 'peer', obs.peers.map((p, i) => ({ keys: [i + 1], values: p })), now);
+      if (obs.txPool) tree.set([...this.path, { cls: 'txPool' }], obs.txPool, now);
+      else tree.remove([...this.path, { cls: 'txPool' }]);
+      tree.set([...this.path, { cls: 'nodeLogControl' }], { supported: obs.logControlSupported }, now);
+    } else {
+      this.reachable = false;
+      this.lastError = r.error;
+      tree.set(this.path, {
+        reachability: 'unreachable', operState: 'disabled', stale: this.last !== undefined, lastError: r.error,
+        rpcErrors: BigInt(stats.errors),
+      }, now);
+    }
+  }
+}
