@@ -1,56 +1,117 @@
 /**
- * The bridge process: one live instance tree, the collector that keeps it current, and the views and
- * management functions that read it. Everything is wired here and nowhere else.
+ * The bridge process: one live instance tree, the collector that keeps it current, the configuration
+ * datastore, and the views (SNMP, NETCONF, HTTP) and management functions that read the tree.
+ * Everything is wired here and nowhere else.
  */
+import { EventEmitter } from 'node:events';
+import { Collector } from './collector/collector';
+import { ConfigDatastore } from './config/datastore';
+import type { CommitInfo } from './config/datastore';
 import type { ConfigObject } from './config/document';
 import { networkSettings, rpcTimeoutMs } from './config/settings';
-import { Collector } from './collector/collector';
-import { modelIndex } from './model';
+import { openDb } from './store/db';
+import type { Db } from './store/db';
 import { InstanceTree } from './state/tree';
 
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
+/** A northbound view or management function with a lifecycle (SNMP agent, NETCONF server, ...). */
+export interface View {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** One line for the start-up banner: where it listens and how to use it. */
+  describe(): string;
+}
+
 export interface BridgeOptions {
-  readonly config: ConfigObject;
   readonly dataDir: string;
+  /** A configuration document from a file: seeds startup on first run, or replaces it when importConfig. */
+  readonly seed?: ConfigObject;
+  readonly importConfig?: boolean;
   readonly log?: (line: string) => void;
 }
 
-export class Bridge {
+export interface BridgeEvents {
+  log: [string];
+}
+
+export class Bridge extends EventEmitter<BridgeEvents> {
   readonly tree = new InstanceTree();
+  readonly db: Db;
+  readonly datastore: ConfigDatastore;
   readonly collector: Collector;
   readonly startTime = Date.now();
-  private config: ConfigObject;
+  readonly dataDir: string;
+  private readonly views: View[] = [];
 
   constructor(private readonly opts: BridgeOptions) {
-    this.config = opts.config;
-    this.collector = new Collector(this.tree, { rpcTimeoutMs: rpcTimeoutMs(opts.config) });
+    super();
+    this.dataDir = opts.dataDir;
+    this.db = openDb(opts.dataDir);
+    this.datastore = new ConfigDatastore(this.db);
+    this.collector = new Collector(this.tree, { rpcTimeoutMs: 4000 });
     this.tree.set([], { softwareVersion: VERSION, startTime: this.startTime, operState: 'disabled' });
     this.collector.on('error', (e) => this.log(`network ${e.network}: ${e.message}`));
+    this.datastore.setApplyHook((doc) => this.applyConfig(doc));
+    this.datastore.on('committed', (r) => {
+      if (r.target !== 'running') return;
+      this.tree.set([{ cls: 'configuration' }], { lastCommitTime: r.time, lastCommitUser: r.user, commitCount: BigInt(this.datastore.commitCount) });
+      this.tree.set([], { lastConfigChange: r.time });
+    });
   }
 
-  private log(line: string): void { this.opts.log?.(line); }
+  log(line: string): void {
+    this.opts.log?.(line);
+    this.emit('log', line);
+  }
 
-  get configuration(): ConfigObject { return this.config; }
+  /** The configuration in effect. */
+  get running(): ConfigObject { return this.datastore.get('running'); }
 
-  /** Applies a validated configuration document at runtime. */
-  applyConfig(doc: ConfigObject): void {
+  addView(v: View): void { this.views.push(v); }
+
+  /** Makes a validated configuration document the live one. Throws ConfigError to refuse it. */
+  private applyConfig(doc: ConfigObject): void {
     const nets = networkSettings(doc);
-    this.config = doc;
     this.collector.rpcTimeoutMs = rpcTimeoutMs(doc);
     this.collector.apply(nets);
   }
 
+  /** Commits a whole new running configuration (all protocols end here). */
+  commit(doc: unknown, info: CommitInfo): ReturnType<ConfigDatastore['commit']> {
+    return this.datastore.commit('running', doc, info);
+  }
+
+  /**
+   * Boot: the configuration file seeds startup (and running) on first run, or replaces both with
+   * importConfig. Otherwise running is what was last committed (it survives restarts, as in sysrepo),
+   * and startup is what copy-config saved.
+   */
   async start(): Promise<void> {
-    this.applyConfig(this.config);
+    const seed = this.opts.seed;
+    const firstRun = !this.datastore.hasStartup();
+    if (seed && (this.opts.importConfig || firstRun)) {
+      this.datastore.commit('startup', seed, { user: 'bcmgmt', source: 'file' });
+      this.datastore.commit('running', seed, { user: 'bcmgmt', source: 'file' });
+    } else if (seed) {
+      this.log('configuration file not imported: the data dir already has a configuration (bcmgmt serve --import replaces it)');
+    } else if (firstRun) {
+      this.datastore.commit('startup', {}, { user: 'bcmgmt', source: 'boot' });
+    }
+    if (!this.datastore.has('running')) this.datastore.copy('startup', 'running', { user: 'bcmgmt', source: 'boot' });
+    this.applyConfig(this.datastore.get('running'));
     this.collector.start();
+    for (const v of this.views) await v.start();
     this.tree.set([], { operState: 'enabled' });
   }
 
+  banner(): string[] { return this.views.map((v) => v.describe()); }
+
   async stop(): Promise<void> {
     this.tree.set([], { operState: 'disabled' });
+    for (const v of [...this.views].reverse()) await v.stop().catch(() => undefined);
     await this.collector.stop();
+    this.db.close();
   }
 }
-
-export { modelIndex };

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Bridge } from './bridge';
+import { Bridge, VERSION } from './bridge';
 import { Collector } from './collector/collector';
 import { ConfigError } from './config/document';
 import type { ConfigObject } from './config/document';
@@ -16,14 +16,15 @@ import { networkSettings, rpcTimeoutMs } from './config/settings';
 import { instanceToJson } from './state/json';
 import { InstanceTree } from './state/tree';
 
-interface Args { command: string; config?: string; dataDir?: string; help: boolean }
+interface Args { command: string; config?: string; dataDir?: string; importConfig: boolean; help: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { command: argv[0] ?? 'help', help: false };
+  const a: Args = { command: argv[0] ?? 'help', help: false, importConfig: false };
   for (let i = 1; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--config' || v === '-c') a.config = argv[++i];
     else if (v === '--data-dir' || v === '-d') a.dataDir = argv[++i];
+    else if (v === '--import') a.importConfig = true;
     else if (v === '--help' || v === '-h') a.help = true;
     else throw new ConfigError('command line', `unknown argument ${v}`);
   }
@@ -31,7 +32,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 const USAGE = `usage:
-  bcmgmt serve [--config FILE] [--data-dir DIR]   run the bridge; with no config, on an embedded Ethereum dev chain
+  bcmgmt serve [--config FILE [--import]] [--data-dir DIR]
+      run the bridge. The config file seeds the data dir's configuration on first run; --import replaces it.
+      With no config file and an empty data dir: an embedded Ethereum dev chain.
   bcmgmt snapshot --config FILE                    poll every configured node once and print the instance tree as JSON`;
 
 async function snapshot(args: Args): Promise<void> {
@@ -64,17 +67,26 @@ async function serve(args: Args): Promise<void> {
   const dataDir = path.resolve(args.dataDir ?? path.join(process.cwd(), 'data'));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let stopChain: (() => Promise<void>) | undefined;
-  let doc: ConfigObject;
-  if (args.config) doc = loadConfigFile(args.config);
+  let seed: ConfigObject | undefined;
+  let importConfig = args.importConfig;
+  if (args.config) seed = loadConfigFile(args.config);
   else {
+    // No configuration: run on the embedded dev chain. Its port changes every run, so it is imported each time.
     const e = await embeddedConfig();
-    doc = e.doc;
+    seed = e.doc;
+    importConfig = true;
     stopChain = e.stop;
     console.log(e.banner);
   }
-  const bridge = new Bridge({ config: doc, dataDir, log: (l) => console.log(l) });
-  await bridge.start();
-  console.log(`bcmgmt ${os.hostname()}: collecting ${bridge.collector.networks.size} network(s); data dir ${dataDir}`);
+  const bridge = new Bridge({ dataDir, seed, importConfig, log: (l) => console.log(l) });
+  try {
+    await bridge.start();
+  } catch (e) {
+    await stopChain?.();
+    throw e;
+  }
+  console.log(`bcmgmt ${VERSION} on ${os.hostname()}: collecting ${bridge.collector.networks.size} network(s); data dir ${dataDir}`);
+  for (const line of bridge.banner()) console.log(`  ${line}`);
   let stopping = false;
   const shutdown = async (): Promise<void> => {
     if (stopping) return;

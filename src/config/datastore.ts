@@ -50,6 +50,7 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
 
   /** Whether a startup configuration was ever saved. */
   hasStartup(): boolean { return this.docs.has('startup'); }
+  has(name: DatastoreName): boolean { return this.docs.has(name); }
 
   get(name: DatastoreName): ConfigObject {
     return structuredClone(this.docs.get(name) ?? {});
