@@ -12,6 +12,7 @@ import { networkSettings, rpcTimeoutMs } from './config/settings';
 import { openDb } from './store/db';
 import type { Db } from './store/db';
 import { InstanceTree } from './state/tree';
+import type { AlarmNotice, ModelEventNotice } from './events';
 
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
@@ -34,6 +35,10 @@ export interface BridgeOptions {
 
 export interface BridgeEvents {
   log: [string];
+  /** A model event (YANG notification): newBlock, reorg, nodeAdded, nodeRemoved, nodeReachabilityChanged. */
+  event: [ModelEventNotice];
+  /** An alarm state change (raise, severity change, clear). */
+  alarm: [AlarmNotice];
 }
 
 export class Bridge extends EventEmitter<BridgeEvents> {
@@ -54,11 +59,28 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.tree.set([], { softwareVersion: VERSION, startTime: this.startTime, operState: 'disabled' });
     this.collector.on('error', (e) => this.log(`network ${e.network}: ${e.message}`));
     this.datastore.setApplyHook((doc) => this.applyConfig(doc));
+    this.publishCollectorEvents();
     this.datastore.on('committed', (r) => {
       if (r.target !== 'running') return;
       this.tree.set([{ cls: 'configuration' }], { lastCommitTime: r.time, lastCommitUser: r.user, commitCount: BigInt(this.datastore.commitCount) });
       this.tree.set([], { lastConfigChange: r.time });
     });
+  }
+
+  private publishCollectorEvents(): void {
+    const ev = (name: string, params: ModelEventNotice['params']): void => { this.emit('event', { name, params, time: Date.now() }); };
+    const c = this.collector;
+    c.on('block', ({ network, ledger, block: b }) => ev('newBlock', {
+      network, ledger, height: BigInt(b.height), hash: b.hash, time: b.time * 1000, txCount: b.txCount, producer: b.producer,
+    }));
+    c.on('reorg', ({ network, ledger, reorg: r }) => ev('reorg', {
+      network, ledger, depth: r.depth, oldHead: r.oldHead, newHead: r.newHead, height: BigInt(r.height),
+    }));
+    c.on('nodeAdded', ({ network, node }) => ev('nodeAdded', { network, node }));
+    c.on('nodeRemoved', ({ network, node }) => ev('nodeRemoved', { network, node }));
+    c.on('reachability', ({ network, node, reachable, error }) => ev('nodeReachabilityChanged', {
+      network, node, reachability: reachable ? 'reachable' : 'unreachable', error: reachable ? undefined : error,
+    }));
   }
 
   log(line: string): void {
