@@ -12,7 +12,7 @@ import { networkSettings, rpcTimeoutMs } from './config/settings';
 import { openDb } from './store/db';
 import type { Db } from './store/db';
 import { InstanceTree } from './state/tree';
-import type { AlarmNotice, ModelEventNotice } from './events';
+import type { AlarmNotice, LogEntry, ModelEventNotice } from './events';
 
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
@@ -39,6 +39,8 @@ export interface BridgeEvents {
   event: [ModelEventNotice];
   /** An alarm state change (raise, severity change, clear). */
   alarm: [AlarmNotice];
+  /** A structured log record (log management writes, filters and forwards it). */
+  record: [LogEntry];
 }
 
 export class Bridge extends EventEmitter<BridgeEvents> {
@@ -83,9 +85,17 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     }));
   }
 
-  log(line: string): void {
+  /** A plain log line from any part of the bridge: printed, and recorded at info by log management. */
+  log(line: string, component = 'bridge', msgId = '-'): void {
     this.opts.log?.(line);
     this.emit('log', line);
+    this.emit('record', { severity: 'info', component, msgId, message: line });
+  }
+
+  /** A structured log record. */
+  record(entry: LogEntry): void {
+    if (entry.severity !== 'debug') this.opts.log?.(`${entry.severity} ${entry.component}: ${entry.message}`);
+    this.emit('record', entry);
   }
 
   /** The configuration in effect. */

@@ -41,3 +41,18 @@ export interface AlarmNotice {
   readonly alarm: Instance;
   readonly time: number;
 }
+
+/** RFC 5424 severities by name, as the model's SyslogSeverity enumeration labels them. */
+export type LogSeverity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug';
+
+/** A record the bridge writes to its own log (log management, clause 7.2.4). */
+export interface LogEntry {
+  readonly severity: LogSeverity;
+  /** Component of the bridge: collector, fault, pm, config, snmp, netconf, http, chain, bridge. */
+  readonly component: string;
+  /** RFC 5424 MSGID: START, STOP, CONFIG, REACH, ALARM, BLOCK, REORG, ... or '-'. */
+  readonly msgId: string;
+  readonly message: string;
+  /** RFC 5424 structured data: SD-ID → parameters. */
+  readonly sd?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}

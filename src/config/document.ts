@@ -117,9 +117,10 @@ export function validateScalar(type: ScalarType, v: unknown, where: string): Con
       if ((n as number) < lo || (n as number) > hi) fail(`${n} is out of range ${lo}..${hi}`);
       return n as number;
     }
-    case 'milli': {
+    case 'milli': case 'level': {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) fail(`${JSON.stringify(v)} is not a non-negative number`);
+      if (type.base === 'level' && (n as number) > 4294967.295) fail(`${n} is out of range 0..4294967.295`);
       return Math.round((n as number) * 1000) / 1000;
     }
     case 'boolean': {

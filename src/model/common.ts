@@ -12,6 +12,7 @@ export const T = {
   counter64: { base: 'counter64' } as ScalarType,
   gauge64: { base: 'gauge64' } as ScalarType,
   milli: { base: 'milli' } as ScalarType,
+  level: { base: 'level' } as ScalarType,
   bool: { base: 'boolean' } as ScalarType,
   time: { base: 'timestamp' } as ScalarType,
   uri: { base: 'uri' } as ScalarType,

@@ -90,8 +90,8 @@ export const threshold: ObjectClass = {
       ev(1, 'rising', 'Raised when the value rises to the raise level or above'),
       ev(2, 'falling', 'Raised when the value falls to the raise level or below'),
     ]), 'Direction of the crossing.', { default: 'rising' }),
-    config(6, 'raiseLevel', T.milli, 'Level whose crossing raises the alarm.'),
-    config(7, 'clearLevel', T.milli, 'Level whose crossing back clears it.'),
+    config(6, 'raiseLevel', T.level, 'Level whose crossing raises the alarm.'),
+    config(7, 'clearLevel', T.level, 'Level whose crossing back clears it.'),
     config(8, 'check', T.enumOf('ThresholdCheck', [
       ev(1, 'current', 'Checked against the current interval at every poll'),
       ev(2, 'closed', 'Checked when an interval closes'),

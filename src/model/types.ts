@@ -40,6 +40,8 @@ export type ScalarType =
   | { readonly base: 'gauge64' }
   /** Fixed-point value with three fraction digits (SMIv2: gauge64 of thousandths, YANG decimal64). */
   | { readonly base: 'milli' }
+  /** A configurable level with three fraction digits that fits 32 bits (SMIv2: Unsigned32 of thousandths, writable; YANG decimal64). */
+  | { readonly base: 'level' }
   | { readonly base: 'boolean' }
   | { readonly base: 'enum'; readonly typeName: string; readonly values: readonly EnumValue[] }
   /** Absolute time (SMIv2 DateAndTime, YANG yang:date-and-time). */

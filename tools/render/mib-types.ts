@@ -1,0 +1,285 @@
+/**
+ * SMIv2 rendering of the model's scalar types: the SYNTAX of each object, the textual conventions the
+ * module defines for them, and the symbols they need from SNMPv2-SMI and SNMPv2-TC.
+ */
+import type { EnumValue, InformationModel, ScalarType } from '../../src/model';
+import { ModelIndex, mibAttributes, pascal } from '../../src/model';
+import { CLAUSE_INDENT, clause, textClause } from './mib-text';
+
+/** Modules the MIB may import from (its files ship with net-snmp's npm package; Debian ships no IETF MIBs). */
+export type StandardModule = 'SNMPv2-SMI' | 'SNMPv2-TC' | 'SNMPv2-CONF';
+
+export interface Syntax {
+  /** SYNTAX clause value, with the object's refinement (size or range). */
+  readonly syntax: string;
+  /** Type named in the row's SEQUENCE (no refinement, RFC 2578 section 7.1.12). */
+  readonly sequenceType: string;
+  /** The underlying ASN.1 / SMIv2 base type. */
+  readonly base: 'Counter64' | 'Gauge32' | 'Integer32' | 'Unsigned32' | 'INTEGER' | 'OCTET STRING' | 'OBJECT IDENTIFIER';
+  /** A standard symbol the syntax uses. */
+  readonly imports: readonly { module: StandardModule; symbol: string }[];
+  /** The local textual convention the syntax uses, if any. */
+  readonly tc?: string;
+  /** Maximum number of sub-identifiers of a value of this syntax used as an INDEX component (not IMPLIED). */
+  readonly indexLength: number;
+}
+
+/** Prefix of the module's own descriptors and (capitalised) of its type names, as in src/model/lookup.ts. */
+export const MIB_PREFIX = 'bcm';
+export const TYPE_PREFIX = pascal(MIB_PREFIX);
+
+/** Names of the module's textual conventions for the non-enumerated types. */
+export const TC = {
+  name: `${TYPE_PREFIX}Name`,
+  text: `${TYPE_PREFIX}Utf8String`,
+  bigDecimal: `${TYPE_PREFIX}DecimalString`,
+  gauge64: `${TYPE_PREFIX}Gauge64`,
+  milli: `${TYPE_PREFIX}Milli`,
+  level: `${TYPE_PREFIX}Level`,
+  resource: `${TYPE_PREFIX}ResourcePath`,
+} as const;
+
+/** Size of the name type (ScalarType 'name': 1..32 characters). */
+const NAME_MAX = 32;
+/** Default maximum length of 'text' (src/model/types.ts). */
+const TEXT_DEFAULT_MAX = 255;
+/** Size limits of the string-carried types. */
+const DECIMAL_MAX = 255;
+const RESOURCE_MAX = 255;
+const URI_MAX = 255;
+/** Largest OCTET STRING of SMIv2 (RFC 2578 section 7.1.2). */
+const OCTETS_MAX = 65535;
+/** An OBJECT IDENTIFIER has at most 128 sub-identifiers (RFC 2578 section 3.5). */
+export const OID_MAX = 128;
+
+/**
+ * Name of the textual convention of an enumerated type: Bcm + typeName, or Bcm + typeName + Type when that
+ * would differ only in case from a descriptor of the module (smilint identifier-case-match), e.g. the
+ * type NodeRole of the column bcmNodeRole.
+ */
+export function enumTcName(typeName: string, descriptors: ReadonlySet<string>): string {
+  const name = `${TYPE_PREFIX}${pascal(typeName)}`;
+  return descriptors.has(name.toLowerCase()) ? `${name}Type` : name;
+}
+
+function smi(symbol: string): { module: StandardModule; symbol: string } { return { module: 'SNMPv2-SMI', symbol }; }
+function tc(symbol: string): { module: StandardModule; symbol: string } { return { module: 'SNMPv2-TC', symbol }; }
+
+function range(min: number, max: number): string {
+  return min === max ? `(${min})` : `(${min}..${max})`;
+}
+
+/**
+ * The type facts the renderer needs about the whole model: the maximum UTF-8 text length (the size of the
+ * text convention) and the alarm type OID length (AutonomousType values the module uses).
+ */
+export interface TypeContext {
+  readonly textMax: number;
+  /** Sub-identifiers of an alarm type OID of this model (bounds an AutonomousType index in practice). */
+  readonly alarmTypeOidLength: number;
+  /** Textual convention of each enumerated type, by typeName. */
+  readonly enumNames: ReadonlyMap<string, string>;
+}
+
+export function typeContext(model: InformationModel): TypeContext {
+  const idx = new ModelIndex(model);
+  let textMax = TEXT_DEFAULT_MAX;
+  const descriptors = new Set<string>();
+  const enumTypes = new Set<string>();
+  for (const c of model.classes) {
+    const rendering = idx.mibRendering(c);
+    if (rendering === 'none') continue;
+    if (rendering === 'table') descriptors.add(idx.tableDescriptor(c).toLowerCase()).add(idx.entryDescriptor(c).toLowerCase());
+    else descriptors.add(idx.scalarGroupDescriptor(c).toLowerCase());
+    for (const a of mibAttributes(c)) {
+      descriptors.add(idx.mibDescriptor(c, a).toLowerCase());
+      if (a.type.base === 'text') textMax = Math.max(textMax, a.type.maxLength ?? TEXT_DEFAULT_MAX);
+      if (a.type.base === 'enum') enumTypes.add(a.type.typeName);
+    }
+  }
+  for (const t of model.alarmTypes) descriptors.add(idx.alarmTypeDescriptor(t).toLowerCase());
+  for (const n of model.notifications) descriptors.add(idx.notificationDescriptor(n).toLowerCase());
+  const enumNames = new Map([...enumTypes].sort().map((t) => [t, enumTcName(t, descriptors)] as const));
+  return { textMax, alarmTypeOidLength: idx.alarmTypesOid.split('.').length + 1, enumNames };
+}
+
+/** The SMIv2 syntax of a scalar type. */
+export function syntaxOf(t: ScalarType, ctx: TypeContext, where: string): Syntax {
+  switch (t.base) {
+    case 'name':
+      return { syntax: TC.name, sequenceType: TC.name, base: 'OCTET STRING', imports: [], tc: TC.name, indexLength: 1 + NAME_MAX };
+    case 'text': {
+      const max = t.maxLength ?? TEXT_DEFAULT_MAX;
+      if (max > ctx.textMax) throw new Error(`${where}: text longer than the text convention`);
+      return { syntax: `${TC.text} (SIZE (0..${max}))`, sequenceType: TC.text, base: 'OCTET STRING', imports: [], tc: TC.text, indexLength: 1 + max };
+    }
+    case 'hex': {
+      if (t.fixedLength !== undefined) {
+        return { syntax: `OCTET STRING (SIZE (${t.fixedLength}))`, sequenceType: 'OCTET STRING', base: 'OCTET STRING', imports: [], indexLength: t.fixedLength };
+      }
+      const max = t.maxLength ?? OCTETS_MAX;
+      return { syntax: `OCTET STRING (SIZE (0..${max}))`, sequenceType: 'OCTET STRING', base: 'OCTET STRING', imports: [], indexLength: 1 + max };
+    }
+    case 'bigDecimal':
+      return { syntax: TC.bigDecimal, sequenceType: TC.bigDecimal, base: 'OCTET STRING', imports: [], tc: TC.bigDecimal, indexLength: 1 + DECIMAL_MAX };
+    case 'int32': {
+      const has = t.min !== undefined || t.max !== undefined;
+      const r = has ? ` ${range(t.min ?? -2147483648, t.max ?? 2147483647)}` : '';
+      return { syntax: `Integer32${r}`, sequenceType: 'Integer32', base: 'Integer32', imports: [smi('Integer32')], indexLength: 1 };
+    }
+    case 'uint32': {
+      const has = t.min !== undefined || t.max !== undefined;
+      const r = has ? ` ${range(t.min ?? 0, t.max ?? 4294967295)}` : '';
+      return { syntax: `Unsigned32${r}`, sequenceType: 'Unsigned32', base: 'Unsigned32', imports: [smi('Unsigned32')], indexLength: 1 };
+    }
+    case 'gauge32':
+      return { syntax: 'Gauge32', sequenceType: 'Gauge32', base: 'Gauge32', imports: [smi('Gauge32')], indexLength: 1 };
+    case 'counter64':
+      return { syntax: 'Counter64', sequenceType: 'Counter64', base: 'Counter64', imports: [smi('Counter64')], indexLength: Infinity };
+    case 'gauge64':
+      return { syntax: TC.gauge64, sequenceType: TC.gauge64, base: 'Counter64', imports: [], tc: TC.gauge64, indexLength: Infinity };
+    case 'milli':
+      return { syntax: TC.milli, sequenceType: TC.milli, base: 'Counter64', imports: [], tc: TC.milli, indexLength: Infinity };
+    case 'level':
+      return { syntax: TC.level, sequenceType: TC.level, base: 'Unsigned32', imports: [], tc: TC.level, indexLength: 1 };
+    case 'boolean':
+      return { syntax: 'TruthValue', sequenceType: 'TruthValue', base: 'INTEGER', imports: [tc('TruthValue')], indexLength: 1 };
+    case 'enum': {
+      const name = ctx.enumNames.get(t.typeName);
+      if (!name) throw new Error(`${where}: enumerated type ${t.typeName} has no textual convention`);
+      return { syntax: name, sequenceType: name, base: 'INTEGER', imports: [], tc: name, indexLength: 1 };
+    }
+    case 'timestamp':
+      return { syntax: 'DateAndTime', sequenceType: 'DateAndTime', base: 'OCTET STRING', imports: [tc('DateAndTime')], indexLength: 1 + 11 };
+    case 'uri':
+      return { syntax: `DisplayString (SIZE (0..${URI_MAX}))`, sequenceType: 'DisplayString', base: 'OCTET STRING', imports: [tc('DisplayString')], indexLength: 1 + URI_MAX };
+    case 'alarmType':
+      return { syntax: 'AutonomousType', sequenceType: 'AutonomousType', base: 'OBJECT IDENTIFIER', imports: [tc('AutonomousType')], indexLength: ctx.alarmTypeOidLength + 1 };
+    case 'resource':
+      return { syntax: TC.resource, sequenceType: TC.resource, base: 'OCTET STRING', imports: [], tc: TC.resource, indexLength: 1 + RESOURCE_MAX };
+  }
+}
+
+/** Whether an object of this syntax may be written (RFC 2578 section 7.1.10: Counter64 objects are read-only). */
+export function writableSyntax(s: Syntax): boolean {
+  return s.base !== 'Counter64';
+}
+
+/** A textual convention the module defines. */
+interface TcDef {
+  readonly name: string;
+  readonly hint?: string;
+  readonly description: string;
+  readonly syntax: string[];
+  readonly imports: readonly { module: StandardModule; symbol: string }[];
+}
+
+function tcText(d: TcDef): string[] {
+  return [
+    `${d.name} ::= TEXTUAL-CONVENTION`,
+    ...(d.hint ? [clause('DISPLAY-HINT', `"${d.hint}"`)] : []),
+    clause('STATUS', 'current'),
+    ...textClause('DESCRIPTION', d.description, d.name),
+    ...d.syntax,
+  ];
+}
+
+function enumSyntax(values: readonly EnumValue[]): string[] {
+  const pad = `${CLAUSE_INDENT}${' '.repeat(12)}`;
+  return [
+    clause('SYNTAX', 'INTEGER {'),
+    ...values.map((v, i) => `${pad}    ${v.name}(${v.value})${i < values.length - 1 ? ',' : ''}`),
+    `${pad}}`,
+  ];
+}
+
+function enumDescription(typeName: string, values: readonly EnumValue[]): string {
+  const lines = values.map((v) => `${v.name}(${v.value}): ${v.description.replace(/\.$/, '')}.`);
+  return `Values of the enumerated type ${typeName} of the information model:\n\n${lines.join('\n')}`;
+}
+
+/** Checks an enumerated type is usable in SMIv2 (RFC 2578 section 7.1.1, RFC 4181 section 4.6.1.1). */
+function checkEnum(typeName: string, values: readonly EnumValue[]): void {
+  const labels = new Set<string>();
+  const numbers = new Set<number>();
+  for (const v of values) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(v.name) || v.name.length > 64) throw new Error(`enum ${typeName}: label ${v.name} is not a legal SMIv2 label`);
+    if (!Number.isInteger(v.value) || v.value < -2147483648 || v.value > 2147483647) throw new Error(`enum ${typeName}: value ${v.value} out of range`);
+    if (labels.has(v.name) || numbers.has(v.value)) throw new Error(`enum ${typeName}: duplicate ${v.name}(${v.value})`);
+    labels.add(v.name); numbers.add(v.value);
+  }
+}
+
+/**
+ * The textual conventions used by the given syntaxes, in a fixed order: the generic ones first,
+ * then one per enumerated type, alphabetically. Unused conventions are not defined (smilint warns).
+ */
+/** Names of the textual conventions the module may define. */
+export function tcNames(ctx: TypeContext): string[] {
+  return [...Object.values(TC), ...ctx.enumNames.values()];
+}
+
+export function textualConventions(used: ReadonlySet<string>, enums: ReadonlyMap<string, { typeName: string; values: readonly EnumValue[] }>,
+  ctx: TypeContext): { lines: string[]; imports: { module: StandardModule; symbol: string }[] } {
+  const generic: TcDef[] = [
+    {
+      name: TC.name, hint: `${NAME_MAX}a`,
+      description: `An identifier of an instance (a network, a node, a job, ...): 1 to ${NAME_MAX} characters ` +
+        'from A-Z, a-z, 0-9, period, underscore and hyphen. As an INDEX component it is preceded by its length.',
+      syntax: [clause('SYNTAX', `OCTET STRING (SIZE (1..${NAME_MAX}))`)], imports: [],
+    },
+    {
+      name: TC.text, hint: `${ctx.textMax}t`,
+      description: 'Text in the UTF-8 encoding of ISO/IEC 10646 (RFC 3629), as SnmpAdminString of SNMP-FRAMEWORK-MIB; ' +
+        'objects of this type refine its size. The size counts octets, not characters.',
+      syntax: [clause('SYNTAX', `OCTET STRING (SIZE (0..${ctx.textMax}))`)], imports: [],
+    },
+    {
+      name: TC.bigDecimal, hint: `${DECIMAL_MAX}a`,
+      description: 'A non-negative integer too large for 64 bits (e.g. a balance in wei or a total difficulty), ' +
+        'as its decimal digits (0-9) without sign or leading zeros. A zero-length value means that the value is not available.',
+      syntax: [clause('SYNTAX', `OCTET STRING (SIZE (0..${DECIMAL_MAX}))`)], imports: [],
+    },
+    {
+      name: TC.gauge64, hint: 'd',
+      description: 'A 64-bit gauge: a non-negative integer that may increase or decrease, with the semantics of ' +
+        'CounterBasedGauge64 of HCNUM-TC (RFC 2856), defined here because this module imports only from the SMIv2 ' +
+        'modules. The value latches at 18446744073709551615 while the information it models is at or above it. ' +
+        'The base type is Counter64, so objects of this type are read-only.',
+      syntax: [clause('SYNTAX', 'Counter64')], imports: [smi('Counter64')],
+    },
+    {
+      name: TC.milli, hint: 'd-3',
+      description: 'A non-negative fixed-point value with three fraction digits, carried as a number of thousandths ' +
+        '(1500 means 1.500), with the gauge semantics of ' + TC.gauge64 + '. The base type is Counter64, so ' +
+        'objects of this type are read-only.',
+      syntax: [clause('SYNTAX', 'Counter64')], imports: [smi('Counter64')],
+    },
+    {
+      name: TC.level, hint: 'd-3',
+      description: 'A non-negative fixed-point level with three fraction digits, carried as a number of thousandths ' +
+        '(1500 means 1.500), from 0 to 4294967.295. Unlike ' + TC.milli + ' it may be written.',
+      syntax: [clause('SYNTAX', 'Unsigned32')], imports: [smi('Unsigned32')],
+    },
+    {
+      name: TC.resource, hint: `${RESOURCE_MAX}a`,
+      description: 'A managed resource, as the path of its instance in the containment tree of the information model: ' +
+        'class names and key values separated by slashes, e.g. network/dev/node/n1. The zero-length path is the managed system.',
+      syntax: [clause('SYNTAX', `OCTET STRING (SIZE (0..${RESOURCE_MAX}))`)], imports: [],
+    },
+  ];
+  const defs: TcDef[] = generic.filter((d) => used.has(d.name));
+  for (const name of [...enums.keys()].sort()) {
+    if (!used.has(name)) continue;
+    const e = enums.get(name)!;
+    checkEnum(e.typeName, e.values);
+    defs.push({ name, description: enumDescription(e.typeName, e.values), syntax: enumSyntax(e.values), imports: [] });
+  }
+  const lines: string[] = [];
+  const imports: { module: StandardModule; symbol: string }[] = [];
+  for (const d of defs) {
+    lines.push(...tcText(d), '');
+    imports.push(tc('TEXTUAL-CONVENTION'), ...d.imports);
+  }
+  return { lines, imports };
+}
