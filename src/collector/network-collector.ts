@@ -81,7 +81,7 @@ export class NetworkCollector {
       const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n), {
         tree: this.tree,
         intervalMs: () => this.settings.pollInterval * 1000,
-        polled: (p, r) => this.onPolled(p, r),
+        polled: (p, r, was) => this.onPolled(p, r, was),
       });
       this.pollers.set(n.name, poller);
       if (!existed) added.push(n.name);
@@ -111,13 +111,11 @@ export class NetworkCollector {
     await Promise.all([...this.pollers.values()].map((p) => p.adapter.close().catch(() => undefined)));
   }
 
-  private onPolled(p: NodePoller, r: PollResult): void {
-    const was = p.reachable;
+  private onPolled(p: NodePoller, r: PollResult, was: boolean | undefined): void {
     this.derive();
     this.events.polled(this.name, p.settings.name, r);
-    if (was === undefined ? true : was !== r.ok) {
-      if (!(was === undefined && r.ok)) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
-    }
+    // A change of reachability, or a first poll that fails (a first success is not news).
+    if (was !== undefined ? was !== r.ok : !r.ok) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
     void this.track();
   }
 

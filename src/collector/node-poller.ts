@@ -19,7 +19,7 @@ export interface PollerHost {
   /** Current poll interval of the node's network, in milliseconds (read at every cycle). */
   intervalMs(): number;
   /** Called after every poll, successful or not. */
-  polled(poller: NodePoller, result: PollResult): void;
+  polled(poller: NodePoller, result: PollResult, wasReachable: boolean | undefined): void;
 }
 
 export class NodePoller {
@@ -88,6 +88,7 @@ export class NodePoller {
     }
     if (this.stopped) return;
     this.polls++;
+    const was = this.reachable;
     try {
       this.record(result);
     } catch (e) {
@@ -95,7 +96,7 @@ export class NodePoller {
       result = { ok: false, latencyMs: result.latencyMs, error: `bad observation: ${(e as Error).message}` };
       this.record(result);
     }
-    this.host.polled(this, result);
+    this.host.polled(this, result, was);
   }
 
   private record(r: PollResult): void {
