@@ -189,9 +189,19 @@ export class NetworkCollector {
   private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
     const rows = new Map<string, { tip: ChainTipObservation; node: string }>();
     const ordered = [...seen].sort((a, b) => (a.node === bestNode ? -1 : b.node === bestNode ? 1 : a.node.localeCompare(b.node)));
+    const rank: Record<string, number> = { active: 0, validFork: 1, validHeaders: 2, headersOnly: 3, invalid: 4, unknown: 5 };
     for (const s of ordered) {
       if (s.tips) {
-        for (const t of s.tips) if (!rows.has(t.hash)) rows.set(t.hash, { tip: t, node: s.node });
+        for (const reported of s.tips) {
+          let t = reported;
+          if (t.status === 'active' && s.node !== bestNode) {
+            // Another node's active tip: on the best chain it is no tip of the network; off it, a fork that node follows.
+            if (rows.has(t.hash) || this.tracker.hashAt(t.height) === t.hash) continue;
+            t = { ...t, status: 'validFork' };
+          }
+          const old = rows.get(t.hash);
+          if (!old || rank[t.status] < rank[old.tip.status]) rows.set(t.hash, { tip: t, node: s.node });
+        }
       } else if (!rows.has(s.head.hash)) {
         // No tips API: a node's head that is not on the tracked best chain is a fork tip.
         const onBest = s.node === bestNode || this.tracker.hashAt(s.head.height) === s.head.hash;
