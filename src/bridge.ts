@@ -59,7 +59,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.datastore = new ConfigDatastore(this.db);
     this.collector = new Collector(this.tree, { rpcTimeoutMs: 4000 });
     this.tree.set([], { softwareVersion: VERSION, startTime: this.startTime, operState: 'disabled' });
-    this.collector.on('error', (e) => this.log(`network ${e.network}: ${e.message}`));
+    this.collector.on('problem', (e) => this.record({ severity: 'warning', component: 'collector', msgId: 'COLLECT', message: `network ${e.network}: ${e.message}` }));
     this.datastore.setApplyHook((doc) => this.applyConfig(doc));
     this.publishCollectorEvents();
     this.datastore.on('committed', (r) => {

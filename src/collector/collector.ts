@@ -21,7 +21,8 @@ export interface CollectorEvents {
   polled: [{ network: string; node: string; result: PollResult }];
   nodeAdded: [{ network: string; node: string }];
   nodeRemoved: [{ network: string; node: string }];
-  error: [{ network: string; message: string }];
+  /** A problem that is not a node's reachability (e.g. ledger tracking failed); never Node's special 'error'. */
+  problem: [{ network: string; message: string }];
 }
 
 export interface CollectorOptions {
@@ -65,7 +66,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
           reorg: (network, ledger, reorg) => this.emit('reorg', { network, ledger, reorg }),
           reachability: (network, node, reachable, error) => this.emit('reachability', { network, node, reachable, error }),
           polled: (network, node, result) => { this.summarise(); this.emit('polled', { network, node, result }); },
-          error: (network, message) => this.emit('error', { network, message }),
+          problem: (network, message) => this.emit('problem', { network, message }),
         });
         this.networks.set(s.name, nc);
       }

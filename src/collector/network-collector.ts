@@ -18,7 +18,7 @@ export interface NetworkEvents {
   reorg(network: string, ledger: string, r: ReorgInfo): void;
   reachability(network: string, node: string, reachable: boolean, error: string | undefined): void;
   polled(network: string, node: string, r: PollResult): void;
-  error(network: string, message: string): void;
+  problem(network: string, message: string): void;
 }
 
 export type AdapterMaker = (platform: string, node: NodeSettings) => ChainAdapter;
@@ -138,7 +138,7 @@ export class NetworkCollector {
       await this.tracker.advance(best.adapter, best.last.head);
       this.writeLedger();
     } catch (e) {
-      this.events.error(this.name, `ledger tracking: ${(e as Error).message}`);
+      this.events.problem(this.name, `ledger tracking: ${(e as Error).message}`);
     } finally {
       this.tracking = false;
     }
