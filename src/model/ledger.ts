@@ -18,7 +18,7 @@ export const ledger: ObjectClass = {
     state(8, 'observedBlocks', T.counter64, 'Blocks the bridge has seen added to the chain since it started.', { units: 'blocks' }),
     state(9, 'observedTransactions', T.counter64, 'Transactions in the blocks counted by observedBlocks.', { units: 'transactions' }),
     state(10, 'sizeOnDisk', T.gauge64, 'Size of the ledger on the reporting node\'s disk, where reported.', { units: 'octets' }),
-    state(11, 'difficulty', T.big, 'Difficulty of the best block (proof of work), where reported.'),
+    state(11, 'difficulty', T.text(96), 'Difficulty of the best block (proof of work), where reported, as decimal text (it has a fraction on Bitcoin-family test networks).'),
     state(12, 'reorgCount', T.counter64, 'Reorganisations seen since the bridge started.'),
     state(13, 'lastReorgTime', T.time, 'When the last reorganisation was seen.'),
     state(14, 'lastReorgDepth', T.gauge32, 'Blocks replaced by the last reorganisation.', { units: 'blocks' }),

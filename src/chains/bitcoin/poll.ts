@@ -1,0 +1,67 @@
+/**
+ * One poll of a Bitcoin Core / Litecoin Core node: a fixed set of calls, whatever the chain length.
+ * All calls go out at once; getblockheader(bestblockhash) follows as soon as getblockchaininfo answers.
+ *   getblockchaininfo, getnetworkinfo, getpeerinfo, getmempoolinfo, getchaintips,
+ *   getmininginfo (or getnetworkhashps on nodes without it), getnettotals, uptime, getchaintxstats,
+ *   getblockheader  → 10 calls per poll.
+ * A method the node lacks is remembered by BitcoinRpc and skipped: its attributes are absent.
+ */
+import type { NodeObservation } from '../adapter';
+import { consensusValues, headerToSummary, ledgerValues, networkValues, nodeValues, peerValues, tipObservations, txPoolValues } from './convert';
+import { JsonObject, asArray, asObject, isObject, reqHash } from './json';
+import { settleAll, type BitcoinRpc } from './rpc';
+
+function optObject(v: unknown, what: string): JsonObject | undefined {
+  return v === undefined ? undefined : asObject(v, what);
+}
+
+/** getmininginfo, falling back to getnetworkhashps on nodes that lack it. */
+async function mining(rpc: BitcoinRpc): Promise<{ info?: JsonObject; hashps?: unknown }> {
+  if (!rpc.isMissing('getmininginfo')) {
+    const info = await rpc.optional('getmininginfo');
+    if (info !== undefined) return { info: asObject(info, 'getmininginfo') };
+  }
+  return { hashps: await rpc.optional('getnetworkhashps') };
+}
+
+export function pollNode(rpc: BitcoinRpc): Promise<NodeObservation> {
+  return rpc.session(() => pollCalls(rpc));
+}
+
+async function pollCalls(rpc: BitcoinRpc): Promise<NodeObservation> {
+  const chainP = rpc.call('getblockchaininfo').then((r) => asObject(r, 'getblockchaininfo'));
+  const headerP = chainP.then((c) => rpc.call('getblockheader', [reqHash(c, 'bestblockhash', 'getblockchaininfo'), true]));
+  const [chain, header, network, peers, mempool, tips, mine, totals, uptime, txStats] = await settleAll([
+    chainP,
+    headerP,
+    rpc.optional('getnetworkinfo'),
+    rpc.optional('getpeerinfo'),
+    rpc.optional('getmempoolinfo'),
+    rpc.optional('getchaintips'),
+    mining(rpc),
+    rpc.optional('getnettotals'),
+    rpc.optional('uptime'),
+    // Refused early in a regtest chain ("Invalid block count"): then the value is absent.
+    rpc.optional('getchaintxstats', [], true),
+  ]);
+  const peerList = peers === undefined ? [] : asArray(peers, 'getpeerinfo');
+  const logMissing = rpc.isMissing('logging');
+  return {
+    node: nodeValues({
+      chain,
+      network: optObject(network, 'getnetworkinfo'),
+      peerCount: peers === undefined ? undefined : peerList.length,
+      uptime,
+      netTotals: optObject(totals, 'getnettotals'),
+      mining: mine.info,
+    }),
+    peers: peerList.map(peerValues),
+    txPool: mempool === undefined ? undefined : txPoolValues(asObject(mempool, 'getmempoolinfo')),
+    network: networkValues(chain),
+    head: headerToSummary(header),
+    ledger: ledgerValues(chain, isObject(txStats) ? txStats : undefined),
+    tips: tips === undefined ? undefined : tipObservations(tips),
+    consensus: consensusValues(mine.info, mine.hashps),
+    logControlSupported: !logMissing,
+  };
+}

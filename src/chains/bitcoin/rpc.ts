@@ -1,0 +1,133 @@
+/**
+ * The connection of a Bitcoin-family adapter to one node: Bitcoin Core JSON-RPC 1.0 over HTTP through
+ * the shared RpcHttpClient, with basic authentication from a user name and password or from the node's
+ * cookie file.
+ *
+ * Work is done in sessions (one poll, one block fetch, one action). A session starts by reading the
+ * credentials: the cookie ("__cookie__:<random>") is rewritten each time the node starts, so it is read
+ * again at every connection attempt. When the last running session ends, the client and its kept-alive
+ * connections are closed: Bitcoin Core 0.21 / Litecoin Core 0.21 wait for idle HTTP connections
+ * (up to -rpcservertimeout, 30 s) before they finish shutting down, so a bridge holding connections
+ * between polls would delay every node stop. The statistics of closed clients are carried over.
+ *
+ * Methods the node does not have (RpcError.methodMissing) are remembered and never called again.
+ */
+import { promises as fsp } from 'node:fs';
+import type { AdapterOptions, AdapterStats } from '../adapter';
+import { RpcError, TransportError } from '../errors';
+import { RpcHttpClient } from '../rpc-http';
+
+/**
+ * Like Promise.all, but waits for every call to settle before rejecting with the first failure (in
+ * argument order): a session never ends, closing its client, while some of its calls are in flight.
+ */
+export async function settleAll<T extends readonly unknown[] | []>(values: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const settled: readonly PromiseSettledResult<unknown>[] = await Promise.allSettled(values);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
+}
+
+export class BitcoinRpc {
+  private client: RpcHttpClient | undefined;
+  private sessions = 0;
+  /** Statistics of clients already closed. */
+  private retiredCalls = 0;
+  private retiredErrors = 0;
+  private retiredLatency = 0;
+  private readonly missing = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly opts: AdapterOptions) {}
+
+  /** Runs fn with a client made from the node's current credentials; closes the client when no session is left. */
+  async session<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new TransportError('adapter closed');
+    this.sessions++;
+    try {
+      if (!this.client) this.client = await this.makeClient();
+      return await fn();
+    } finally {
+      if (--this.sessions === 0) this.retire();
+    }
+  }
+
+  /** Reads the credentials. Rejects with TransportError when the cookie file cannot be read: the node deletes it when it stops. */
+  private async makeClient(): Promise<RpcHttpClient> {
+    let username = this.opts.username;
+    let password = this.opts.password;
+    const file = this.opts.cookieFile;
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = (await fsp.readFile(file, 'utf8')).trim();
+      } catch (e) {
+        this.retiredErrors++;
+        throw new TransportError(`cannot read cookie file ${file} (is the node running?): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const colon = text.indexOf(':');
+      if (colon <= 0) throw new TransportError(`cookie file ${file} does not hold "user:password"`);
+      username = text.slice(0, colon);
+      password = text.slice(colon + 1);
+    }
+    // Another session may have made one while the cookie was being read.
+    if (this.client) return this.client;
+    return new RpcHttpClient({ url: this.opts.endpoint, timeoutMs: this.opts.timeoutMs, jsonrpc: '1.0', username, password });
+  }
+
+  private retire(): void {
+    const c = this.client;
+    if (!c) return;
+    this.client = undefined;
+    this.retiredCalls += c.stats.calls;
+    this.retiredErrors += c.stats.errors;
+    if (c.stats.calls > 0) this.retiredLatency = c.stats.lastLatencyMs;
+    c.close();
+  }
+
+  /** true when the node answered an earlier call of this method with "method not found". */
+  isMissing(method: string): boolean {
+    return this.missing.has(method);
+  }
+
+  /** Calls a method inside a session; rejects with the client's typed errors. A missing method is remembered. */
+  async call(method: string, params: unknown[] = []): Promise<unknown> {
+    const client = this.client;
+    if (!client) throw new Error(`BitcoinRpc.call(${method}) outside a session`);
+    try {
+      return await client.call<unknown>(method, params);
+    } catch (e) {
+      if (e instanceof RpcError && e.methodMissing) this.missing.add(method);
+      throw e;
+    }
+  }
+
+  /**
+   * Calls a method whose result is optional: resolves undefined (absent) when the node lacks the
+   * method (without calling it again once known) and, with anyRpcError, when the node refuses it for
+   * any reason (getchaintxstats early in regtest). Transport and protocol errors still reject.
+   */
+  async optional(method: string, params: unknown[] = [], anyRpcError = false): Promise<unknown> {
+    if (this.missing.has(method)) return undefined;
+    try {
+      return await this.call(method, params);
+    } catch (e) {
+      if (e instanceof RpcError && (e.methodMissing || anyRpcError)) return undefined;
+      throw e;
+    }
+  }
+
+  stats(): AdapterStats {
+    const s = this.client?.stats;
+    return {
+      calls: this.retiredCalls + (s?.calls ?? 0),
+      errors: this.retiredErrors + (s?.errors ?? 0),
+      lastLatencyMs: s && s.calls > 0 ? s.lastLatencyMs : this.retiredLatency,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.retire();
+  }
+}
