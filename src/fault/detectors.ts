@@ -1,0 +1,431 @@
+/**
+ * The detectors: from the live instance tree (and the collector's poll and reorganisation events) to one
+ * signal per alarm condition, with the raise and clear levels of the effective policies. They keep only
+ * what the tree does not hold (consecutive poll results, when a ledger's head last moved, recent contract
+ * call counts, fork tips already seen); the hold-down state machines are the fault manager's.
+ *
+ * Every evaluation of a resource emits a signal for each alarm type that applies to it, 'hold' when the
+ * value is unknown (node unreachable, value not reported), so that a hold-down wait never runs on stale data.
+ */
+import type { ReorgInfo } from '../collector/ledger-tracker';
+import type { PollResult } from '../collector/node-poller';
+import type { Instance, InstanceTree, Value } from '../state/tree';
+import { falling, rising } from './holddown';
+import type { Signal } from './holddown';
+import type { EffectivePolicy } from './policy';
+
+export interface DetectedCondition {
+  readonly type: string;
+  readonly resource: string;
+  readonly qualifier: string;
+  readonly signal: Signal;
+  /** Describes the observation: the problem when the signal is raise, the recovery when it is clear. */
+  readonly text: string;
+  readonly thresholdInfo?: string;
+}
+
+/** Small persistent memory (fault_meta) for what must survive a restart. */
+export interface DetectorMemo {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+export interface DetectorHost {
+  policy(type: string): EffectivePolicy;
+  emit(c: DetectedCondition): void;
+  readonly memo: DetectorMemo;
+}
+
+/** Calls counted by contractFailureRate: the share of reverts among the last WINDOW_CALLS calls. */
+export const WINDOW_CALLS = 100;
+/** Fewer calls than this in the window: no verdict. */
+export const MIN_CALLS = 10;
+/** Fork tips remembered per ledger (so that an old fork is not news again). */
+const MAX_KNOWN_TIPS = 256;
+/** Samples of (time, height) for learning a ledger's block interval. */
+const MAX_HEIGHT_SAMPLES = 33;
+
+interface PollCount { fails: number; oks: number; lastError: string | undefined }
+interface HeadState { hash: string; lastChange: number; sawBlock: boolean; samples: { t: number; h: number }[] }
+interface ForkState {
+  known: Set<string>;
+  order: string[];
+  evidence: { time: number; text: string; info: string } | undefined;
+  persistedAt?: number;
+  baselineUntil: number;
+}
+interface CallSample { calls: number; failed: number }
+
+/** A number from a tree value (numbers, bigints and decimal text), or undefined. */
+export function num(v: Value | undefined): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function str(v: Value | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function short(hash: string): string {
+  return hash.length > 16 ? `${hash.slice(0, 10)}...${hash.slice(-6)}` : hash;
+}
+
+/** Quorum of a consensus algorithm with n validators when the configuration leaves it 0 (model: consensus.quorum). */
+export function derivedQuorum(algorithm: string | undefined, n: number): number {
+  const a = (algorithm ?? '').toLowerCase();
+  if (n <= 0) return 1;
+  if (/(qbft|ibft|bft|tendermint|hotstuff|aura)/.test(a)) return 2 * Math.floor((n - 1) / 3) + 1;
+  if (a === 'clique' || a === 'poa') return Math.floor(n / 2) + 1;
+  return 1;
+}
+
+/** The qualifier of per-ledger alarms on a node: empty on single-ledger platforms (ledger "main"). */
+export function ledgerQualifier(ledger: string): string {
+  return ledger === 'main' ? '' : ledger;
+}
+
+export class Detectors {
+  private readonly polls = new Map<string, PollCount>();
+  private readonly heads = new Map<string, HeadState>();
+  private readonly forks = new Map<string, ForkState>();
+  private readonly calls = new Map<string, CallSample[]>();
+
+  constructor(private readonly tree: InstanceTree, private readonly host: DetectorHost, private readonly now: () => number) {}
+
+  // ---- event inputs --------------------------------------------------------------------------------
+
+  /** A poll of a node finished (collector 'polled'). */
+  onPolled(network: string, node: string, result: PollResult): void {
+    const key = `network/${network}/node/${node}`;
+    const c = this.polls.get(key) ?? { fails: 0, oks: 0, lastError: undefined };
+    if (result.ok) { c.oks++; c.fails = 0; } else { c.fails++; c.oks = 0; c.lastError = result.error; }
+    this.polls.set(key, c);
+  }
+
+  /** The tracked best chain of a ledger was reorganised (collector 'reorg'). */
+  onReorg(network: string, ledger: string, r: ReorgInfo): void {
+    const p = this.host.policy('forkDetected');
+    if (!p.enabled || r.depth < p.raiseLevel) return;
+    const res = `network/${network}/ledger/${ledger}`;
+    const f = this.fork(res);
+    const deeper = r.deeperThanWindow ? ' or more' : '';
+    this.setEvidence(res, f, this.now(),
+      `reorganisation of ${r.depth}${deeper} blocks on ledger ${ledger} of network ${network}: new head ${short(r.newHead)} at height ${r.height}, old head ${short(r.oldHead)}`,
+      `reorganisation depth ${r.depth} blocks >= raise level ${p.raiseLevel}`);
+  }
+
+  /** Forgets what was kept about a resource and everything under it (it was removed). */
+  forget(prefix: string): void {
+    const under = (k: string): boolean => k === prefix || k.startsWith(prefix + '/');
+    for (const m of [this.polls, this.heads, this.calls] as Map<string, unknown>[]) for (const k of [...m.keys()]) if (under(k)) m.delete(k);
+    for (const k of [...this.forks.keys()]) {
+      if (!under(k)) continue;
+      this.forks.delete(k);
+      this.host.memo.delete(`forkTips:${k}`);
+      this.host.memo.delete(`forkEvidence:${k}`);
+    }
+  }
+
+  // ---- evaluation ----------------------------------------------------------------------------------
+
+  /** Evaluates every detector of one network (a network instance of the tree). */
+  evaluateNetwork(net: Instance): void {
+    if (net.get('adminState') === 'locked') return;
+    const name = String(net.keys[0]);
+    const pollMs = (num(net.get('pollInterval')) ?? 5) * 1000;
+    for (const node of net.list('node')) {
+      if (node.get('adminState') === 'locked') continue;
+      this.nodeUnreachable(name, node);
+      this.peerCountLow(name, node);
+      this.txPoolSaturation(name, node);
+    }
+    for (const ledger of net.list('ledger')) {
+      this.blockProductionStalled(name, net, ledger, pollMs);
+      this.forkDetected(name, ledger, pollMs);
+      for (const nls of ledger.list('nodeLedgerState')) this.ledgerSyncLag(name, net, ledger, nls);
+    }
+    const cons = net.child('consensus');
+    if (cons) this.consensusQuorumAtRisk(name, net, cons);
+    for (const c of net.list('contract')) this.contractFailureRate(name, c);
+    for (const ch of net.list('crossChainChannel')) this.crossChainBacklogStuck(name, ch);
+  }
+
+  /** Evaluates every network. */
+  evaluateAll(): void {
+    for (const net of this.tree.root.list('network')) this.evaluateNetwork(net);
+  }
+
+  private emit(type: string, resource: string, qualifier: string, signal: Signal, text: string, thresholdInfo?: string): void {
+    this.host.emit({ type, resource, qualifier, signal, text, thresholdInfo });
+  }
+
+  private enabled(type: string): EffectivePolicy | undefined {
+    const p = this.host.policy(type);
+    return p.enabled ? p : undefined;
+  }
+
+  private nodeUnreachable(network: string, node: Instance): void {
+    const p = this.enabled('nodeUnreachable');
+    if (!p) return;
+    const res = node.resource();
+    const name = String(node.keys[0]);
+    const c = this.polls.get(res);
+    if (!c) { this.emit(p.type, res, '', 'hold', `node ${name} of network ${network} not polled yet`); return; }
+    const raise = Math.max(1, p.raiseLevel);
+    const clear = Math.max(1, p.clearLevel);
+    if (c.fails >= raise) {
+      this.emit(p.type, res, '', 'raise', `node ${name} of network ${network} does not answer: ${c.lastError ?? 'poll failed'}`,
+        `${c.fails} consecutive failed polls >= raise level ${raise}`);
+    } else if (c.oks >= clear) {
+      this.emit(p.type, res, '', 'clear', `node ${name} of network ${network} answers again`, `${c.oks} consecutive successful polls >= clear level ${clear}`);
+    } else {
+      this.emit(p.type, res, '', 'hold', `node ${name} of network ${network}: ${c.fails} failed, ${c.oks} successful polls in a row`);
+    }
+  }
+
+  private reachable(node: Instance | undefined): boolean {
+    return node?.get('reachability') === 'reachable';
+  }
+
+  private peerCountLow(network: string, node: Instance): void {
+    const p = this.enabled('peerCountLow');
+    if (!p) return;
+    const res = node.resource();
+    const name = String(node.keys[0]);
+    const peers = this.reachable(node) ? num(node.get('peerCount')) : undefined;
+    if (peers === undefined) { this.emit(p.type, res, '', 'hold', `peer count of node ${name} unknown`); return; }
+    const s = falling(peers, p.raiseLevel, p.clearLevel);
+    this.emit(p.type, res, '', s,
+      s === 'raise' ? `node ${name} of network ${network} has ${peers} peer(s)` : `node ${name} of network ${network} has ${peers} peer(s) again`,
+      s === 'raise' ? `peer count ${peers} < raise level ${p.raiseLevel}` : `peer count ${peers}, clear level ${p.clearLevel}`);
+  }
+
+  private txPoolSaturation(network: string, node: Instance): void {
+    const p = this.enabled('txPoolSaturation');
+    if (!p) return;
+    const res = node.resource();
+    const name = String(node.keys[0]);
+    const pending = this.reachable(node) ? num(node.child('txPool')?.get('pending')) : undefined;
+    if (pending === undefined) { this.emit(p.type, res, '', 'hold', `transaction pool of node ${name} unknown`); return; }
+    const s = rising(pending, p.raiseLevel, p.clearLevel);
+    this.emit(p.type, res, '', s,
+      s === 'raise' ? `transaction pool of node ${name} of network ${network} holds ${pending} pending transactions`
+        : `transaction pool of node ${name} of network ${network} holds ${pending} pending transactions`,
+      s === 'raise' ? `pending ${pending} >= raise level ${p.raiseLevel}` : `pending ${pending}, clear level ${p.clearLevel}`);
+  }
+
+  private ledgerSyncLag(network: string, net: Instance, ledger: Instance, nls: Instance): void {
+    const p = this.enabled('ledgerSyncLag');
+    if (!p) return;
+    const nodeName = String(nls.keys[0]);
+    const node = net.child('node', [nodeName]);
+    if (!node || node.get('adminState') === 'locked') return;
+    const res = node.resource();
+    const lname = String(ledger.keys[0]);
+    const q = ledgerQualifier(lname);
+    const lag = this.reachable(node) && nls.get('syncState') !== 'unknown' ? num(nls.get('lag')) : undefined;
+    if (lag === undefined) { this.emit(p.type, res, q, 'hold', `lag of node ${nodeName} unknown`); return; }
+    const s = rising(lag, p.raiseLevel, p.clearLevel);
+    const where = lname === 'main' ? `network ${network}` : `ledger ${lname} of network ${network}`;
+    this.emit(p.type, res, q, s,
+      s === 'raise' ? `node ${nodeName} is ${lag} blocks behind the best height of ${where}` : `node ${nodeName} is in sync with ${where} (${lag} blocks behind)`,
+      s === 'raise' ? `lag ${lag} blocks >= raise level ${p.raiseLevel}` : `lag ${lag} blocks <= clear level ${p.clearLevel}`);
+  }
+
+  private blockProductionStalled(network: string, net: Instance, ledger: Instance, pollMs: number): void {
+    const p = this.enabled('blockProductionStalled');
+    if (!p) return;
+    const res = ledger.resource();
+    const lname = String(ledger.keys[0]);
+    const now = this.now();
+    const hash = str(ledger.get('headHash'));
+    const height = num(ledger.get('height'));
+    if (!hash || height === undefined) { this.emit(p.type, res, '', 'hold', `head of ledger ${lname} unknown`); return; }
+    let st = this.heads.get(res);
+    if (!st) {
+      // The block timestamp tells how old the head already is (a chain that stalled before the bridge started).
+      const headTime = num(ledger.get('headTime'));
+      st = { hash, lastChange: headTime !== undefined && headTime < now ? headTime : now, sawBlock: false, samples: [{ t: now, h: height }] };
+      this.heads.set(res, st);
+    } else if (st.hash !== hash) {
+      st.hash = hash;
+      st.lastChange = now;
+      st.sawBlock = true;
+      st.samples.push({ t: now, h: height });
+      if (st.samples.length > MAX_HEIGHT_SAMPLES) st.samples.shift();
+    }
+    if ((num(net.get('reachableNodeCount')) ?? 0) === 0) { this.emit(p.type, res, '', 'hold', `no reachable node on network ${network}`); return; }
+    const configured = num(net.get('expectedBlockInterval')) ?? 0;
+    const expected = configured > 0 ? configured : learntInterval(st.samples);
+    if (expected === undefined) { this.emit(p.type, res, '', 'hold', `block interval of ledger ${lname} not learnt yet`); return; }
+    // Never less than two poll intervals: the bridge cannot see a block sooner than its next poll.
+    const thresholdS = Math.max(p.raiseLevel * expected, (2 * pollMs) / 1000);
+    const elapsedS = (now - st.lastChange) / 1000;
+    const how = configured > 0 ? 'configured' : 'learnt';
+    if (elapsedS >= thresholdS) {
+      this.emit(p.type, res, '', 'raise',
+        `no new block on ledger ${lname} of network ${network} for ${Math.round(elapsedS)} s (expected every ${fmt(expected)} s, ${how}); head at height ${height}`,
+        `${Math.round(elapsedS)} s without a block >= ${p.raiseLevel} x expected interval ${fmt(expected)} s`);
+    } else if (st.sawBlock) {
+      this.emit(p.type, res, '', 'clear', `ledger ${lname} of network ${network} produces blocks again (height ${height})`);
+    } else {
+      this.emit(p.type, res, '', 'hold', `no block seen on ledger ${lname} yet`);
+    }
+  }
+
+  private fork(res: string): ForkState {
+    let f = this.forks.get(res);
+    if (f) return f;
+    const tips = this.host.memo.get(`forkTips:${res}`);
+    const ev = this.host.memo.get(`forkEvidence:${res}`);
+    const order = tips ? (JSON.parse(tips) as string[]) : [];
+    f = {
+      known: new Set(order), order,
+      evidence: ev ? (JSON.parse(ev) as ForkState['evidence']) : undefined,
+      // First time this ledger is seen: the forks it already has are history, not news.
+      baselineUntil: tips === undefined ? Number.POSITIVE_INFINITY : 0,
+    };
+    this.forks.set(res, f);
+    return f;
+  }
+
+  private setEvidence(res: string, f: ForkState, time: number, text: string, info: string): void {
+    const prev = f.evidence;
+    f.evidence = { time, text, info };
+    // Persisted for restarts; a fork that goes on is refreshed every second, written every 10 s.
+    if (!prev || prev.text !== text || time - (f.persistedAt ?? 0) >= 10000) {
+      f.persistedAt = time;
+      this.host.memo.set(`forkEvidence:${res}`, JSON.stringify(f.evidence));
+    }
+  }
+
+  private forkDetected(network: string, ledger: Instance, pollMs: number): void {
+    const p = this.enabled('forkDetected');
+    if (!p) return;
+    const res = ledger.resource();
+    const lname = String(ledger.keys[0]);
+    const now = this.now();
+    const f = this.fork(res);
+    if (f.baselineUntil === Number.POSITIVE_INFINITY) f.baselineUntil = now + 2 * pollMs;
+    const baseline = now < f.baselineUntil;
+    let added = false;
+    for (const tip of ledger.list('chainTip')) {
+      if (tip.get('status') !== 'validFork') continue;
+      const hash = str(tip.get('hash'));
+      if (!hash) continue;
+      const by = str(tip.get('reportedBy'));
+      const height = num(tip.get('height')) ?? '?';
+      // A node whose head is the fork's tip follows the fork now: evidence for as long as it does.
+      const followed = by !== undefined && ledger.child('nodeLedgerState', [by])?.get('headHash') === hash;
+      const isNew = !f.known.has(hash);
+      if (isNew) {
+        f.known.add(hash);
+        f.order.push(hash);
+        while (f.order.length > MAX_KNOWN_TIPS) f.known.delete(f.order.shift()!);
+        added = true;
+      }
+      if (followed) {
+        this.setEvidence(res, f, now,
+          `node ${by} follows a fork of ledger ${lname} of network ${network}: its head ${short(hash)} at height ${height} is off the active chain`,
+          'a node\'s head is a chain tip with status validFork');
+      } else if (isNew && !baseline) {
+        // A new branch the nodes know of (getchaintips valid-fork); old ones are history.
+        this.setEvidence(res, f, now,
+          `valid fork on ledger ${lname} of network ${network}: tip ${short(hash)} at height ${height}` +
+          `, ${num(tip.get('branchLength')) ?? '?'} block(s) off the active chain${by ? `, reported by node ${by}` : ''}`,
+          'chain tip with status validFork');
+      }
+    }
+    if (added || baseline) this.host.memo.set(`forkTips:${res}`, JSON.stringify(f.order));
+    const windowMs = p.clearLevel * 1000;
+    if (f.evidence && now - f.evidence.time <= windowMs) this.emit(p.type, res, '', 'raise', f.evidence.text, f.evidence.info);
+    else this.emit(p.type, res, '', 'clear', `no fork or reorganisation of ${p.raiseLevel} or more blocks on ledger ${lname} for ${p.clearLevel} s`);
+  }
+
+  private consensusQuorumAtRisk(network: string, net: Instance, cons: Instance): void {
+    const p = this.enabled('consensusQuorumAtRisk');
+    if (!p) return;
+    const res = net.resource();
+    const active = num(cons.get('activeValidators'));
+    if (active === undefined || (num(net.get('reachableNodeCount')) ?? 0) === 0) {
+      this.emit(p.type, res, '', 'hold', `active validators of network ${network} unknown`);
+      return;
+    }
+    const n = num(cons.get('validatorCount')) ?? active;
+    const configured = num(cons.get('quorum')) ?? 0;
+    const algorithm = str(cons.get('algorithm'));
+    const quorum = configured > 0 ? configured : derivedQuorum(algorithm, n);
+    const margin = active - quorum;
+    const s = falling(margin, p.raiseLevel, p.clearLevel);
+    const how = configured > 0 ? 'configured' : `derived for ${algorithm ?? 'an unknown algorithm'} with ${n} validator(s)`;
+    this.emit(p.type, res, '', s,
+      s === 'raise' ? `network ${network} has ${active} active validator(s) for a quorum of ${quorum} (${how})`
+        : `network ${network} has ${active} active validator(s) for a quorum of ${quorum}`,
+      `margin ${margin} (active ${active} - quorum ${quorum}), raise below ${p.raiseLevel}, clear at ${p.clearLevel}`);
+  }
+
+  private contractFailureRate(network: string, c: Instance): void {
+    const p = this.enabled('contractFailureRate');
+    if (!p) return;
+    const res = c.resource();
+    const calls = num(c.get('calls'));
+    const failed = num(c.get('failedCalls'));
+    if (calls === undefined || failed === undefined) { this.emit(p.type, res, '', 'hold', 'call counts unknown'); return; }
+    let samples = this.calls.get(res);
+    if (!samples) { samples = [{ calls: 0, failed: 0 }]; this.calls.set(res, samples); }
+    const last = samples[samples.length - 1];
+    if (calls < last.calls) { samples.length = 0; samples.push({ calls: 0, failed: 0 }); } // counters restarted
+    if (calls !== samples[samples.length - 1].calls) samples.push({ calls, failed });
+    // The window starts at the latest sample at least WINDOW_CALLS calls back (or the oldest one kept).
+    let from = samples[0];
+    for (let i = samples.length - 1; i >= 0; i--) if (calls - samples[i].calls >= WINDOW_CALLS) { from = samples[i]; break; }
+    let drop = 0;
+    while (drop < samples.length - 1 && samples[drop] !== from) drop++;
+    if (drop > 0) samples.splice(0, drop);
+    const n = calls - from.calls;
+    const name = str(c.get('name')) || String(c.keys[0]);
+    if (n < MIN_CALLS) { this.emit(p.type, res, '', 'hold', `${n} call(s) of contract ${name} seen, too few to judge`); return; }
+    const pct = ((failed - from.failed) * 100) / n;
+    const s = rising(pct, p.raiseLevel, p.clearLevel);
+    this.emit(p.type, res, '', s,
+      `${fmt(pct)} % of the last ${n} calls of contract ${name} on network ${network} reverted`,
+      s === 'raise' ? `${fmt(pct)} % reverted >= raise level ${p.raiseLevel} %` : `${fmt(pct)} % reverted, clear level ${p.clearLevel} %`);
+  }
+
+  private crossChainBacklogStuck(network: string, ch: Instance): void {
+    const p = this.enabled('crossChainBacklogStuck');
+    if (!p) return;
+    const res = ch.resource();
+    const name = String(ch.keys[0]);
+    const stuck = p.raiseLevel > 0 ? p.raiseLevel : (num(ch.get('stuckThreshold')) ?? 60);
+    const clearAt = p.clearLevel > 0 ? p.clearLevel : stuck;
+    const age = num(ch.get('oldestPendingAge'));
+    const pending = num(ch.get('pending'));
+    if (age === undefined) {
+      this.emit(p.type, res, '', pending === 0 ? 'clear' : 'hold', pending === 0 ? `nothing pending on channel ${name}` : `backlog of channel ${name} unknown`);
+      return;
+    }
+    const s: 'raise' | 'clear' | 'hold' = age > stuck ? 'raise' : age <= clearAt || pending === 0 ? 'clear' : 'hold';
+    this.emit(p.type, res, '', s,
+      s === 'raise' ? `oldest of ${pending ?? '?'} pending message(s) on cross-chain channel ${name} of network ${network} is ${age} s old`
+        : `cross-chain channel ${name} of network ${network} delivers again (oldest pending ${age} s)`,
+      s === 'raise' ? `oldest pending age ${age} s > ${stuck} s` : `oldest pending age ${age} s <= ${clearAt} s`);
+  }
+}
+
+/** Mean time between blocks (seconds) over the samples, once at least 3 blocks were seen. */
+export function learntInterval(samples: readonly { t: number; h: number }[]): number | undefined {
+  if (samples.length < 2) return undefined;
+  const a = samples[0];
+  const b = samples[samples.length - 1];
+  const blocks = b.h - a.h;
+  if (blocks < 3) return undefined;
+  return (b.t - a.t) / 1000 / blocks;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+}
