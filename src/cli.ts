@@ -34,7 +34,7 @@ function parseArgs(argv: string[]): Args {
 const USAGE = `usage:
   bcmgmt serve [--config FILE [--import]] [--data-dir DIR]
       run the bridge. The config file seeds the data dir's configuration on first run; --import replaces it.
-      With no config file and an empty data dir: an embedded Ethereum dev chain.
+      With no config file: two embedded Ethereum dev chains with a workload, contracts and a cross-chain channel.
   bcmgmt snapshot --config FILE                    poll every configured node once and print the instance tree as JSON`;
 
 async function snapshot(args: Args): Promise<void> {
@@ -50,17 +50,10 @@ async function snapshot(args: Args): Promise<void> {
 }
 
 async function embeddedConfig(): Promise<{ doc: ConfigObject; stop: () => Promise<void>; banner: string }> {
+  // Loaded only when needed: the dev chains pull in Hardhat.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dev = require('./devchain') as typeof import('./devchain');
-  const chain = await dev.startDevChain({ blockIntervalMs: 3000, workload: true });
-  const doc: ConfigObject = {
-    networks: [{
-      name: 'devnet', platform: 'ethereum', networkType: 'private', pollInterval: 2,
-      description: 'embedded development chain (in-process, loopback only)',
-      nodes: [{ name: 'node1', endpoint: chain.url, ...(chain.wsUrl ? { wsEndpoint: chain.wsUrl } : {}) }],
-    }],
-  };
-  return { doc, stop: () => chain.stop(), banner: `embedded Ethereum dev chain at ${chain.url} (chain id ${chain.chainId}), a block every 3 s with a workload` };
+  const demo = require('./devchain/demo') as typeof import('./devchain/demo');
+  return demo.startDemo();
 }
 
 async function serve(args: Args): Promise<void> {

@@ -64,6 +64,63 @@ export interface AdapterStats {
   readonly lastLatencyMs: number;
 }
 
+/** A log record of a receipt: the emitting contract and its topics (topics[0]: the event signature hash). */
+export interface EventLog {
+  /** Emitting contract, lower-case "0x" + 40 hex digits. */
+  readonly address: string;
+  /** Lower-case "0x" + 64 hex digits each. */
+  readonly topics: readonly string[];
+}
+
+/** One transaction of a block with what its receipt says (Ethereum family). */
+export interface TxActivity {
+  readonly hash: string;
+  /** Sender, lower-case. */
+  readonly from: string;
+  /** Recipient, lower-case; absent for a contract creation. */
+  readonly to?: string;
+  /** First four octets of the input ("0x" + 8 hex digits); absent when the input is shorter. */
+  readonly selector?: string;
+  /** Address of the contract a creation made (the receipt's contractAddress), lower-case. */
+  readonly createdContract?: string;
+  /** Receipt status: true success, false reverted; absent when the receipt has none (before Byzantium). */
+  readonly success?: boolean;
+  readonly gasUsed: bigint;
+  readonly logs: readonly EventLog[];
+}
+
+/** The transactions of one block with their receipts, in block order. */
+export interface BlockActivity {
+  readonly height: number;
+  readonly hash: string;
+  /** Block timestamp, seconds since the epoch. */
+  readonly time: number;
+  readonly transactions: readonly TxActivity[];
+}
+
+/** What an account holds at the node's latest block. */
+export interface AccountState {
+  /** Deployed code, "0x" + hex ("0x" alone: no code). */
+  readonly code: string;
+  /** Balance in wei. */
+  readonly balance: bigint;
+}
+
+/** An eth_getLogs query: one contract, topics[0] and the height range (to - from < 10000). */
+export interface LogQuery {
+  readonly address: string;
+  readonly topic0: string;
+  readonly fromBlock: number;
+  readonly toBlock: number;
+}
+
+/** A log found by a LogQuery, with where it is. */
+export interface FoundLog extends EventLog {
+  readonly blockNumber: number;
+  readonly blockHash: string;
+  readonly txHash: string;
+}
+
 export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'startBlockProduction' | 'stopBlockProduction' | 'setLogLevel';
 
 export interface ChainAdapter {
@@ -79,6 +136,15 @@ export interface ChainAdapter {
    * with an RpcError when the node refuses.
    */
   action(name: NodeActionName, input: Readonly<Record<string, Scalar>>): Promise<void>;
+  /**
+   * Ethereum family, optional: the transactions of the block at height (the block with that hash when
+   * given: rejects when the node's block there has another hash) with their receipts. Per new block only.
+   */
+  blockActivity?(height: number, hash?: string): Promise<BlockActivity>;
+  /** Ethereum family, optional: code and balance of an account at the latest block. */
+  accountState?(address: string): Promise<AccountState>;
+  /** Ethereum family, optional: logs of one contract and event in a bounded height range (gap catch-up). */
+  eventLogs?(q: LogQuery): Promise<FoundLog[]>;
   stats(): AdapterStats;
   close(): Promise<void>;
 }

@@ -141,9 +141,9 @@ export const alarmTypes: AlarmType[] = [
     'Oldest pending cross-chain message too old',
     'The oldest message pending on a cross-chain channel is older than the channel\'s stuck threshold.',
     { raise: 'age in seconds (the channel\'s stuckThreshold when 0)', clear: 'age in seconds at or below which it is gone', units: 'seconds', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.3.4'),
-  at(10, 'thresholdCrossed', 'pmMonitored', 'qualityOfServiceAlarm', ['thresholdCrossed', 351], 'warning',
+  at(10, 'thresholdCrossed', 'ledger|node|contract', 'qualityOfServiceAlarm', ['thresholdCrossed', 351], 'warning',
     'Performance threshold crossed',
-    'A performance measurement crossed the raise level of a threshold; the qualifier names the threshold.',
+    'A performance measurement of a resource (ledger, node or contract) crossed the raise level of a threshold; the alarm is raised on the measured resource and its qualifier names the threshold.',
     { raise: 'from the threshold\'s raise level', clear: 'from the threshold\'s clear level', units: 'metric units', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.2.3'),
 ];
 

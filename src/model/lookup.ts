@@ -181,7 +181,7 @@ export function validateModel(model: InformationModel): string[] {
   for (const t of model.alarmTypes) {
     if (typeArcs.has(t.arc)) problems.push(`alarm type ${t.name}: duplicate arc`);
     typeArcs.add(t.arc);
-    if (!idx.byName.has(t.resourceClass)) problems.push(`alarm type ${t.name}: unknown resource class ${t.resourceClass}`);
+    for (const rc of t.resourceClass.split('|')) if (!idx.byName.has(rc)) problems.push(`alarm type ${t.name}: unknown resource class ${rc}`);
     noteDescriptor(idx.alarmTypeDescriptor(t), `alarm type ${t.name}`);
   }
   for (const n of model.notifications) {

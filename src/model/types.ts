@@ -149,7 +149,7 @@ export interface AlarmType {
   readonly arc: number;
   readonly clause: Clause;
   readonly description: string;
-  /** Class of the resource the alarm is raised on. */
+  /** Class of the resource the alarm is raised on; several classes separated by "|". */
   readonly resourceClass: string;
   readonly eventType: X733EventType;
   /** X.733 probable cause: label and value of IANA-ITU-ALARM-TC-MIB IANAItuProbableCause. */

@@ -3,7 +3,10 @@
  * Nethermind, Erigon, Reth and the development chains Hardhat, Ganache and Anvil (and the embedded
  * dev chain of src/devchain). See poll.ts for what a poll asks, actions.ts for the node actions.
  */
-import type { AdapterFactory, AdapterOptions, AdapterStats, BlockSummary, ChainAdapter, NodeActionName, NodeObservation, Scalar } from '../adapter';
+import type {
+  AccountState, AdapterFactory, AdapterOptions, AdapterStats, BlockActivity, BlockSummary, ChainAdapter, FoundLog, LogQuery, NodeActionName,
+  NodeObservation, Scalar,
+} from '../adapter';
 import { MalformedResponseError } from '../errors';
 import { RpcHttpClient } from '../rpc-http';
 import { runAction } from './actions';
@@ -12,6 +15,7 @@ import { blockSummary, producerOf } from './codec';
 import { subscribeNewHeads } from './heads';
 import { MethodBook, RpcTransport } from './methods';
 import { PollState, pollNode } from './poll';
+import { accountState, blockActivity, eventLogs } from './receipts';
 
 /** Largest range blocks() accepts (the interface's "to - from < 64"). */
 const MAX_BLOCKS = 64;
@@ -78,6 +82,19 @@ export class EthereumAdapter implements ChainAdapter {
       onHead, (e) => { this.unsubscribers.delete(stop); onError(e); });
     this.unsubscribers.add(stop);
     return () => { this.unsubscribers.delete(stop); stop(); };
+  }
+
+  /** A block's transactions with their receipts (contract and cross-chain management); see receipts.ts. */
+  blockActivity(height: number, hash?: string): Promise<BlockActivity> {
+    return blockActivity(this.state.book, height, hash);
+  }
+
+  accountState(address: string): Promise<AccountState> {
+    return accountState(this.state.book, address);
+  }
+
+  eventLogs(q: LogQuery): Promise<FoundLog[]> {
+    return eventLogs(this.state.book, q);
   }
 
   action(name: NodeActionName, input: Readonly<Record<string, Scalar>>): Promise<void> {
