@@ -114,6 +114,13 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
           contracts: [{ address: receiver, name: 'receiver', abi: abi('receiver', RECEIVER_ABI) }],
         },
       ],
+      // One-minute intervals so a newcomer sees history build up; a threshold on the workload's revert count.
+      performance: {
+        measurementJobs: [{ name: 'demo', granularity: 60 }],
+        thresholds: [{ name: 'reverts', job: 'demo', metric: 'contractFailures', resource: 'network/devnet-a/contract', direction: 'rising', raiseLevel: 50, clearLevel: 20 }],
+      },
+      // Dev chains have no peers: a peerCountLow alarm would only be noise here.
+      fault: { alarmPolicies: [{ type: 'peerCountLow', enabled: false }] },
     };
     const secs = (ms: number): string => `${ms / 1000} s`;
     const banner = `embedded demo: Ethereum dev chains devnet-a at ${a.url} (chain id ${a.chainId}, a block every ${secs(ia)}${opts.workload ?? true ? ', workload' : ''}) `

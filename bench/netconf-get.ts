@@ -1,0 +1,168 @@
+/**
+ * NETCONF benchmark: a full <get> of a bridge managing 100 nodes with 20 peers each (synthetic instances
+ * in the live tree), and edit-config latency.
+ *
+ *   node dist/bench/netconf-get.js [--iterations N]
+ *
+ * Reports median and p99 of
+ *   - the server-side time of a full <get> (the RPC layer: parse, build the data, serialize), and of a <get>
+ *     with a subtree filter selecting one node;
+ *   - the round trip of a full <get> over SSH (chunked framing, one session);
+ *   - edit-config of one leaf (a network's poll-interval), server-side and over SSH: parse, edit a copy of
+ *     running, validate, apply to the collector, persist (SQLite) — the figure to set against the ~80 ms per
+ *     edit-config published for netopeer2/sysrepo.
+ * Nothing leaves the loopback interface; the bench stops by itself.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Bridge } from '../src/bridge';
+import type { ConfigObject } from '../src/config/document';
+import { createNetconfView } from '../src/netconf';
+import type { Session } from '../src/netconf/server';
+import { Client } from 'ssh2';
+import { FrameDecoder, encodeFrame } from '../src/netconf/framing';
+import { ADMIN, BCM, fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
+
+/** A minimal NETCONF client: hello with base:1.1, then one request at a time. */
+function sshClient(port: number): Promise<{ request(msg: string): Promise<string>; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const c = new Client();
+    c.on('error', reject);
+    c.on('ready', () => c.subsys('netconf', (err, ch) => {
+      if (err) { reject(err); return; }
+      const dec = new FrameDecoder(1 << 30);
+      let waiting: ((m: string) => void) | undefined;
+      let hello = false;
+      ch.on('data', (d: Buffer) => {
+        dec.push(d);
+        for (let m = dec.next(); m; m = dec.next()) {
+          if (!hello) {
+            hello = true;
+            dec.mode = 'chunked';
+            ch.write(encodeFrame('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>', 'eom'));
+            resolve({
+              request: (msg) => new Promise<string>((r) => { waiting = r; ch.write(encodeFrame(msg, 'chunked')); }),
+              close: () => c.end(),
+            });
+            continue;
+          }
+          const w = waiting;
+          waiting = undefined;
+          w?.(m.toString('utf8'));
+        }
+      });
+    }));
+    // TCP_NODELAY as OpenSSH sets it: without it, Nagle's algorithm holds the small request ~40 ms behind the ACK of the last reply
+    const sock = net.connect(port, '127.0.0.1');
+    sock.setNoDelay(true);
+    c.connect({ sock, username: ADMIN.name, password: ADMIN.password, ...(process.env.BENCH_CIPHER ? { algorithms: { cipher: [process.env.BENCH_CIPHER as 'aes128-gcm@openssh.com'] } } : {}) });
+  });
+}
+
+const NODES = 100;
+const PEERS = 20;
+
+function stats(ms: number[]): { median: number; p99: number; min: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { median: at(0.5), p99: at(0.99), min: s[0], max: s[s.length - 1] };
+}
+
+const fmt = (x: number): string => x.toFixed(2);
+
+async function main(): Promise<void> {
+  const iArg = process.argv.indexOf('--iterations');
+  const N = iArg > 0 ? Number(process.argv[iArg + 1]) : 200;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-bench-nc-'));
+  // one network of 100 nodes, administratively locked so that the collector does not poll the fake endpoints
+  const seed: ConfigObject = {
+    configuration: usersConfig(),
+    networks: [{ name: 'net0', platform: 'ethereum', adminState: 'locked', pollInterval: 5,
+      nodes: Array.from({ length: NODES }, (_, i) => ({ name: `node${i}`, endpoint: `http://127.0.0.1:${10000 + i}` })) }],
+  };
+  const bridge = new Bridge({ dataDir, seed });
+  const view = createNetconfView(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
+  bridge.addView(view);
+  await bridge.start();
+  fillSynthetic(bridge.tree, 1, NODES, PEERS);
+  const rpcLayer = view.rpc;
+  const session: Session = rpcLayer.openSession({ name: 'admin', role: 'admin', publicKeys: [] }, 'ssh', '127.0.0.1', { send: () => undefined, close: () => undefined });
+  session.base11 = true;
+
+  const serverSide = async (msg: string, n: number): Promise<{ ms: number[]; bytes: number }> => {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < Math.min(20, n); i++) await rpcLayer.handleMessage(session, msg); // warm-up
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      const h = await rpcLayer.handleMessage(session, msg);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+      bytes = Buffer.byteLength(h.reply ?? '');
+      if (!h.reply || h.reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${h.reply?.slice(0, 500)}`);
+    }
+    return { ms, bytes };
+  };
+
+  const fullGet = await serverSide(rpc(1, '<get/>'), N);
+  const oneNode = await serverSide(rpc(2, `<get><filter type="subtree"><managed-system xmlns="${BCM}"><network><name>net0</name><node><name>node42</name></node></network></managed-system></filter></get>`), N);
+  let pi = 5;
+  const editMsg = (): string => rpc(3, `<edit-config><target><running/></target><config><managed-system xmlns="${BCM}"><network><name>net0</name><poll-interval>${pi = pi === 5 ? 6 : 5}</poll-interval></network></managed-system></config></edit-config>`);
+  const editMs: number[] = [];
+  for (let i = 0; i < Math.max(50, N / 2); i++) {
+    const m = editMsg();
+    const t = process.hrtime.bigint();
+    const h = await rpcLayer.handleMessage(session, m);
+    editMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (!h.reply?.includes('<ok/>')) throw new Error(`edit-config failed: ${h.reply}`);
+  }
+  rpcLayer.closeSession(session, 'bench done');
+
+  // over SSH: one session, requests in sequence; the client decodes the chunked framing as it arrives
+  const ssh = await sshClient(view.sshPort);
+  let seq = 0;
+  const roundTrip = async (body: string): Promise<number> => {
+    const id = `b${++seq}`;
+    const t = process.hrtime.bigint();
+    const reply = await ssh.request(rpc(id, body));
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (!reply.includes(`message-id="${id}"`) || reply.includes('<rpc-error>')) throw new Error(`unexpected reply ${reply.slice(0, 300)}`);
+    return ms;
+  };
+  const sshGet: number[] = [];
+  const sshN = Math.min(N, 100);
+  for (let i = 0; i < sshN + 5; i++) {
+    const ms = await roundTrip('<get/>');
+    if (i >= 5) sshGet.push(ms);
+  }
+  const sshEdit: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    sshEdit.push(await roundTrip(`<edit-config><target><running/></target><config><managed-system xmlns="${BCM}"><network><name>net0</name><poll-interval>${pi = pi === 5 ? 6 : 5}</poll-interval></network></managed-system></config></edit-config>`));
+  }
+  ssh.close();
+
+  const result = {
+    tree: { networks: 1, nodes: NODES, peersPerNode: PEERS },
+    fullGetServerMs: { ...stats(fullGet.ms), replyBytes: fullGet.bytes, n: fullGet.ms.length },
+    oneNodeGetServerMs: { ...stats(oneNode.ms), replyBytes: oneNode.bytes, n: oneNode.ms.length },
+    fullGetOverSshMs: { ...stats(sshGet), n: sshGet.length },
+    editConfigServerMs: { ...stats(editMs), n: editMs.length },
+    editConfigOverSshMs: { ...stats(sshEdit), n: sshEdit.length },
+    reference: 'netopeer2/sysrepo: ~80 ms per edit-config (published figure)',
+    node: process.version,
+    cpus: os.cpus().length,
+  };
+  console.log(`full <get>, ${NODES} nodes x ${PEERS} peers, reply ${(fullGet.bytes / 1024).toFixed(0)} KiB:`);
+  console.log(`  server side      median ${fmt(result.fullGetServerMs.median)} ms  p99 ${fmt(result.fullGetServerMs.p99)} ms  (n=${N})`);
+  console.log(`  over SSH         median ${fmt(result.fullGetOverSshMs.median)} ms  p99 ${fmt(result.fullGetOverSshMs.p99)} ms  (n=${sshGet.length})`);
+  console.log(`<get> of one node (subtree filter): server side median ${fmt(result.oneNodeGetServerMs.median)} ms  p99 ${fmt(result.oneNodeGetServerMs.p99)} ms`);
+  console.log('edit-config of one leaf (validate, apply to the collector, persist in SQLite):');
+  console.log(`  server side      median ${fmt(result.editConfigServerMs.median)} ms  p99 ${fmt(result.editConfigServerMs.p99)} ms  (n=${editMs.length})`);
+  console.log(`  over SSH         median ${fmt(result.editConfigOverSshMs.median)} ms  p99 ${fmt(result.editConfigOverSshMs.p99)} ms  (reference: netopeer2/sysrepo ~80 ms)`);
+  console.log(JSON.stringify(result));
+  await bridge.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });

@@ -1,0 +1,165 @@
+/**
+ * The HTTP view: the NETCONF RPC layer over plain HTTP (express).
+ *
+ *   POST /netconf   body: one <rpc> document (application/xml or text/xml); answer: the <rpc-reply>
+ *   GET  /netconf   the server's capabilities, as a <hello>
+ *
+ * HTTP basic authentication with the NETCONF users (401 without or with wrong credentials). Each request is
+ * a one-shot NETCONF session: operations that need a lasting session (lock, create-subscription) are
+ * refused. Bounded: request size (413 with a too-big rpc-error), requests in flight (503), request time.
+ */
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { User, UserDirectory } from '../netconf/auth';
+import { NC_NS } from '../netconf/namespaces';
+import type { NetconfServer } from '../netconf/server';
+
+export interface HttpLimits {
+  maxSessions(): number;
+  maxRequestSize(): number;
+}
+
+export interface HttpOptions {
+  readonly address: string;
+  readonly port: number;
+  readonly limits: HttpLimits;
+  readonly log: (line: string) => void;
+}
+
+const REALM = 'bcmgmt';
+
+function rpcError(tag: string, type: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><rpc-reply xmlns="${NC_NS}"><rpc-error><error-type>${type}</error-type><error-tag>${tag}</error-tag>` +
+    `<error-severity>error</error-severity><error-message xml:lang="en">${message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</error-message></rpc-error></rpc-reply>`;
+}
+
+/** user:password of an Authorization: Basic header. */
+export function parseBasicAuth(header: string | undefined): { name: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  if (i < 0) return undefined;
+  return { name: text.slice(0, i), password: text.slice(i + 1) };
+}
+
+export class NetconfHttpServer {
+  private server: http.Server | undefined;
+  private inFlight = 0;
+  port = 0;
+
+  constructor(private readonly rpc: NetconfServer, private readonly users: UserDirectory, private readonly opts: HttpOptions) {}
+
+  app(): express.Express {
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    const auth = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const cred = parseBasicAuth(req.headers.authorization);
+      const user = cred ? await this.users.checkPassword(cred.name, cred.password) : undefined;
+      if (!user) {
+        res.status(401).set('WWW-Authenticate', `Basic realm="${REALM}", charset="UTF-8"`).type('text/plain').send('authentication required\n');
+        return;
+      }
+      res.locals.user = user;
+      next();
+    };
+    app.get('/netconf', (req, res, next) => { void auth(req, res, next).catch(next); }, (req, res) => {
+      const s = this.rpc.openSession(res.locals.user as User, 'http', req.socket.remoteAddress ?? '', { send: () => undefined, close: () => undefined });
+      try {
+        res.type('application/xml').send(this.rpc.serverHello(s));
+      } finally {
+        this.rpc.closeSession(s, 'request done');
+      }
+    });
+    app.post('/netconf', (req, res, next) => { void auth(req, res, next).catch(next); }, (req, res, next) => { void this.post(req, res).catch(next); });
+    app.all('/netconf', (_req, res) => { res.status(405).set('Allow', 'GET, POST').type('text/plain').send('use POST with an <rpc> document\n'); });
+    app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the NETCONF endpoint is /netconf\n'); });
+    app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+      this.opts.log(`http: ${err.message}`);
+      if (!res.headersSent) res.status(500).type('application/xml').send(rpcError('operation-failed', 'application', 'internal error'));
+    });
+    return app;
+  }
+
+  private async post(req: Request, res: Response): Promise<void> {
+    const type = req.headers['content-type'];
+    if (type && !/^(application|text)\/([\w.+-]*\+)?xml\b/i.test(type)) {
+      res.status(415).type('application/xml').send(rpcError('malformed-message', 'rpc', `content type ${type} is not XML`));
+      req.resume();
+      return;
+    }
+    const max = this.opts.limits.maxRequestSize();
+    const tooBig = (): void => {
+      res.status(413).set('Connection', 'close').type('application/xml')
+        .send(rpcError('too-big', 'transport', `the request is larger than ${max} octets (configuration maxRequestSize)`));
+      res.on('finish', () => req.socket.destroySoon?.());
+    };
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > max) { tooBig(); return; }
+    if (this.inFlight >= this.opts.limits.maxSessions()) {
+      res.status(503).set('Retry-After', '1').type('application/xml').send(rpcError('resource-denied', 'transport', 'too many requests in progress'));
+      req.resume();
+      return;
+    }
+    this.inFlight++;
+    try {
+      const body = await readBody(req, max);
+      if (body === undefined) { tooBig(); return; }
+      const s = this.rpc.openSession(res.locals.user as User, 'http', req.socket.remoteAddress ?? '', { send: () => undefined, close: () => undefined });
+      try {
+        const h = await this.rpc.handleMessage(s, body.toString('utf8'));
+        res.status(200).type('application/xml').send(`<?xml version="1.0" encoding="UTF-8"?>${h.reply ?? ''}`);
+        h.after?.();
+      } finally {
+        this.rpc.closeSession(s, 'request done');
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer(this.app());
+    server.requestTimeout = 60_000;
+    server.headersTimeout = 20_000;
+    server.keepAliveTimeout = 5_000;
+    server.maxHeadersCount = 100;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.address, () => { server.off('error', reject); resolve(); });
+    });
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+}
+
+/** The body, or undefined when it grows past max octets (reading stops). */
+function readBody(req: Request, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > max) { done = true; req.pause(); resolve(undefined); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
+    req.on('error', (e) => { if (!done) { done = true; reject(e); } });
+    req.on('aborted', () => { if (!done) { done = true; reject(new Error('request aborted')); } });
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * YANG instance data as the NETCONF layer handles it: a small, protocol-shaped tree of named nodes in
+ * namespaces (containers, list entries, leaves; a leaf-list is a run of leaves with one name). Built from the
+ * instance tree, the configuration datastore or the server's own state; filtered (subtree, XPath); written
+ * as XML.
+ */
+import { escapeText } from './xml';
+
+export interface DNode {
+  /** YANG local name. */
+  readonly name: string;
+  readonly ns: string;
+  /** Leaf (or leaf-list entry) text; undefined for containers and list entries. */
+  readonly value?: string;
+  /** Identityref leaves: the namespace of the prefix in value ("bcm:node-unreachable"). */
+  readonly valueNs?: string;
+  /** Containers and list entries. */
+  readonly children?: readonly DNode[];
+  /** List entries: how many leading children are the key leaves. */
+  readonly keyCount?: number;
+}
+
+export function leaf(name: string, ns: string, value: string, valueNs?: string): DNode {
+  return valueNs ? { name, ns, value, valueNs } : { name, ns, value };
+}
+
+export function inner(name: string, ns: string, children: readonly DNode[], keyCount?: number): DNode {
+  return keyCount ? { name, ns, children, keyCount } : { name, ns, children };
+}
+
+export function isLeaf(n: DNode): boolean { return n.value !== undefined; }
+
+/** Writes nodes as XML; the default namespace is declared where it changes from parentNs. */
+export function writeNodes(nodes: readonly DNode[], parentNs: string, out: string[]): void {
+  for (const n of nodes) writeNode(n, parentNs, out);
+}
+
+function writeNode(n: DNode, parentNs: string, out: string[]): void {
+  const open = n.ns === parentNs ? n.name : `${n.name} xmlns="${escapeText(n.ns)}"`;
+  if (n.value !== undefined) {
+    let decl = '';
+    if (n.valueNs !== undefined) {
+      const colon = n.value.indexOf(':');
+      if (colon > 0) decl = ` xmlns:${n.value.slice(0, colon)}="${escapeText(n.valueNs)}"`;
+    }
+    out.push(n.value === '' ? `<${open}${decl}/>` : `<${open}${decl}>${escapeText(n.value)}</${n.name}>`);
+    return;
+  }
+  const kids = n.children ?? [];
+  if (!kids.length) { out.push(`<${open}/>`); return; }
+  out.push(`<${open}>`);
+  for (const c of kids) writeNode(c, n.ns, out);
+  out.push(`</${n.name}>`);
+}
+
+export function nodesToXml(nodes: readonly DNode[], parentNs = ''): string {
+  const out: string[] = [];
+  writeNodes(nodes, parentNs, out);
+  return out.join('');
+}
+
+/** Text of a leaf-typed node's value as a string (for comparisons). */
+export function textOf(n: DNode): string { return n.value ?? ''; }

@@ -1,0 +1,165 @@
+/**
+ * The instance tree and the configuration document as YANG data:
+ *   - /bcm:managed-system: configuration attributes from the datastore document (the running configuration
+ *     for <get>), state attributes from the live instance tree, merged instance by instance;
+ *   - /al:alarms: the classes the model maps onto ietf-alarms (alarm, its status changes, the alarm
+ *     inventory), from the tree's instances under fault; attributes with yangExternal become the standard
+ *     module's leaves, the others our module's augmenting leaves.
+ * Secrets are never rendered.
+ */
+import { fieldOf } from '../config/document';
+import type { ConfigObject, ConfigScalar } from '../config/document';
+import { modelIndex } from '../model';
+import type { Attribute, ObjectClass } from '../model';
+import { compareKeys, keyString } from '../state/tree';
+import type { Instance, Scalar, Value } from '../state/tree';
+import { inner, leaf } from './data';
+import type { DNode } from './data';
+import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, leafText, splitQName } from './schema';
+
+type DocValue = ConfigObject[string];
+
+function asObject(v: DocValue): ConfigObject | undefined {
+  return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? (v as ConfigObject) : undefined;
+}
+
+function asList(v: DocValue): ConfigObject[] {
+  return Array.isArray(v) ? (v as unknown[]).filter((x): x is ConfigObject => typeof x === 'object' && x !== null) : [];
+}
+
+function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
+  if (v === undefined) return;
+  if (Array.isArray(v)) {
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(leaf(name, ns, t.text, t.valueNs)); }
+    return;
+  }
+  const t = leafText(attr.type, v as Value);
+  out.push(leaf(name, ns, t.text, t.valueNs));
+}
+
+export interface RenderOptions {
+  /** Include state (config false) attributes and classes: <get>. false: configuration only (<get-config>). */
+  readonly state: boolean;
+}
+
+/** One instance of a class of our module: its keys, attributes and contained classes. */
+export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode {
+  const cy = classYang(cls);
+  const kids: DNode[] = [];
+  cy.keys.forEach((k, i) => {
+    const v = doc?.[k.name] ?? inst?.get(k.name);
+    pushLeaves(kids, k, v as Value | undefined, cy.keyNames[i], OUR_NS);
+  });
+  const keyCount = kids.length;
+  for (const { attr: a, name } of cy.rendered) {
+    let v: Value | DocValue | undefined;
+    if (a.access === 'config') v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
+    else if (opts.state) v = inst?.get(a.name);
+    if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) continue;
+    pushLeaves(kids, a, v as Value, name, OUR_NS);
+  }
+  for (const [, child] of cy.children) {
+    if (!opts.state && !classYang(child).config) continue;
+    if (child.kind === 'container') {
+      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts);
+      if (n.children?.length) kids.push(n);
+      continue;
+    }
+    for (const e of listEntries(child, inst, doc, opts)) kids.push(e);
+  }
+  return inner(cy.name, OUR_NS, kids, cls.kind === 'list' ? keyCount : undefined);
+}
+
+function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode[] {
+  const keys = cls.keys ?? [];
+  const docRows = asList(doc?.[fieldOf(cls)]);
+  const insts = opts.state && parent ? parent.list(cls.name) : [];
+  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts));
+  const byKey = new Map<string, { keys: Scalar[]; inst?: Instance; doc?: ConfigObject }>();
+  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i });
+  for (const d of docRows) {
+    const kv = keys.map((k) => d[k] as Scalar);
+    const ks = keyString(kv);
+    const e = byKey.get(ks);
+    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d });
+  }
+  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts));
+}
+
+/** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */
+export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions): DNode {
+  return classNode(modelIndex.root, root, doc, opts);
+}
+
+// ---- /al:alarms -----------------------------------------------------------------------------------------
+
+type NsOf = (prefix: string) => string;
+
+function externalEntry(cls: ObjectClass, inst: Instance, nsOf: NsOf): DNode {
+  const base = cls.yangExternal!;
+  const listName = splitQName(base.split('/').pop()!);
+  const keyNames = EXTERNAL_LIST_KEYS[base] ?? [];
+  const kids: DNode[] = [];
+  const used = new Set<Attribute>();
+  for (const k of keyNames) {
+    const a = cls.attributes.find((x) => x.yangExternal === k);
+    const q = splitQName(k);
+    if (a) { used.add(a); pushLeaves(kids, a, inst.get(a.name) ?? '', q.name, nsOf(q.prefix)); } else kids.push(leaf(q.name, nsOf(q.prefix), ''));
+  }
+  const keyCount = kids.length;
+  for (const a of cls.attributes) {
+    if (used.has(a) || a.secret) continue;
+    const v = inst.get(a.name);
+    if (v === undefined) continue;
+    if (a.yangExternal) { const q = splitQName(a.yangExternal); pushLeaves(kids, a, v, q.name, nsOf(q.prefix)); } else pushLeaves(kids, a, v, modelIndex.yangLeafName(a), OUR_NS);
+  }
+  for (const c of modelIndex.childrenOf(cls)) {
+    if (!c.yangExternal) continue;
+    for (const ci of inst.list(c.name)) kids.push(externalEntry(c, ci, nsOf));
+  }
+  return inner(listName.name, nsOf(listName.prefix), kids, keyCount);
+}
+
+/** The instance of a container class reached from the root through containers only (fault), if any. */
+function containerInstance(root: Instance, clsName: string | null): Instance | undefined {
+  if (clsName === null) return undefined;
+  let cur: Instance | undefined = root;
+  for (const c of modelIndex.ancestry(modelIndex.cls(clsName)).slice(1)) {
+    if (c.kind !== 'container') return undefined;
+    cur = cur?.child(c.name);
+  }
+  return cur;
+}
+
+/**
+ * The standard-module part of <get>: for each external class under fault, its instances placed at its
+ * yangExternal path (containers created on the way). The alarm-list container also carries the count of
+ * alarms and, from fault, when the list last changed.
+ */
+export function externalNodes(root: Instance, nsOf: NsOf): DNode[] {
+  interface Box { name: string; ns: string; kids: (DNode | Box)[] }
+  const tops: Box[] = [];
+  const find = (list: (DNode | Box)[], name: string, ns: string): Box => {
+    let b = list.find((x): x is Box => 'kids' in x && x.name === name && x.ns === ns);
+    if (!b) { b = { name, ns, kids: [] }; list.push(b); }
+    return b;
+  };
+  for (const cls of externalRoots()) {
+    const owner = containerInstance(root, cls.parent);
+    if (!owner) continue;
+    const instances = owner.list(cls.name);
+    if (!instances.length && cls.name !== 'alarm') continue;
+    const segs = cls.yangExternal!.split('/').filter(Boolean).map(splitQName);
+    let level: (DNode | Box)[] = tops as (DNode | Box)[];
+    for (const s of segs.slice(0, -1)) level = find(level, s.name, nsOf(s.prefix)).kids;
+    if (segs.length === 3 && segs[1].name === 'alarm-list' && cls.name === 'alarm') {
+      const al = nsOf(segs[0].prefix);
+      level.push(leaf('number-of-alarms', al, String(instances.length)));
+      const changed = owner.get('alarmListLastChanged');
+      if (changed !== undefined) level.push(leaf('last-changed', al, leafText({ base: 'timestamp' }, changed).text));
+    }
+    for (const i of instances) level.push(externalEntry(cls, i, nsOf));
+  }
+  const toNode = (b: DNode | Box): DNode => ('kids' in b ? inner(b.name, b.ns, b.kids.map(toNode)) : b);
+  return tops.map(toNode);
+}

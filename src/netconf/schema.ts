@@ -1,0 +1,163 @@
+/**
+ * The YANG data model as the NETCONF server needs it, derived from the information model through
+ * ModelIndex (names are never written twice): for each class, its node name, leaves, contained classes
+ * and actions by YANG name; the mapping of classes rendered by standard modules (ietf-alarms); the
+ * conversion of values between the instance tree / configuration document and YANG XML text.
+ */
+import { hasConfig } from '../config/document';
+import type { ConfigScalar } from '../config/document';
+import { kebab, model, modelIndex } from '../model';
+import type { Action, Attribute, ObjectClass, ScalarType } from '../model';
+import type { Value } from '../state/tree';
+
+export const OUR_NS = model.module.namespace;
+export const OUR_PREFIX = model.module.yangPrefix;
+
+export interface ClassYang {
+  readonly cls: ObjectClass;
+  readonly name: string;
+  /** Leaves by YANG name (classes of our module; for external classes, only the attributes our module augments). */
+  readonly leaves: ReadonlyMap<string, Attribute>;
+  /** Contained classes of our module by YANG node name (external ones are rendered elsewhere). */
+  readonly children: ReadonlyMap<string, ObjectClass>;
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly keys: readonly Attribute[];
+  /** The class or something below it has configuration. */
+  readonly config: boolean;
+  /** Attributes our module renders for the class (no secrets, no yangExternal), keys excluded, with their leaf names. */
+  readonly rendered: readonly { readonly attr: Attribute; readonly name: string }[];
+  /** Leaf names of the keys, in key order. */
+  readonly keyNames: readonly string[];
+}
+
+const cache = new Map<string, ClassYang>();
+
+export function classYang(cls: ObjectClass): ClassYang {
+  let c = cache.get(cls.name);
+  if (c) return c;
+  const leaves = new Map<string, Attribute>();
+  for (const a of cls.attributes) if (!a.yangExternal) leaves.set(modelIndex.yangLeafName(a), a);
+  const children = new Map<string, ObjectClass>();
+  for (const k of modelIndex.childrenOf(cls)) if (!k.yangExternal) children.set(modelIndex.yangNodeName(k), k);
+  const actions = new Map<string, Action>();
+  for (const a of cls.actions ?? []) actions.set(kebab(a.name), a);
+  const keys = (cls.keys ?? []).map((k) => modelIndex.attr(cls, k));
+  const rendered = cls.attributes.filter((a) => !a.secret && !a.yangExternal && !keys.includes(a)).map((a) => ({ attr: a, name: modelIndex.yangLeafName(a) }));
+  c = { cls, name: modelIndex.yangNodeName(cls), leaves, children, actions, keys, config: hasConfig(cls), rendered,
+    keyNames: keys.map((k) => modelIndex.yangLeafName(k)) };
+  cache.set(cls.name, c);
+  return c;
+}
+
+// ---- classes rendered by standard modules ---------------------------------------------------------
+
+/**
+ * Keys of the standard lists the model maps classes onto (RFC 8632): a property of those modules, not of the
+ * model. A key the class has no attribute for is rendered as the empty string (alarm-type-qualifier).
+ */
+export const EXTERNAL_LIST_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '/al:alarms/al:alarm-list/al:alarm': ['al:resource', 'al:alarm-type-id', 'al:alarm-type-qualifier'],
+  '/al:alarms/al:alarm-list/al:alarm/al:status-change': ['al:time'],
+  '/al:alarms/al:alarm-inventory/al:alarm-type': ['al:alarm-type-id', 'al:alarm-type-qualifier'],
+};
+
+/** A prefixed name ("al:resource") split. */
+export function splitQName(q: string): { prefix: string; name: string } {
+  const i = q.indexOf(':');
+  return i < 0 ? { prefix: '', name: q } : { prefix: q.slice(0, i), name: q.slice(i + 1) };
+}
+
+/** The external classes: those with yangExternal whose parent is not external (their root is under /al:alarms). */
+export function externalRoots(): ObjectClass[] {
+  return model.classes.filter((c) => c.yangExternal && !(c.parent && modelIndex.cls(c.parent).yangExternal));
+}
+
+// ---- values ---------------------------------------------------------------------------------------
+
+export interface LeafText {
+  readonly text: string;
+  /** For identityref values: the namespace of the prefix in text. */
+  readonly valueNs?: string;
+}
+
+function intText(v: Value | ConfigScalar): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  return String(v);
+}
+
+/** YANG XML text of a value of a model type (tree values and configuration document values alike). */
+const kebabCache = new Map<string, string>();
+function kebabCached(s: string): string {
+  let k = kebabCache.get(s);
+  if (k === undefined) { k = kebab(s); if (kebabCache.size < 10000) kebabCache.set(s, k); }
+  return k;
+}
+
+export function leafText(type: ScalarType, v: Value | ConfigScalar): LeafText {
+  switch (type.base) {
+    case 'boolean': return { text: v === true || v === 'true' ? 'true' : 'false' };
+    case 'enum': return { text: kebabCached(String(v)) };
+    case 'timestamp': {
+      if (typeof v === 'number' || typeof v === 'bigint') return { text: new Date(Number(v)).toISOString() };
+      const d = Date.parse(String(v));
+      return { text: Number.isNaN(d) ? String(v) : new Date(d).toISOString() };
+    }
+    case 'alarmType': return { text: `${OUR_PREFIX}:${kebabCached(String(v))}`, valueNs: OUR_NS };
+    case 'milli': {
+      const n = Number(v);
+      return { text: Number.isFinite(n) ? n.toFixed(3) : String(v) };
+    }
+    case 'int32': case 'uint32': case 'gauge32': case 'counter64': case 'gauge64': return { text: intText(v) };
+    case 'bigDecimal': return { text: typeof v === 'number' ? intText(v) : String(v) };
+    default: return { text: String(v) };
+  }
+}
+
+/** Model value (for the configuration document) of YANG XML text of an attribute's type; identityrefs resolved by resolve. */
+export function fromLeafText(type: ScalarType, text: string, resolve?: (qname: string) => { ns: string; name: string } | undefined): ConfigScalar {
+  switch (type.base) {
+    case 'alarmType': {
+      const q = resolve?.(text.trim());
+      if (q && q.ns === OUR_NS) {
+        const t = model.alarmTypes.find((x) => kebab(x.name) === q.name);
+        if (t) return t.name;
+      }
+      return text.trim();
+    }
+    case 'enum': {
+      const t = text.trim();
+      const hit = type.values.find((e) => kebab(e.name) === t);
+      return hit ? hit.name : t;
+    }
+    case 'boolean': return text.trim();
+    case 'int32': case 'uint32': case 'gauge32': case 'counter64': case 'gauge64': {
+      const t = text.trim();
+      return /^[+-]?[0-9]+$/.test(t) ? Number(t) : t;
+    }
+    case 'milli': return text.trim();
+    case 'bigDecimal': return text.trim();
+    case 'timestamp': return text.trim();
+    default: return text;
+  }
+}
+
+// ---- paths --------------------------------------------------------------------------------------------
+
+/** An XPath string literal. */
+export function xpathLiteral(s: string): string {
+  if (!s.includes('\'')) return `'${s}'`;
+  if (!s.includes('"')) return `"${s}"`;
+  return `concat('${s.split('\'').join('\', "\'", \'')}')`;
+}
+
+/** One step of an instance path in our module: /bcm:node[bcm:name='n1']. */
+export function pathStep(cls: ObjectClass, keyValues?: readonly (string | number | bigint | boolean)[]): string {
+  const cy = classYang(cls);
+  let s = `/${OUR_PREFIX}:${cy.name}`;
+  cy.keys.forEach((k, i) => {
+    const v = keyValues?.[i];
+    if (v !== undefined) s += `[${OUR_PREFIX}:${modelIndex.yangLeafName(k)}=${xpathLiteral(leafText(k.type, v).text)}]`;
+  });
+  return s;
+}

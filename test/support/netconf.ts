@@ -1,0 +1,236 @@
+/**
+ * Helpers of the NETCONF and HTTP tests: a bridge with the NETCONF view on free ports, the ncclient step
+ * runner (test/support/nc_client.py under /usr/bin/python3), a raw SSH NETCONF channel for hostile input,
+ * plain HTTP requests, and synthetic instance trees.
+ */
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { Client } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
+import type { Bridge } from '../../src/bridge';
+import type { ConfigObject } from '../../src/config/document';
+import { createNetconfView } from '../../src/netconf';
+import type { NetconfView } from '../../src/netconf';
+import type { InstanceTree } from '../../src/state/tree';
+import { startBridge } from './bridge';
+import type { TestBridge } from './bridge';
+import { projectRoot } from './tools';
+
+export const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+export const BCM = 'urn:itu:t:m:immbs:blockchain-mgmt';
+export const ADMIN = { name: 'admin', password: 'admin-secret-1' };
+export const READER = { name: 'reader', password: 'reader-secret-1' };
+
+export function usersConfig(): ConfigObject {
+  return { managementUsers: [{ name: ADMIN.name, password: ADMIN.password, role: 'admin' }, { name: READER.name, password: READER.password, role: 'readOnly' }] };
+}
+
+export interface NetconfBridge extends TestBridge {
+  readonly view: NetconfView;
+  readonly sshPort: number;
+  readonly httpPort: number;
+}
+
+/** A bridge on the seed with the NETCONF view on free loopback ports (users admin and reader unless the seed has its own). */
+export async function startNetconfBridge(seed: ConfigObject, opts: { withUsers?: boolean; setup?: (b: Bridge) => void } = {}): Promise<NetconfBridge> {
+  const withUsers = opts.withUsers ?? true;
+  const cfg = { ...(seed.configuration as ConfigObject | undefined ?? {}), ...(withUsers ? usersConfig() : {}) };
+  const full: ConfigObject = { ...seed, ...(Object.keys(cfg).length ? { configuration: cfg } : {}) };
+  let view: NetconfView | undefined;
+  const tb = await startBridge(full, {
+    setup: (b) => {
+      view = createNetconfView(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
+      b.addView(view);
+      opts.setup?.(b);
+    },
+  });
+  return { ...tb, view: view!, sshPort: view!.sshPort, httpPort: view!.httpPort };
+}
+
+// ---- ncclient ---------------------------------------------------------------------------------------
+
+export interface StepResult {
+  readonly step: number;
+  readonly op: string;
+  readonly ok: boolean;
+  readonly xml?: string | null;
+  readonly data?: string;
+  readonly session_id?: string;
+  readonly base11?: boolean;
+  readonly capabilities?: string[];
+  readonly error?: { tag: string; type: string; severity: string; message: string; path: string | null; info: string | null; xml: string | null };
+  readonly exception?: string;
+}
+
+export type Step = Record<string, unknown> & { op: string };
+
+/**
+ * Runs ncclient steps against the SSH port; onWait runs at each {op: 'wait'} step before the program goes on.
+ * Resolves with the results of every step.
+ */
+export function ncclient(port: number, steps: readonly Step[], onWait?: (name: string) => Promise<void>, timeoutMs = 120_000): Promise<StepResult[]> {
+  return new Promise((resolve, reject) => {
+    const script = path.join(projectRoot, 'test', 'support', 'nc_client.py');
+    const p = spawn('/usr/bin/python3', [script, JSON.stringify({ host: '127.0.0.1', port, steps })], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const results: StepResult[] = [];
+    let buf = '';
+    let stderr = '';
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`ncclient timed out; results so far ${JSON.stringify(results)}; stderr ${stderr}`)); }, timeoutMs);
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const o = JSON.parse(line) as StepResult & { waiting?: string };
+        if (o.waiting !== undefined) {
+          const go = (): void => { p.stdin.write('\n'); };
+          (onWait ? onWait(o.waiting) : Promise.resolve()).then(go, (e: unknown) => { p.kill('SIGKILL'); reject(e); });
+          continue;
+        }
+        results.push(o);
+      }
+    });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`nc_client.py exited with ${code}: ${stderr}`));
+      else resolve(results);
+    });
+  });
+}
+
+export function login(user: { name: string; password: string }, session = 'a'): Step {
+  return { op: 'connect', session, user: user.name, password: user.password };
+}
+
+// ---- raw SSH ----------------------------------------------------------------------------------------
+
+export const EOM = ']]>]]>';
+
+/** A NETCONF subsystem channel over SSH that sends exactly the bytes given. */
+export class RawNetconf {
+  private buf = '';
+  private waiters: (() => void)[] = [];
+  closed = false;
+  readonly closedPromise: Promise<void>;
+  private constructor(private readonly client: Client, private readonly ch: ClientChannel) {
+    let done: () => void = () => undefined;
+    this.closedPromise = new Promise((r) => { done = r; });
+    ch.on('data', (d: Buffer) => { this.buf += d.toString('utf8'); this.wake(); });
+    const end = (): void => { this.closed = true; this.wake(); done(); };
+    ch.on('close', end);
+    client.on('close', end);
+    client.on('error', end);
+  }
+
+  static connect(port: number, user: { name: string; password?: string; privateKey?: string | Buffer }): Promise<RawNetconf> {
+    return new Promise((resolve, reject) => {
+      const c = new Client();
+      c.on('error', reject);
+      c.on('ready', () => {
+        c.subsys('netconf', (err, ch) => {
+          if (err) { reject(err); return; }
+          resolve(new RawNetconf(c, ch));
+        });
+      });
+      c.connect({ host: '127.0.0.1', port, username: user.name, password: user.password, privateKey: user.privateKey, readyTimeout: 20000 });
+    });
+  }
+
+  private wake(): void { for (const w of this.waiters.splice(0)) w(); }
+
+  get received(): string { return this.buf; }
+
+  write(data: string | Buffer): boolean {
+    if (this.closed) return false;
+    return this.ch.write(data);
+  }
+
+  /** Sends the client hello (base:1.0 only, or with base:1.1). */
+  hello(base11: boolean): void {
+    const caps = ['urn:ietf:params:netconf:base:1.0', ...(base11 ? ['urn:ietf:params:netconf:base:1.1'] : [])];
+    this.write(`<?xml version="1.0"?><hello xmlns="${NC}"><capabilities>${caps.map((c) => `<capability>${c}</capability>`).join('')}</capabilities></hello>${EOM}`);
+  }
+
+  /** Resolves when the received text matches, or rejects after timeoutMs (or when the channel closes first). */
+  async waitFor(re: RegExp, timeoutMs = 10000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(this.buf);
+      if (m) return m[0];
+      if (this.closed) throw new Error(`channel closed before ${re}; received: ${this.buf.slice(-2000)}`);
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${re}; received: ${this.buf.slice(-2000)}`);
+      await new Promise<void>((r) => { const t = setTimeout(r, left); this.waiters.push(() => { clearTimeout(t); r(); }); });
+    }
+  }
+
+  /** Resolves true when the session ends within timeoutMs. */
+  async waitClosed(timeoutMs = 10000): Promise<boolean> {
+    return Promise.race([this.closedPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
+  }
+
+  close(): void { this.client.end(); }
+}
+
+/** One chunked-framed message. */
+export function chunk(msg: string): string {
+  return `\n#${Buffer.byteLength(msg)}\n${msg}\n##\n`;
+}
+
+export function rpc(id: string | number, body: string): string {
+  return `<rpc message-id="${id}" xmlns="${NC}">${body}</rpc>`;
+}
+
+// ---- HTTP ---------------------------------------------------------------------------------------------
+
+export interface HttpResult { readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly body: string }
+
+export function httpRequest(port: number, opts: { method?: string; path?: string; body?: string | Buffer; user?: { name: string; password: string };
+  headers?: Record<string, string>; stream?: (req: http.ClientRequest) => void }): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.user) headers.Authorization = `Basic ${Buffer.from(`${opts.user.name}:${opts.user.password}`).toString('base64')}`;
+    if (opts.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/xml';
+    const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/netconf', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (opts.stream) opts.stream(req);
+    else req.end(opts.body);
+  });
+}
+
+// ---- synthetic data -----------------------------------------------------------------------------------
+
+/** Fills the tree with networks × nodes × peers of plausible values (no collector behind them). */
+export function fillSynthetic(tree: InstanceTree, networks: number, nodesPerNetwork: number, peersPerNode: number): void {
+  const now = Date.now();
+  for (let n = 0; n < networks; n++) {
+    const net = `net${n}`;
+    tree.set([{ cls: 'network', keys: [net] }], { platform: 'ethereum', chainId: '1337', operState: 'enabled', nodeCount: nodesPerNetwork, reachableNodeCount: nodesPerNetwork, bestHeight: 123456n });
+    tree.set([{ cls: 'network', keys: [net] }, { cls: 'ledger', keys: ['main'] }], { height: 123456n, headHash: `0x${'ab'.repeat(32)}`, headTime: now });
+    for (let i = 0; i < nodesPerNetwork; i++) {
+      const node = `node${i}`;
+      const np = [{ cls: 'network', keys: [net] }, { cls: 'node', keys: [node] }];
+      tree.set(np, {
+        endpoint: `http://127.0.0.1:${10000 + i}`, role: 'full', adminState: 'unlocked', operState: 'enabled', reachability: 'reachable', stale: false,
+        lastObserved: now, clientVersion: 'Geth/v1.14.0-stable/linux-amd64/go1.22', protocolVersion: '68', networkId: '1337', uptime: 86400n,
+        height: 123456n, syncing: false, peerCount: peersPerNode, peerLimit: 50, networkActive: true, blockProduction: false, gasPrice: '1000000000',
+        rpcLatency: 3, rpcErrors: 0n, bytesIn: 123456789n, bytesOut: 98765432n,
+      }, now);
+      tree.set([...np, { cls: 'txPool' }], { pending: 12n, queued: 3n });
+      tree.replaceList(np, 'peer', Array.from({ length: peersPerNode }, (_, j) => ({
+        keys: [j + 1],
+        values: { peerId: `enode://${(i * 1000 + j).toString(16).padStart(128, '0')}`, address: `10.0.${i % 250}.${j + 1}:30303`, direction: j % 2 ? 'inbound' : 'outbound',
+          clientVersion: 'Geth/v1.14.0', connectedSince: now - 3600000, pingTime: 1200 + j, bytesIn: 1000n * BigInt(j + 1), bytesOut: 2000n * BigInt(j + 1), peerHeight: 123456n },
+      })), now);
+    }
+  }
+}
