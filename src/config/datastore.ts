@@ -30,12 +30,23 @@ export interface DatastoreEvents {
   committed: [CommitRecord];
 }
 
+/** A datastore is locked (NETCONF <lock>) by a session other than the committer. */
+export class DatastoreLockedError extends ConfigError {
+  constructor(readonly target: DatastoreName, readonly holder: string) {
+    super('', `the ${target} datastore is locked by ${holder}`);
+  }
+}
+
+/** Called before every commit; throws (e.g. DatastoreLockedError) to refuse it. */
+export type CommitGuard = (target: DatastoreName, info: CommitInfo) => void;
+
 /** Applies a candidate running configuration to the live bridge; throws (ConfigError) to refuse it. */
 export type ApplyHook = (doc: ConfigObject, previous: ConfigObject) => void;
 
 export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
   private docs = new Map<DatastoreName, ConfigObject>();
   private apply: ApplyHook = () => undefined;
+  private guards: CommitGuard[] = [];
   commitCount = 0;
   lastCommit: CommitRecord | undefined;
 
@@ -58,11 +69,18 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
 
   setApplyHook(hook: ApplyHook): void { this.apply = hook; }
 
+  /** Adds a check run before every commit (NETCONF locks cover SNMP SETs and imports too). Returns its remover. */
+  addGuard(g: CommitGuard): () => void {
+    this.guards.push(g);
+    return () => { this.guards = this.guards.filter((x) => x !== g); };
+  }
+
   /**
    * Validates, applies and persists a new document for a datastore. Returns the diff (empty when
    * nothing changed). Throws ConfigError naming the offending path; nothing changes then.
    */
   commit(target: DatastoreName, candidate: unknown, info: CommitInfo): CommitRecord {
+    for (const g of this.guards) g(target, info);
     const doc = validateDocument(candidate);
     checkReferences(doc);
     const previous = this.docs.get(target) ?? {};

@@ -15,6 +15,7 @@
 import type { Bridge } from '../bridge';
 import { ConfigError } from '../config/document';
 import type { ConfigObject } from '../config/document';
+import { DatastoreLockedError } from '../config/datastore';
 import type { DatastoreName } from '../config/datastore';
 import type { AlarmNotice, ModelEventNotice } from '../events';
 import { modelIndex } from '../model';
@@ -99,6 +100,7 @@ export class NetconfServer {
   private readonly onEvent = (e: ModelEventNotice): void => this.publish(() => { const n = eventNode(e); return n ? [n] : undefined; }, e.time);
   private readonly onAlarm = (a: AlarmNotice): void => this.publish(() => [alarmNode(a, this.nsOf)], a.time);
   private listening = false;
+  private removeGuard: (() => void) | undefined;
 
   constructor(readonly bridge: Bridge, private readonly opts: NetconfServerOptions = {}) {
     this.catalogue = opts.catalogue ?? new ModuleCatalogue();
@@ -117,12 +119,18 @@ export class NetconfServer {
     this.listening = true;
     this.bridge.on('event', this.onEvent);
     this.bridge.on('alarm', this.onAlarm);
+    // A NETCONF lock covers every other way in (SNMP SET, file import): they are refused while it is held.
+    this.removeGuard = this.bridge.datastore.addGuard((target, info) => {
+      const l = this.locks.get(target);
+      if (l && info.source !== 'netconf') throw new DatastoreLockedError(target, `NETCONF session ${l.session}`);
+    });
   }
 
   stop(): void {
     this.listening = false;
     this.bridge.off('event', this.onEvent);
     this.bridge.off('alarm', this.onAlarm);
+    this.removeGuard?.();
     for (const s of [...this.sessions.values()]) this.closeSession(s, 'server stopping');
   }
 
