@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Bridge, VERSION } from './bridge';
+import { composeBridge } from './compose';
 import { Collector } from './collector/collector';
 import { ConfigError } from './config/document';
 import type { ConfigObject } from './config/document';
@@ -72,6 +73,7 @@ async function serve(args: Args): Promise<void> {
     console.log(e.banner);
   }
   const bridge = new Bridge({ dataDir, seed, importConfig, log: (l) => console.log(l) });
+  composeBridge(bridge);
   try {
     await bridge.start();
   } catch (e) {

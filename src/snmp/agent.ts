@@ -1,0 +1,234 @@
+/**
+ * The SNMP agent: a UDP socket, the message processing of each version (community check for v1/v2c,
+ * USM for v3), the command responder (dispatch.ts) over the MIB view, and the notification originator.
+ * The request path is synchronous from datagram to reply: nothing in it awaits, so one slow
+ * notification target or chain never delays an answer. Every datagram is handled inside one try:
+ * malformed input is counted and dropped, never fatal.
+ */
+import * as dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
+import type { Bridge } from '../bridge';
+import { VERSION } from '../bridge';
+import type { CommitRecord } from '../config/datastore';
+import type { AlarmNotice } from '../events';
+import { modelIndex } from '../model';
+import { readAgentConfig } from './access';
+import type { AgentConfig } from './access';
+import { BerError, Tag } from './ber';
+import { Dispatcher } from './dispatch';
+import type { Reply } from './dispatch';
+import { SnmpEngine } from './engine';
+import { ErrorStatus, UnknownVersion, V3, communityMessageSize, decodeMessage, encodeCommunityPdu, encodePdu } from './message';
+import type { CommunityMessage, V3Message, Varbind } from './message';
+import { MibView, instanceIndex } from './mibview';
+import { Notifier } from './notify';
+import { OIDS, parseOid } from './oid';
+import { SnmpCounters, defaultSystemInfo, standardObjects, upTime } from './system';
+import type { SystemInfo } from './system';
+import { SaltSource } from './usm';
+import { receiveV3, userLevel } from './v3';
+import type { V3Context } from './v3';
+
+/** Largest UDP payload over IPv4, and our msgMaxSize. */
+export const MAX_MESSAGE_SIZE = 65507;
+/** Room for length fields that grow when varbinds are added, and DES padding. */
+const SLACK = 24;
+
+export interface AgentOptions {
+  /** UDP port; 0 picks a free one. Default: configuration snmpPort. */
+  readonly port?: number;
+  /** Default: configuration snmpAddress. */
+  readonly address?: string;
+}
+
+export class SnmpAgent {
+  readonly counters = new SnmpCounters();
+  readonly engine: SnmpEngine;
+  readonly view: MibView;
+  readonly notifier: Notifier;
+  readonly info: SystemInfo;
+  private readonly dispatcher: Dispatcher;
+  private readonly salts = new SaltSource();
+  private readonly v3: V3Context;
+  private config: AgentConfig;
+  private socket: dgram.Socket | undefined;
+  private bound: { address: string; port: number } | undefined;
+  /** Datagrams dropped because of an exception other than a BER error (bugs): logged, counted as parse errors. */
+  internalErrors = 0;
+  private rebindTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly onCommit = (r: CommitRecord): void => { if (r.target === 'running') this.reload(); };
+  private readonly onAlarm = (n: AlarmNotice): void => this.alarm(n);
+
+  constructor(private readonly bridge: Bridge, private readonly opts: AgentOptions = {}) {
+    this.engine = SnmpEngine.boot(bridge.dataDir);
+    this.info = defaultSystemInfo(VERSION, Date.now(), MAX_MESSAGE_SIZE);
+    this.view = new MibView(bridge.tree, standardObjects(this.info, this.engine, this.counters));
+    this.dispatcher = new Dispatcher(this.view, bridge);
+    this.config = readAgentConfig({}, this.engine.id);
+    this.v3 = { engine: this.engine, counters: this.counters, salts: this.salts, maxMessageSize: MAX_MESSAGE_SIZE, users: () => this.config.users };
+    this.notifier = new Notifier({
+      engine: this.engine, salts: this.salts, tree: bridge.tree, maxMessageSize: MAX_MESSAGE_SIZE,
+      upTime: () => upTime(this.info.startedAt), log: (l) => bridge.log(l),
+    });
+  }
+
+  get port(): number { return this.bound?.port ?? 0; }
+  get address(): string { return this.bound?.address ?? ''; }
+
+  async start(): Promise<void> {
+    this.readConfig();
+    await this.bind();
+    this.bridge.datastore.on('committed', this.onCommit);
+    this.bridge.on('alarm', this.onAlarm);
+    this.notifier.notify(OIDS.coldStart, []);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.bridge.datastore.off('committed', this.onCommit);
+    clearTimeout(this.rebindTimer);
+    this.bridge.off('alarm', this.onAlarm);
+    this.notifier.close();
+    this.view.close();
+    await this.unbind();
+  }
+
+  private readConfig(): void {
+    const doc = this.bridge.running;
+    this.view.setConfig(doc);
+    this.config = readAgentConfig(doc, this.engine.id);
+    this.notifier.setTargets(this.config.targets, this.config.users);
+  }
+
+  private reload(): void {
+    const before = this.wantedEndpoint();
+    this.readConfig();
+    const after = this.wantedEndpoint();
+    if (this.socket && (before.address !== after.address || before.port !== after.port)) {
+      // Later, so that the response to a SET that moved the agent leaves from the old socket first.
+      clearTimeout(this.rebindTimer);
+      this.rebindTimer = setTimeout(() => {
+        if (!this.socket) return;
+        void this.unbind().then(() => this.bind()).then(
+          () => this.bridge.log(`snmp: now listening on udp ${this.address}:${this.port}`),
+          (e: Error) => this.bridge.log(`snmp: cannot listen on ${after.address}:${after.port}: ${e.message}`));
+      }, 200);
+    }
+  }
+
+  private wantedEndpoint(): { address: string; port: number } {
+    return { address: this.opts.address ?? this.config.address, port: this.opts.port ?? this.config.port };
+  }
+
+  private async bind(): Promise<void> {
+    const { address, port } = this.wantedEndpoint();
+    const s = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    s.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(port, address, () => { s.off('error', reject); resolve(); });
+    });
+    s.on('error', (e) => this.bridge.log(`snmp: ${e.message}`));
+    if (this.stopped) { s.close(); return; }
+    const a = s.address() as AddressInfo;
+    this.socket = s;
+    this.bound = { address: a.address, port: a.port };
+  }
+
+  private async unbind(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Entry point of every datagram. */
+  onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    this.counters.inPkts++;
+    try {
+      const out = this.handle(msg, rinfo.address);
+      if (out && this.socket) this.socket.send(out, rinfo.port, rinfo.address);
+    } catch (e) {
+      if (e instanceof UnknownVersion) this.counters.inBadVersions++;
+      else {
+        this.counters.inASNParseErrs++;
+        if (!(e instanceof BerError) && this.internalErrors++ < 10) this.bridge.log(`snmp: dropped a datagram: ${(e as Error).stack ?? String(e)}`);
+      }
+    }
+  }
+
+  /** Processes one datagram from a source address; returns the datagram to send back, if any. */
+  handle(msg: Buffer, source: string): Buffer | undefined {
+    const m = decodeMessage(msg);
+    return m.version === V3 ? this.handleV3(m, msg) : this.handleCommunity(m, source);
+  }
+
+  private handleCommunity(m: CommunityMessage, source: string): Buffer | undefined {
+    const comm = this.config.communities.find((c) => c.community.equals(m.community) && c.allows(source));
+    if (!comm) { this.counters.inBadCommunityNames++; return undefined; }
+    if (!Dispatcher.handles(m.pdu.type, m.version)) {
+      if (m.pdu.type === Tag.GetBulkRequest) this.counters.inASNParseErrs++; // not a v1 PDU
+      return undefined;
+    }
+    const pdu = m.pdu;
+    const budget = MAX_MESSAGE_SIZE - communityMessageSize(m.community, pdu.requestId, 0, 0, 0) - SLACK;
+    const reply = this.dispatcher.process(pdu, { name: comm.name, access: comm.access, version: m.version }, budget);
+    if (reply.badUse) this.counters.inBadCommunityUses++;
+    let { status, index, varbinds } = reply;
+    if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > MAX_MESSAGE_SIZE) {
+      status = ErrorStatus.tooBig; index = 0; varbinds = Buffer.alloc(0);
+    }
+    return encodeCommunityPdu(m.version, m.community, Tag.Response, reply.requestId, status, index, varbinds);
+  }
+
+  private handleV3(m: V3Message, raw: Buffer): Buffer | undefined {
+    const o = receiveV3(this.v3, m, raw);
+    if (o.kind === 'drop') return undefined;
+    if (o.kind === 'send') return o.msg;
+    const pdu = o.scoped.pdu;
+    if (o.scoped.contextEngineId.length && !o.scoped.contextEngineId.equals(this.engine.id)) { this.counters.unknownPDUHandlers++; return undefined; }
+    if (!Dispatcher.handles(pdu.type, V3)) { this.counters.unknownPDUHandlers++; return undefined; }
+    const who = { name: o.user.name, access: o.user.access, version: V3 };
+    // A user configured for a higher security level than the request's may not use the agent at this one.
+    if ((userLevel(o.user) & ~o.level) !== 0) {
+      return o.wrap(encodePdu(Tag.Response, pdu.requestId, ErrorStatus.authorizationError, 0, pdu.varbindBytes));
+    }
+    return this.respond(pdu, who, o.wrap, o.maxSize);
+  }
+
+  private respond(pdu: Parameters<Dispatcher['process']>[0], who: Parameters<Dispatcher['process']>[1], wrap: (pdu: Buffer) => Buffer, maxSize: number): Buffer | undefined {
+    const overhead = wrap(encodePdu(Tag.Response, pdu.requestId, 0, 0, Buffer.alloc(0))).length;
+    const reply: Reply = this.dispatcher.process(pdu, who, maxSize - overhead - SLACK);
+    if (reply.badUse) this.counters.inBadCommunityUses++;
+    let out = wrap(encodePdu(Tag.Response, reply.requestId, reply.status, reply.index, reply.varbinds));
+    if (out.length > maxSize) {
+      out = wrap(encodePdu(Tag.Response, reply.requestId, ErrorStatus.tooBig, 0, Buffer.alloc(0)));
+      if (out.length > maxSize) { this.counters.silentDrops++; return undefined; }
+    }
+    return out;
+  }
+
+  /** Sends the alarm notification of an alarm state change to every target. */
+  private alarm(n: AlarmNotice): void {
+    const name = n.change === 'raised' ? 'alarmRaised' : n.change === 'severityChanged' ? 'alarmSeverityChanged' : 'alarmCleared';
+    const def = modelIndex.model.notifications.find((d) => d.name === name);
+    if (!def) return;
+    const cls = modelIndex.cls(def.objectClass);
+    const index = instanceIndex(cls, n.alarm.path());
+    if (!index) return;
+    const objects: Varbind[] = [];
+    for (const attrName of def.objects) {
+      const attr = modelIndex.attr(cls, attrName);
+      const oid = [...parseOid(modelIndex.attributeOid(cls, attr)), ...index];
+      const v = this.view.cellValue({ cls, index, path: n.alarm.path(), inst: n.alarm }, attr);
+      if (v) objects.push({ oid, value: v });
+      else if (['text', 'resource', 'name'].includes(attr.type.base)) objects.push({ oid, value: { type: 'octets', value: Buffer.alloc(0) } });
+    }
+    this.notifier.notify(parseOid(modelIndex.notificationOid(def)), objects);
+  }
+
+  describe(): string {
+    return `SNMP agent on udp ${this.address}:${this.port} (v1/v2c/v3, ${modelIndex.model.module.mibName}; engine ID 0x${this.engine.id.toString('hex')})`;
+  }
+}

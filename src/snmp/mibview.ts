@@ -1,0 +1,318 @@
+/**
+ * The MIB view: every object of BLOCKCHAIN-MGMT-MIB, derived from the model, over the live instance
+ * tree (and, for configuration attributes, the running configuration with the model's defaults). No
+ * value is copied: the view is a sorted index of instance OIDs, each pointing at a row and a column,
+ * and values are read when a request asks for them. The index is rebuilt lazily when the tree's
+ * structure or the running configuration changes.
+ */
+import { fieldOf, hasConfig } from '../config/document';
+import type { ConfigObject, ConfigScalar } from '../config/document';
+import { mibAttributes, modelIndex } from '../model';
+import type { Attribute, ObjectClass } from '../model';
+import type { Instance, InstanceTree, PathSeg, Scalar, Value } from '../state/tree';
+import { encodeOidContent } from './ber';
+import type { SnmpValue } from './ber';
+import { compareOids, parseOid } from './oid';
+import type { Oid } from './oid';
+import { indexSubIds, isCounter64Type, toSnmp } from './values';
+
+export type MaxAccess = 'not-accessible' | 'read-only' | 'read-write';
+
+/**
+ * MAX-ACCESS of an attribute's MIB object, by the rules of the MIB generator (tools/render/mib.ts):
+ * own keys are not-accessible unless the row has no other column; configuration and writable state
+ * attributes are read-write unless Counter64-based.
+ */
+export function mibAccess(cls: ObjectClass, attr: Attribute): MaxAccess {
+  const table = modelIndex.mibRendering(cls) === 'table';
+  const ownKeys = new Set(table && cls.kind === 'list' ? cls.keys ?? [] : []);
+  if (ownKeys.has(attr.name)) return mibAttributes(cls).some((a) => !ownKeys.has(a.name)) ? 'not-accessible' : 'read-only';
+  if ((attr.access === 'config' || attr.writable === true) && !isCounter64Type(attr.type)) return 'read-write';
+  return 'read-only';
+}
+
+export interface Column {
+  readonly cls: ObjectClass;
+  readonly attr: Attribute;
+  /** OID of the object type (column or scalar), without instance. */
+  readonly oid: Oid;
+  readonly access: MaxAccess;
+  readonly scalar: boolean;
+}
+
+/** One row of a table (or the one instance of a scalar group). */
+export interface Row {
+  readonly cls: ObjectClass;
+  /** INDEX sub-identifiers; [0] for a scalar group. */
+  readonly index: Oid;
+  /** Instance path in the tree (also the row's place in the configuration document). */
+  readonly path: readonly PathSeg[];
+  readonly inst?: Instance;
+  readonly doc?: ConfigObject;
+}
+
+/** A MIB object outside the model (SNMPv2-MIB, SNMP-FRAMEWORK-MIB, ...): one instance, value read when asked. */
+export interface StaticObject {
+  /** Instance OID (with .0 for a scalar). */
+  readonly oid: Oid;
+  readonly get: () => SnmpValue | undefined;
+}
+
+export interface Entry {
+  readonly row: Row | null;
+  readonly col: Column | null;
+  readonly fixed: StaticObject | null;
+  /** The instance OID, made when first needed (binary search compares column and index in place). */
+  oid: Oid | undefined;
+  /** Cached BER contents of the OID. */
+  enc: Buffer | undefined;
+}
+
+export function entryOid(e: Entry): Oid {
+  return e.oid ??= e.fixed ? e.fixed.oid : [...e.col!.oid, ...e.row!.index];
+}
+
+export function entryOidContent(e: Entry): Buffer {
+  return e.enc ??= encodeOidContent(entryOid(e));
+}
+
+/** compareOids(entryOid(e), oid) without making the entry's OID. */
+export function compareEntry(e: Entry, oid: Oid): number {
+  if (e.oid || e.fixed) return compareOids(entryOid(e), oid);
+  const c = e.col!.oid;
+  const idx = e.row!.index;
+  const n = c.length + idx.length;
+  const m = n < oid.length ? n : oid.length;
+  for (let i = 0; i < m; i++) {
+    const d = (i < c.length ? c[i] : idx[i - c.length]) - oid[i];
+    if (d !== 0) return d;
+  }
+  return n - oid.length;
+}
+
+interface Table { readonly cls: ObjectClass; readonly scalar: boolean; readonly columns: readonly Column[]; readonly arc: number }
+
+function buildTables(): Table[] {
+  const out: Table[] = [];
+  for (const cls of modelIndex.model.classes) {
+    const r = modelIndex.mibRendering(cls);
+    if (r === 'none') continue;
+    const columns = mibAttributes(cls).slice().sort((a, b) => a.arc - b.arc)
+      .map((attr) => ({ cls, attr, oid: parseOid(modelIndex.attributeOid(cls, attr)), access: mibAccess(cls, attr), scalar: r === 'scalars' }))
+      .filter((c) => c.access !== 'not-accessible');
+    out.push({ cls, scalar: r === 'scalars', columns, arc: cls.arc });
+  }
+  return out.sort((a, b) => a.arc - b.arc);
+}
+
+/** INDEX sub-identifiers of the instance at path (keys of the enclosing lists, outermost first). */
+export function instanceIndex(cls: ObjectClass, path: readonly PathSeg[]): number[] | undefined {
+  const keys = modelIndex.mibIndex(cls);
+  const values: Scalar[] = [];
+  for (const seg of path) for (const k of seg.keys ?? []) values.push(k);
+  if (values.length !== keys.length) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const s = indexSubIds(keys[i].attr.type, values[i]);
+    if (!s) return undefined;
+    out.push(...s);
+  }
+  return out;
+}
+
+export class MibView {
+  private readonly tables = buildTables();
+  private readonly rootOid = parseOid(modelIndex.rootOid);
+  /** Object types (columns and scalars), by dotted OID: tells noSuchInstance from noSuchObject. */
+  private readonly objects = new Map<string, Column | 'static'>();
+  private entries: Entry[] = [];
+  /** Per table: its entries (column-major, rows in index order) and rows by index; rebuilt only when dirty. */
+  private readonly caches = new Map<string, { entries: Entry[]; rows: Map<string, Row> }>();
+  /** Classes whose instances were added or removed since their table was built. */
+  private readonly dirty = new Set<string>();
+  private allDirty = true;
+  private builtStructure = -1;
+  private doc: ConfigObject = {};
+  private readonly before: StaticObject[];
+  private readonly after: StaticObject[];
+  private readonly onStructure = (inst: Instance): void => { this.dirty.add(inst.cls.name); };
+
+  constructor(private readonly tree: InstanceTree, statics: readonly StaticObject[] = []) {
+    for (const t of this.tables) for (const c of t.columns) this.objects.set(c.oid.join('.'), c);
+    const sorted = statics.slice().sort((a, b) => compareOids(a.oid, b.oid));
+    for (const s of sorted) this.objects.set(s.oid.slice(0, -1).join('.'), 'static');
+    this.before = sorted.filter((s) => compareOids(s.oid, this.rootOid) < 0);
+    this.after = sorted.filter((s) => compareOids(s.oid, this.rootOid) > 0);
+    tree.on('added', this.onStructure);
+    tree.on('removed', this.onStructure);
+  }
+
+  /** Stops following the tree. */
+  close(): void {
+    this.tree.off('added', this.onStructure);
+    this.tree.off('removed', this.onStructure);
+  }
+
+  /** The running configuration the view shows (set at start and on every commit). */
+  setConfig(doc: ConfigObject): void {
+    this.doc = doc;
+    this.allDirty = true;
+  }
+
+  get config(): ConfigObject { return this.doc; }
+
+  /**
+   * The current sorted entries. When the tree's structure changed, the tables of the classes whose
+   * instances were added or removed are rebuilt (all of them after a configuration change); the
+   * others are kept, so a busy table (log records, peers) does not make the whole index be rebuilt.
+   */
+  index(): readonly Entry[] {
+    if (this.builtStructure === this.tree.structureVersion && !this.allDirty && this.dirty.size === 0) return this.entries;
+    this.rebuild();
+    return this.entries;
+  }
+
+  private rebuild(): void {
+    this.builtStructure = this.tree.structureVersion;
+    const all = this.allDirty || this.caches.size === 0;
+    const docRows = all ? this.docObjects() : undefined;
+    for (const t of this.tables) {
+      const cached = this.caches.get(t.cls.name);
+      if (!all && cached && !this.dirty.has(t.cls.name)) continue;
+      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? [...cached.rows.values()].filter((r) => r.doc).map((r) => ({ path: [...r.path], doc: r.doc! })) : []);
+      const list = this.rowsOf(t, fromDoc);
+      const rows = new Map<string, Row>();
+      for (const r of list) rows.set(r.index.join('.'), r);
+      const entries: Entry[] = [];
+      for (const col of t.columns) for (const row of list) entries.push({ row, col, fixed: null, oid: undefined, enc: undefined });
+      this.caches.set(t.cls.name, { entries, rows });
+    }
+    this.allDirty = false;
+    this.dirty.clear();
+    const out: Entry[] = [];
+    for (const s of this.before) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
+    for (const t of this.tables) for (const e of this.caches.get(t.cls.name)!.entries) out.push(e);
+    for (const s of this.after) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
+    this.entries = out;
+  }
+
+  /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */
+  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): Row[] {
+    const byIndex = new Map<string, { index: number[]; path: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
+    if (t.scalar) {
+      const inst = this.tree.instances(t.cls.name)[0];
+      const doc = fromDoc[0]?.doc;
+      const hasConfigAttr = t.cls.attributes.some((a) => a.access === 'config');
+      if (!inst && !doc && !hasConfigAttr) return [];
+      return [{ cls: t.cls, index: [0], path: inst ? inst.path() : fromDoc[0]?.path ?? [], inst, doc }];
+    }
+    const key = (path: readonly PathSeg[]): number[] | undefined => instanceIndex(t.cls, path);
+    for (const inst of this.tree.instances(t.cls.name)) {
+      const path = inst.path();
+      const index = key(path);
+      if (index) byIndex.set(index.join('.'), { index, path, inst });
+    }
+    for (const d of fromDoc) {
+      const index = key(d.path);
+      if (!index) continue;
+      const hit = byIndex.get(index.join('.'));
+      if (hit) hit.doc = d.doc;
+      else byIndex.set(index.join('.'), { index, path: d.path, doc: d.doc });
+    }
+    const out = [...byIndex.values()].map((r) => ({ cls: t.cls, ...r }));
+    out.sort((a, b) => compareOids(a.index, b.index));
+    return out;
+  }
+
+  /**
+   * Objects of the running configuration by class, with their instance paths. A container of
+   * configuration exists wherever its parent exists (its attributes have defaults).
+   */
+  private docObjects(): Map<string, { path: PathSeg[]; doc: ConfigObject }[]> {
+    const out = new Map<string, { path: PathSeg[]; doc: ConfigObject }[]>();
+    const add = (cls: ObjectClass, path: PathSeg[], doc: ConfigObject): void => {
+      let l = out.get(cls.name);
+      if (!l) { l = []; out.set(cls.name, l); }
+      l.push({ path, doc });
+    };
+    const walk = (cls: ObjectClass, obj: ConfigObject, path: PathSeg[]): void => {
+      for (const child of modelIndex.childrenOf(cls)) {
+        if (!hasConfig(child)) continue;
+        const v = obj[fieldOf(child)];
+        if (child.kind === 'container') {
+          const o = v && typeof v === 'object' && !Array.isArray(v) ? (v as ConfigObject) : {};
+          const p = [...path, { cls: child.name }];
+          add(child, p, o);
+          walk(child, o, p);
+          continue;
+        }
+        if (!Array.isArray(v)) continue;
+        for (const item of v as ConfigObject[]) {
+          const keys = (child.keys ?? []).map((k) => item[k] as ConfigScalar);
+          if (keys.some((k) => k === undefined)) continue;
+          const p = [...path, { cls: child.name, keys }];
+          add(child, p, item);
+          walk(child, item, p);
+        }
+      }
+    };
+    walk(modelIndex.root, this.doc, []);
+    return out;
+  }
+
+  /** Position of the first entry after oid (binary search). */
+  nextIndex(oid: Oid): number {
+    const e = this.index();
+    let lo = 0;
+    let hi = e.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEntry(e[mid], oid) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The entry with exactly this OID. */
+  exact(oid: Oid): Entry | undefined {
+    const e = this.index();
+    const i = this.nextIndex(oid) - 1;
+    return i >= 0 && compareEntry(e[i], oid) === 0 ? e[i] : undefined;
+  }
+
+  /** The object type an instance OID belongs to, if any. */
+  objectOf(oid: Oid): Column | 'static' | undefined {
+    for (let n = oid.length - 1; n > 0; n--) {
+      const o = this.objects.get(oid.slice(0, n).join('.'));
+      if (o) return o;
+    }
+    return undefined;
+  }
+
+  /** The row of a table with the given index. */
+  row(cls: ObjectClass, index: Oid): Row | undefined {
+    this.index();
+    return this.caches.get(cls.name)?.rows.get(index.join('.'));
+  }
+
+  /** The current value of an entry; undefined when absent (then not in a walk). */
+  value(e: Entry): SnmpValue | undefined {
+    if (e.fixed) return e.fixed.get();
+    return this.cellValue(e.row!, e.col!.attr);
+  }
+
+  cellValue(row: Row, attr: Attribute): SnmpValue | undefined {
+    const v = this.raw(row, attr);
+    return v === undefined ? undefined : toSnmp(attr.type, v);
+  }
+
+  /** The model value of a cell: state from the tree; configuration from the running document, else the tree, else the default. */
+  raw(row: Row, attr: Attribute): Value | undefined {
+    if (attr.access === 'config') {
+      const d = row.doc?.[attr.name];
+      if (d !== undefined && !Array.isArray(d) && typeof d !== 'object') return d;
+      return row.inst?.get(attr.name) ?? attr.default;
+    }
+    return row.inst?.get(attr.name);
+  }
+}
