@@ -306,7 +306,8 @@ export class NetconfServer {
 
   private checkParams(op: XmlElement, allowed: readonly string[]): void {
     for (const c of op.children) {
-      if (c.ns !== NC_NS && !(op.ns !== NC_NS && c.ns === op.ns)) throw new UnknownNamespaceError(c.name, c.ns);
+      // Unqualified parameters are taken as NETCONF's: ncclient users often pass a bare <config> string.
+      if (c.ns !== NC_NS && c.ns !== '' && !(op.ns !== NC_NS && c.ns === op.ns)) throw new UnknownNamespaceError(c.name, c.ns);
       if (!allowed.includes(c.name)) throw new UnknownElementError(c.name, `<${op.name}> has no parameter <${c.name}>`);
     }
   }
