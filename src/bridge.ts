@@ -120,10 +120,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
    * importConfig. Otherwise running is what was last committed (it survives restarts, as in sysrepo),
    * and startup is what copy-config saved.
    */
-  async start(): Promise<void> {
-    const seed = this.opts.seed;
+  async start(boot: { seed?: ConfigObject; importConfig?: boolean } = {}): Promise<void> {
+    const seed = boot.seed ?? this.opts.seed;
     const firstRun = !this.datastore.hasStartup();
-    if (seed && (this.opts.importConfig || firstRun)) {
+    if (seed && (boot.importConfig ?? this.opts.importConfig ?? false) || (seed && firstRun)) {
       this.datastore.commit('startup', seed, { user: 'bcmgmt', source: 'file' });
       this.datastore.commit('running', seed, { user: 'bcmgmt', source: 'file' });
     } else if (seed) {

@@ -57,27 +57,47 @@ async function embeddedConfig(): Promise<{ doc: ConfigObject; stop: () => Promis
   return demo.startDemo();
 }
 
+/** Marks a data dir whose configuration came from the embedded demo (its chains are started again on each run). */
+const DEMO_MARKER = 'embedded-demo';
+
+/** The demo's own networks, refreshed with this run's chains; everything else the user configured is kept. */
+function refreshDemo(running: ConfigObject, demo: ConfigObject): ConfigObject {
+  const fresh = new Map(((demo.networks as ConfigObject[] | undefined) ?? []).map((n) => [String(n.name), n]));
+  const kept = ((running.networks as ConfigObject[] | undefined) ?? []).map((n) => {
+    const d = fresh.get(String(n.name));
+    return d ? { ...n, nodes: d.nodes, contracts: d.contracts, crossChainChannels: d.crossChainChannels } : n;
+  });
+  const names = new Set(kept.map((n) => String(n.name)));
+  return { ...running, networks: [...kept, ...[...fresh.values()].filter((n) => !names.has(String(n.name)))] };
+}
+
 async function serve(args: Args): Promise<void> {
   const dataDir = path.resolve(args.dataDir ?? path.join(process.cwd(), 'data'));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const bridge = new Bridge({ dataDir, log: (l) => console.log(l) });
+  composeBridge(bridge);
   let stopChain: (() => Promise<void>) | undefined;
   let seed: ConfigObject | undefined;
   let importConfig = args.importConfig;
-  if (args.config) seed = loadConfigFile(args.config);
-  else {
-    // No configuration: run on the embedded dev chain. Its port changes every run, so it is imported each time.
+  const marker = path.join(dataDir, DEMO_MARKER);
+  if (args.config) {
+    seed = loadConfigFile(args.config);
+    fs.rmSync(marker, { force: true });
+  } else if (!bridge.datastore.hasStartup() || fs.existsSync(marker)) {
+    // No configuration anywhere (or a data dir the demo made): run on the embedded dev chains.
+    // Their ports change every run, so the demo's networks are refreshed each time; other edits are kept.
     const e = await embeddedConfig();
-    seed = e.doc;
+    seed = bridge.datastore.hasStartup() ? refreshDemo(bridge.running, e.doc) : e.doc;
     importConfig = true;
     stopChain = e.stop;
+    fs.writeFileSync(marker, 'this data dir was configured by the embedded demo of bcmgmt serve\n');
     console.log(e.banner);
   }
-  const bridge = new Bridge({ dataDir, seed, importConfig, log: (l) => console.log(l) });
-  composeBridge(bridge);
   try {
-    await bridge.start();
+    await bridge.start({ seed, importConfig });
   } catch (e) {
     await stopChain?.();
+    await bridge.stop().catch(() => undefined);
     throw e;
   }
   console.log(`bcmgmt ${VERSION} on ${os.hostname()}: collecting ${bridge.collector.networks.size} network(s); data dir ${dataDir}`);
