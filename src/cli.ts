@@ -65,7 +65,10 @@ function refreshDemo(running: ConfigObject, demo: ConfigObject): ConfigObject {
   const fresh = new Map(((demo.networks as ConfigObject[] | undefined) ?? []).map((n) => [String(n.name), n]));
   const kept = ((running.networks as ConfigObject[] | undefined) ?? []).map((n) => {
     const d = fresh.get(String(n.name));
-    return d ? { ...n, nodes: d.nodes, contracts: d.contracts, crossChainChannels: d.crossChainChannels } : n;
+    if (!d) return n;
+    const { nodes: _n, contracts: _c, crossChainChannels: _x, ...rest } = n;
+    return { ...rest, ...(d.nodes ? { nodes: d.nodes } : {}), ...(d.contracts ? { contracts: d.contracts } : {}),
+      ...(d.crossChainChannels ? { crossChainChannels: d.crossChainChannels } : {}) };
   });
   const names = new Set(kept.map((n) => String(n.name)));
   return { ...running, networks: [...kept, ...[...fresh.values()].filter((n) => !names.has(String(n.name)))] };
@@ -75,7 +78,7 @@ async function serve(args: Args): Promise<void> {
   const dataDir = path.resolve(args.dataDir ?? path.join(process.cwd(), 'data'));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const bridge = new Bridge({ dataDir, log: (l) => console.log(l) });
-  composeBridge(bridge);
+  const views = composeBridge(bridge);
   let stopChain: (() => Promise<void>) | undefined;
   let seed: ConfigObject | undefined;
   let importConfig = args.importConfig;
@@ -102,6 +105,12 @@ async function serve(args: Args): Promise<void> {
   }
   console.log(`bcmgmt ${VERSION} on ${os.hostname()}: collecting ${bridge.collector.networks.size} network(s); data dir ${dataDir}`);
   for (const line of bridge.banner()) console.log(`  ${line}`);
+  const mibs = `${path.join(__dirname, '..', '..', 'node_modules', 'net-snmp', 'lib', 'mibs')}:${path.join(__dirname, '..', '..', 'mibs')}`;
+  console.log('poll it:');
+  console.log(`  snmpwalk -v2c -c public -M ${mibs} -m BLOCKCHAIN-MGMT-MIB 127.0.0.1:${views.snmp.port} bcmMIB`);
+  console.log(`  snmptable -v2c -c public -M ${mibs} -m BLOCKCHAIN-MGMT-MIB -Cb 127.0.0.1:${views.snmp.port} bcmNodeTable`);
+  console.log(`  curl -su USER:PASSWORD -d '<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get/></rpc>' http://127.0.0.1:${views.netconf.httpPort}/netconf`);
+  console.log(`  bcmgmt snapshot, or ncclient: manager.connect(host='127.0.0.1', port=${views.netconf.sshPort}, username=USER, password=PASSWORD, hostkey_verify=False)`);
   let stopping = false;
   const shutdown = async (): Promise<void> => {
     if (stopping) return;

@@ -41,6 +41,7 @@ export function validateObject(cls: ObjectClass, raw: unknown, path: string): Co
   const src = raw as Record<string, unknown>;
   const children = modelIndex.childrenOf(cls).filter(hasConfig);
   for (const [field, v] of Object.entries(src)) {
+    if (v === undefined) continue; // absent
     const where = path ? `${path}.${field}` : field;
     const attr = cls.attributes.find((a) => a.name === field);
     if (attr) {
