@@ -69,6 +69,8 @@ describe('fault: operator actions through the SNMP and NETCONF registries', () =
     fm.report({ resource: 'network/a/node/n1', type: 'thresholdCrossed', qualifier: 'lat', active: false, text: 'ok' });
     await nextTurn();
     fm.setOperatorState(1, 'closed', 'alice', '');
+    // older-than 0 s means changed before now: let the clock move past the last change.
+    await new Promise((r) => setTimeout(r, 5));
     const purge = actionHandler(PURGE_ALARMS_PATH, bridge)!;
     expect(await purge(req({ 'alarm-clearance-status': 'not-cleared', state: 'closed' }))).to.deep.equal({ 'purged-alarms': '0' });
     expect(await purge(req({ 'alarm-clearance-status': 'cleared', state: 'closed', seconds: '0' }))).to.deep.equal({ 'purged-alarms': '1' });
