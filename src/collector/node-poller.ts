@@ -36,6 +36,10 @@ export class NodePoller {
   lastHeightChange: number | undefined;
   skippedCycles = 0;
   polls = 0;
+  /** New heads received over the node's subscription (Ethereum newHeads over WebSocket). */
+  heads = 0;
+  private unsubscribe: (() => void) | undefined;
+  private lastPollStart = 0;
 
   constructor(
     readonly network: string,
@@ -55,7 +59,21 @@ export class NodePoller {
     this.tick();
   }
 
+  /**
+   * Where the node pushes new heads, a head triggers a poll at once (at most one a second), so new blocks
+   * are seen without waiting for the interval. A lost subscription is tried again at the next cycle.
+   */
+  private subscribe(): void {
+    if (this.unsubscribe || this.stopped || !this.adapter.subscribeHeads) return;
+    this.unsubscribe = this.adapter.subscribeHeads(() => {
+      this.heads++;
+      if (!this.inFlight && Date.now() - this.lastPollStart >= 1000) void this.pollOnce();
+    }, () => { this.unsubscribe = undefined; });
+  }
+
   stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -63,6 +81,7 @@ export class NodePoller {
 
   private tick(): void {
     if (this.stopped) return;
+    this.subscribe();
     void this.pollOnce();
     const interval = Math.max(100, this.host.intervalMs());
     this.nextDue += interval;
@@ -77,6 +96,7 @@ export class NodePoller {
     if (this.inFlight) { this.skippedCycles++; return; }
     this.inFlight = true;
     const started = Date.now();
+    this.lastPollStart = started;
     let result: PollResult;
     try {
       const obs = await this.adapter.poll();

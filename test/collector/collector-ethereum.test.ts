@@ -121,3 +121,25 @@ describe('collector on the Ethereum dev chain', function () {
     expect(events.some((e) => e.name === 'nodeRemoved' && e.params.node === 'p')).to.equal(true);
   });
 });
+
+describe('collector with a newHeads subscription', function () {
+  this.timeout(60000);
+  it('sees new blocks through the WebSocket subscription before the poll interval', async () => {
+    const chain = await startDevChain({ blockIntervalMs: 0, workload: false });
+    const tb = await startBridge({ networks: [{ name: 'ws', platform: 'ethereum', pollInterval: 60,
+      nodes: [{ name: 'n1', endpoint: chain.url, wsEndpoint: chain.wsUrl }] }] });
+    try {
+      const P = [{ cls: 'network', keys: ['ws'] }, { cls: 'node', keys: ['n1'] }];
+      await until('first poll', () => tb.bridge.tree.find(P)?.get('reachability') === 'reachable');
+      const h0 = Number(tb.bridge.tree.find(P)!.get('height'));
+      await new Promise((r) => setTimeout(r, 1100));
+      await chain.request('evm_mine');
+      // The poll interval is a minute: only the pushed head can make the bridge see the block this soon.
+      await until('block seen through newHeads', () => Number(tb.bridge.tree.find(P)!.get('height')) === h0 + 1, 5000);
+      expect(tb.bridge.collector.networks.get('ws')!.pollers.get('n1')!.heads).to.be.greaterThan(0);
+    } finally {
+      await tb.cleanup();
+      await chain.stop();
+    }
+  });
+});
