@@ -4,6 +4,7 @@
  * Everything is wired here and nowhere else.
  */
 import { EventEmitter } from 'node:events';
+import type { NodeActionName, Scalar } from './chains/adapter';
 import { Collector } from './collector/collector';
 import { ConfigDatastore } from './config/datastore';
 import type { CommitInfo } from './config/datastore';
@@ -23,6 +24,12 @@ export interface View {
   stop(): Promise<void>;
   /** One line for the start-up banner: where it listens and how to use it. */
   describe(): string;
+}
+
+/** A node action named a node the bridge does not collect. */
+export class NodeNotFoundError extends Error {
+  override readonly name = 'NodeNotFoundError';
+  constructor(readonly network: string, readonly node: string) { super(`no node ${node} in network ${network} is being collected`); }
 }
 
 export interface BridgeOptions {
@@ -108,6 +115,26 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const nets = networkSettings(doc);
     this.collector.rpcTimeoutMs = rpcTimeoutMs(doc);
     this.collector.apply(nets);
+  }
+
+  /**
+   * Runs a node action of the model (add/remove peer, set network active, start/stop block production,
+   * set log level) through the node's adapter, for any protocol. Logged with the user; the node is polled
+   * again at once so its state shows the effect. Rejects with NodeNotFoundError, NotSupportedError or RpcError.
+   */
+  async nodeAction(network: string, node: string, action: NodeActionName, input: Readonly<Record<string, Scalar>>, user: string): Promise<void> {
+    const poller = this.collector.networks.get(network)?.pollers.get(node);
+    if (!poller) throw new NodeNotFoundError(network, node);
+    const what = `${action}${Object.keys(input).length ? ` ${JSON.stringify(input)}` : ''} on node ${network}/${node}`;
+    try {
+      await poller.adapter.action(action, input);
+    } catch (e) {
+      this.record({ severity: 'warning', component: 'config', msgId: 'ACTION', message: `${user}: ${what} failed: ${(e as Error).message}`, sd: { 'bcm@32473': { user, action, network, node } } });
+      throw e;
+    }
+    if (action === 'setLogLevel') this.tree.set([...poller.path, { cls: 'nodeLogControl' }], { level: input.level as string });
+    this.record({ severity: 'notice', component: 'config', msgId: 'ACTION', message: `${user}: ${what}`, sd: { 'bcm@32473': { user, action, network, node } } });
+    void poller.pollOnce();
   }
 
   /** Commits a whole new running configuration (all protocols end here). */

@@ -19,6 +19,7 @@
  * The node actions of the model (add-peer, remove-peer, set-network-active, start-block-production,
  * stop-block-production, set-log-level) are registered here and run through the node's chain adapter.
  */
+import { NodeNotFoundError } from '../bridge';
 import type { Bridge } from '../bridge';
 import type { NodeActionName, Scalar } from '../chains/adapter';
 import { NotSupportedError, RpcError, TransportError, HttpStatusError, MalformedResponseError } from '../chains/errors';
@@ -126,14 +127,10 @@ function registerNodeActions(): void {
       const net = req.keys[0]?.values[`${OUR_PREFIX}:name`];
       const nodeName = req.keys[1]?.values[`${OUR_PREFIX}:name`];
       const input = modelActionInput(action, req.input, req);
-      const poller = net === undefined || nodeName === undefined ? undefined : req.bridge.collector.networks.get(net)?.pollers.get(nodeName);
-      if (!poller) {
-        throw new DataMissingError(`no node ${String(nodeName)} in network ${String(net)} is being collected`,
-          { path: req.instancePath, pathNamespaces: req.pathNamespaces });
-      }
       try {
-        await poller.adapter.action(action.name as NodeActionName, input);
+        await req.bridge.nodeAction(String(net), String(nodeName), action.name as NodeActionName, input, req.user);
       } catch (e) {
+        if (e instanceof NodeNotFoundError) throw new DataMissingError(e.message, { path: req.instancePath, pathNamespaces: req.pathNamespaces });
         throw chainErrorToNetconf(e, `${kebab(action.name)} on node ${nodeName} of network ${net}`);
       }
     });

@@ -120,4 +120,17 @@ describe('configuration management through NETCONF and SNMP on litecoind', funct
     await until('ledgerSyncLag cleared', () => bridge.tree.find([{ cls: 'fault' }])!.list('alarm')
       .some((a) => a.get('type') === 'ledgerSyncLag' && a.get('resource') === 'network/ltc/node/n1' && a.get('isCleared') === true), 30000);
   });
+
+  it('set-log-level on a node through NETCONF is recorded on the node and in the log with the user', async () => {
+    const act = `<action xmlns="urn:ietf:params:xml:ns:yang:1"><managed-system xmlns="${BCM}"><network><name>ltc</name><node><name>n0</name><set-log-level><level>debug</level></set-log-level></node></network></managed-system></action>`;
+    const [, r] = await ncclient(views.netconf.sshPort, [login(ADMIN), { op: 'rpc', xml: act }]);
+    expect(r.ok, JSON.stringify(r.error)).to.equal(true);
+    const ctl = bridge.tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'node', keys: ['n0'] }, { cls: 'nodeLogControl' }])!;
+    expect(ctl.get('level')).to.equal('debug');
+    expect(ctl.get('supported')).to.equal(true);
+    const logging = await ltc.rpc<Record<string, boolean>>(0, 'logging');
+    expect(Object.values(logging).every((on) => on)).to.equal(true);
+    const rec = bridge.tree.find([{ cls: 'log' }])!.list('logRecord').find((l) => l.get('msgId') === 'ACTION' && String(l.get('message')).includes('setLogLevel'));
+    expect(String(rec?.get('message'))).to.match(/^admin: setLogLevel/);
+  });
 });
