@@ -1,9 +1,12 @@
 /**
- * Derived facts about the model: containment, names in each data model, OIDs.
- * Generators (tools/) and runtime views (src/snmp, src/netconf) both use these, so a name or an OID
- * is computed in exactly one place.
+ * Derived facts about the model: containment, names in each data model, OIDs, MIB access.
+ * Generators (tools/) and runtime views (src/snmp, src/netconf) both use these, so a name, an OID or
+ * an access rule is computed in exactly one place.
  */
-import type { AlarmType, Attribute, InformationModel, NotificationDef, ObjectClass } from './types';
+import type { AlarmType, Attribute, InformationModel, NotificationDef, ObjectClass, ScalarType } from './types';
+
+/** Prefix of the MIB module's own descriptors (bcmMIB, alarm types, notifications); capitalised, of its type names. */
+export const MIB_PREFIX = 'bcm';
 
 /** camelCase → kebab-case (YANG identifiers). */
 export function kebab(name: string): string {
@@ -16,6 +19,9 @@ export function pascal(name: string): string {
 }
 
 export type MibRendering = 'scalars' | 'table' | 'none';
+
+/** MAX-ACCESS of the MIB object of an attribute. */
+export type MibAccess = 'not-accessible' | 'read-only' | 'read-write';
 
 export class ModelIndex {
   readonly byName = new Map<string, ObjectClass>();
@@ -107,12 +113,24 @@ export class ModelIndex {
   tableDescriptor(cls: ObjectClass): string { return `${cls.mibPrefix}Table`; }
   entryDescriptor(cls: ObjectClass): string { return `${cls.mibPrefix}Entry`; }
   scalarGroupDescriptor(cls: ObjectClass): string { return `${cls.mibPrefix}Scalars`; }
-  alarmTypeDescriptor(t: AlarmType): string { return `bcmAt${pascal(t.name)}`; }
-  notificationDescriptor(n: NotificationDef): string { return `bcm${pascal(n.name)}`; }
+  alarmTypeDescriptor(t: AlarmType): string { return `${MIB_PREFIX}At${pascal(t.name)}`; }
+  notificationDescriptor(n: NotificationDef): string { return `${MIB_PREFIX}${pascal(n.name)}`; }
 
   /** MIB INDEX of a table: ancestors' keys then the class's own. */
   mibIndex(cls: ObjectClass): { cls: ObjectClass; attr: Attribute }[] {
     return this.instanceKeys(cls);
+  }
+
+  /**
+   * MAX-ACCESS of the MIB object of an attribute of a rendered class, the one rule the MIB generator and
+   * the SNMP agent both follow: a table's own keys are not-accessible (RFC 2578 section 7.7), unless the
+   * row has no other column; configuration and writable state are read-write, except objects based on
+   * Counter64, which are read-only (RFC 2578 section 7.1.10); everything else is read-only.
+   */
+  mibAccess(cls: ObjectClass, attr: Attribute): MibAccess {
+    const ownKeys: readonly string[] = this.mibRendering(cls) === 'table' && cls.kind === 'list' ? cls.keys ?? [] : [];
+    if (ownKeys.includes(attr.name)) return mibAttributes(cls).some((a) => !ownKeys.includes(a.name)) ? 'not-accessible' : 'read-only';
+    return writableAttribute(attr) && !counter64Based(attr.type) ? 'read-write' : 'read-only';
   }
 
   // ---- YANG names ---------------------------------------------------------------------------------
@@ -138,6 +156,19 @@ export class ModelIndex {
 /** Attributes rendered in the MIB (everything not opted out, never secrets or leaf-lists). */
 export function mibAttributes(cls: ObjectClass): Attribute[] {
   return cls.attributes.filter((a) => a.mib !== false && !a.secret && !a.multi);
+}
+
+/** Whether a manager may change the attribute: configuration, or state marked writable. */
+export function writableAttribute(attr: Attribute): boolean {
+  return attr.access === 'config' || attr.writable === true;
+}
+
+/**
+ * Whether the SMIv2 syntax of the type is based on Counter64 (RFC 2578 section 7.1.10): counter64 itself,
+ * and gauge64 and milli, textual conventions of Counter64 (tools/render/mib-types.ts).
+ */
+export function counter64Based(t: ScalarType): boolean {
+  return t.base === 'counter64' || t.base === 'gauge64' || t.base === 'milli';
 }
 
 /** Checks the model's own consistency; returns the problems found. */

@@ -8,27 +8,19 @@
 import { fieldOf, hasConfig } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
 import { mibAttributes, modelIndex } from '../model';
-import type { Attribute, ObjectClass } from '../model';
+import type { Attribute, MibAccess, ObjectClass } from '../model';
 import type { Instance, InstanceTree, PathSeg, Scalar, Value } from '../state/tree';
 import { encodeOidContent } from './ber';
 import type { SnmpValue } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
-import { indexSubIds, isCounter64Type, toSnmp } from './values';
+import { indexSubIds, toSnmp } from './values';
 
-export type MaxAccess = 'not-accessible' | 'read-only' | 'read-write';
+export type MaxAccess = MibAccess;
 
-/**
- * MAX-ACCESS of an attribute's MIB object, by the rules of the MIB generator (tools/render/mib.ts):
- * own keys are not-accessible unless the row has no other column; configuration and writable state
- * attributes are read-write unless Counter64-based.
- */
+/** MAX-ACCESS of an attribute's MIB object: the model's rule (ModelIndex.mibAccess), which the MIB generator also follows. */
 export function mibAccess(cls: ObjectClass, attr: Attribute): MaxAccess {
-  const table = modelIndex.mibRendering(cls) === 'table';
-  const ownKeys = new Set(table && cls.kind === 'list' ? cls.keys ?? [] : []);
-  if (ownKeys.has(attr.name)) return mibAttributes(cls).some((a) => !ownKeys.has(a.name)) ? 'not-accessible' : 'read-only';
-  if ((attr.access === 'config' || attr.writable === true) && !isCounter64Type(attr.type)) return 'read-write';
-  return 'read-only';
+  return modelIndex.mibAccess(cls, attr);
 }
 
 export interface Column {

@@ -128,11 +128,6 @@ export function toSnmp(type: ScalarType, v: Value): SnmpValue | undefined {
   }
 }
 
-/** Whether objects of the type are Counter64-based and therefore read-only (RFC 2578 section 7.1.10). */
-export function isCounter64Type(type: ScalarType): boolean {
-  return type.base === 'counter64' || type.base === 'gauge64' || type.base === 'milli';
-}
-
 /** INDEX sub-identifiers of a key value (RFC 2578 section 7.7); undefined when the value cannot be one. */
 export function indexSubIds(type: ScalarType, v: Scalar): number[] | undefined {
   const str = (b: Buffer): number[] => [b.length, ...b];

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { model, modelIndex, validateModel } from '../../src/model';
+import { ModelIndex, counter64Based, model, modelIndex, validateModel } from '../../src/model';
+import type { Attribute, InformationModel, ObjectClass, ScalarType } from '../../src/model';
+import { T } from '../../src/model/common';
+import { syntaxOf, typeContext } from '../../tools/render/mib-types';
 
 describe('information model', () => {
   it('is consistent: unique arcs, keys, descriptors of at most 32 characters', () => {
@@ -37,5 +40,71 @@ describe('information model', () => {
   it('declares the node actions', () => {
     const actions = (modelIndex.cls('node').actions ?? []).map((a) => a.name);
     expect(actions).to.include.members(['addPeer', 'removePeer', 'setNetworkActive', 'startBlockProduction', 'stopBlockProduction', 'setLogLevel']);
+  });
+
+  describe('MIB access (one rule for the MIB generator and the SNMP agent)', () => {
+    const access = (cls: string, attr: string): string => modelIndex.mibAccess(modelIndex.cls(cls), modelIndex.attr(cls, attr));
+
+    it('makes the own keys of a table not-accessible', () => {
+      expect(access('peer', 'index')).to.equal('not-accessible');
+      expect(access('network', 'name')).to.equal('not-accessible');
+      expect(access('node', 'name')).to.equal('not-accessible');
+    });
+
+    it('makes configuration and writable state read-write, other state read-only', () => {
+      expect(access('network', 'description')).to.equal('read-write');
+      expect(access('network', 'pollInterval')).to.equal('read-write');
+      expect(access('alarm', 'operatorState')).to.equal('read-write');
+      expect(access('alarm', 'operatorText')).to.equal('read-write');
+      expect(access('peer', 'address')).to.equal('read-only');
+      expect(access('node', 'rpcErrors')).to.equal('read-only');
+    });
+
+    // A small model for the cases the real one does not have.
+    const attr = (arc: number, name: string, type: ScalarType, acc: 'config' | 'state', extra: Partial<Attribute> = {}): Attribute =>
+      ({ arc, name, type, access: acc, description: name, ...extra });
+    const cls = (c: Partial<ObjectClass> & Pick<ObjectClass, 'name' | 'parent' | 'kind' | 'arc' | 'attributes'>): ObjectClass =>
+      ({ clause: '7.1', description: c.name, mibPrefix: `x${c.name}`, ...c });
+    const tiny: InformationModel = {
+      ...model,
+      classes: [
+        cls({ name: 'root', parent: null, kind: 'container', arc: 1, attributes: [
+          attr(1, 'count', T.counter64, 'config'), attr(2, 'gauge', T.gauge64, 'config'), attr(3, 'ratio', T.milli, 'state', { writable: true }),
+          attr(4, 'level', T.level, 'config'), attr(5, 'seen', T.gauge32, 'state'),
+        ] }),
+        cls({ name: 'onlyKey', parent: 'root', kind: 'list', keys: ['id'], arc: 2, attributes: [attr(1, 'id', T.name, 'config')] }),
+        cls({ name: 'keyed', parent: 'root', kind: 'list', keys: ['id'], arc: 3, attributes: [attr(1, 'id', T.name, 'config'), attr(2, 'v', T.bool, 'config')] }),
+      ],
+      alarmTypes: [], notifications: [],
+    };
+    const t = new ModelIndex(tiny);
+    const tAccess = (c: string, a: string): string => t.mibAccess(t.cls(c), t.attr(c, a));
+
+    it('keeps objects based on Counter64 read-only, even configuration and writable state (RFC 2578 7.1.10)', () => {
+      expect(tAccess('root', 'count')).to.equal('read-only');
+      expect(tAccess('root', 'gauge')).to.equal('read-only');
+      expect(tAccess('root', 'ratio')).to.equal('read-only');
+      expect(tAccess('root', 'level')).to.equal('read-write');
+      expect(tAccess('root', 'seen')).to.equal('read-only');
+    });
+
+    it('leaves a key read-only when it is the only column of its table', () => {
+      expect(tAccess('onlyKey', 'id')).to.equal('read-only');
+      expect(tAccess('keyed', 'id')).to.equal('not-accessible');
+      expect(tAccess('keyed', 'v')).to.equal('read-write');
+    });
+
+    it('calls Counter64-based exactly the types whose SMIv2 syntax is based on Counter64', () => {
+      const ctx = typeContext(model);
+      const anEnum = model.classes.flatMap((c) => c.attributes).find((a) => a.type.base === 'enum')!.type;
+      const samples: Record<ScalarType['base'], ScalarType> = {
+        name: T.name, text: T.text(), hex: T.hex(32), bigDecimal: T.big, int32: T.int32(), uint32: T.uint32(), gauge32: T.gauge32,
+        counter64: T.counter64, gauge64: T.gauge64, milli: T.milli, level: T.level, boolean: T.bool, enum: anEnum,
+        timestamp: T.time, uri: T.uri, alarmType: T.alarmType, resource: T.resource,
+      };
+      for (const [base, type] of Object.entries(samples)) {
+        expect(counter64Based(type), base).to.equal(syntaxOf(type, ctx, base).base === 'Counter64');
+      }
+    });
   });
 });

@@ -3,7 +3,7 @@
  * module defines for them, and the symbols they need from SNMPv2-SMI and SNMPv2-TC.
  */
 import type { EnumValue, InformationModel, ScalarType } from '../../src/model';
-import { ModelIndex, mibAttributes, pascal } from '../../src/model';
+import { MIB_PREFIX, ModelIndex, mibAttributes, pascal } from '../../src/model';
 import { CLAUSE_INDENT, clause, textClause } from './mib-text';
 
 /** Modules the MIB may import from (its files ship with net-snmp's npm package; Debian ships no IETF MIBs). */
@@ -24,8 +24,7 @@ export interface Syntax {
   readonly indexLength: number;
 }
 
-/** Prefix of the module's own descriptors and (capitalised) of its type names, as in src/model/lookup.ts. */
-export const MIB_PREFIX = 'bcm';
+/** Prefix of the module's type names: the descriptor prefix of src/model/lookup.ts, capitalised. */
 export const TYPE_PREFIX = pascal(MIB_PREFIX);
 
 /** Names of the module's textual conventions for the non-enumerated types. */
@@ -158,11 +157,6 @@ export function syntaxOf(t: ScalarType, ctx: TypeContext, where: string): Syntax
     case 'resource':
       return { syntax: TC.resource, sequenceType: TC.resource, base: 'OCTET STRING', imports: [], tc: TC.resource, indexLength: 1 + RESOURCE_MAX };
   }
-}
-
-/** Whether an object of this syntax may be written (RFC 2578 section 7.1.10: Counter64 objects are read-only). */
-export function writableSyntax(s: Syntax): boolean {
-  return s.base !== 'Counter64';
 }
 
 /** A textual convention the module defines. */

@@ -8,14 +8,14 @@
  *   root.2  conformance          .1 compliances, .2 groups (one OBJECT-GROUP per class, one NOTIFICATION-GROUP)
  *   root.3  alarm types          OBJECT-IDENTITY per alarm type (values of AutonomousType objects)
  *
- * Every OID comes from the ModelIndex helpers, which the SNMP agent also uses, so the two agree.
+ * Every OID and every MAX-ACCESS comes from the ModelIndex helpers, which the SNMP agent also uses, so the two agree.
  */
-import type { AlarmType, Attribute, InformationModel, NotificationDef, ObjectClass } from '../../src/model';
+import type { AlarmType, Attribute, InformationModel, MibAccess, NotificationDef, ObjectClass } from '../../src/model';
 import { EventTypeEnum, PerceivedSeverity } from '../../src/model/common';
-import { ModelIndex, mibAttributes, pascal } from '../../src/model';
+import { MIB_PREFIX, ModelIndex, counter64Based, mibAttributes, pascal, writableAttribute } from '../../src/model';
 import { bracedList, clause, comment, shortTextClause, textClause } from './mib-text';
 import type { StandardModule, Syntax, TypeContext } from './mib-types';
-import { MIB_PREFIX, OID_MAX, syntaxOf, tcNames, textualConventions, typeContext, writableSyntax } from './mib-types';
+import { OID_MAX, syntaxOf, tcNames, textualConventions, typeContext } from './mib-types';
 
 /** Nodes of SNMPv2-SMI the module identity may hang under (RFC 2578 section 2). */
 const IMPORTABLE_NODES: Readonly<Record<string, string>> = {
@@ -32,7 +32,7 @@ const DESCRIPTOR_MAX = 32;
 
 const REFERENCE_DOC = 'Draft ITU-T Recommendation M.immbs';
 
-export type MaxAccess = 'not-accessible' | 'read-only' | 'read-write' | 'accessible-for-notify';
+export type MaxAccess = MibAccess | 'accessible-for-notify';
 
 /** One OBJECT-TYPE of a class: a column of its table or one of its scalars. */
 export interface MibObject {
@@ -123,8 +123,6 @@ export function mibLayout(model: InformationModel): MibLayout {
   for (const cls of rendered) {
     const rendering = idx.mibRendering(cls) as 'scalars' | 'table';
     const attrs = mibAttributes(cls).slice().sort((a, b) => a.arc - b.arc);
-    const ownKeys = new Set(rendering === 'table' && cls.kind === 'list' ? cls.keys ?? [] : []);
-    const hasNonKey = attrs.some((a) => !ownKeys.has(a.name));
     let descriptor: string; let oid: string;
     let entry: MibClass['entry'];
     if (rendering === 'table') {
@@ -158,14 +156,10 @@ export function mibLayout(model: InformationModel): MibLayout {
     for (const attr of attrs) {
       const where = `${cls.name}.${attr.name}`;
       const syntax = syntaxOf(attr.type, ctx, where);
-      const writable = attr.access === 'config' || attr.writable === true;
-      let access: MaxAccess;
-      let configReadOnly = false;
-      // Own keys are not-accessible (RFC 2578 section 7.7), unless the row has no other column.
-      if (ownKeys.has(attr.name) && hasNonKey) access = 'not-accessible';
-      else if (ownKeys.has(attr.name)) access = 'read-only';
-      else if (writable && writableSyntax(syntax)) access = 'read-write';
-      else { access = 'read-only'; configReadOnly = writable; }
+      const access = idx.mibAccess(cls, attr);
+      // The model's Counter64 rule must agree with the syntax rendered (RFC 2578 section 7.1.10).
+      if (access === 'read-write' && syntax.base === 'Counter64') throw new Error(`${where}: read-write object with a Counter64 syntax`);
+      const configReadOnly = access === 'read-only' && writableAttribute(attr) && counter64Based(attr.type);
       const o: MibObject = { cls, attr, descriptor: idx.mibDescriptor(cls, attr), oid: idx.attributeOid(cls, attr), syntax, access, configReadOnly };
       define(o.descriptor, o.oid);
       objects.push(o);

@@ -398,7 +398,7 @@ class YangRenderer {
 
   private alarmIdentity(t: AlarmType): Stmt {
     const where = `alarm type ${t.name}`;
-    this.idx.cls(t.resourceClass);
+    for (const rc of t.resourceClass.split('|')) this.idx.cls(rc);
     this.use('al');
     this.use('smiv2');
     const l = t.levels;
