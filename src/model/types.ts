@@ -19,7 +19,7 @@ export interface EnumValue {
 
 /**
  * Scalar types. Every type has one SMIv2 rendering and one YANG rendering
- * (see tools/render/types.ts); the runtime codecs use the same mapping.
+ * (tools/render/mib-types.ts, tools/render/yang.ts); the runtime codecs (src/snmp/values.ts, src/netconf) follow them.
  */
 export type ScalarType =
   /** Identifier used as a key: 1..32 characters [A-Za-z0-9._-]. */
