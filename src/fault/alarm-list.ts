@@ -256,12 +256,14 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
   }
 
   /** Clears an active alarm; text (optional) becomes its alarm text. Returns whether anything changed. */
-  clear(resource: string, type: string, qualifier: string, text?: string, at: number = this.now()): boolean {
+  clear(resource: string, type: string, qualifier: string, text?: string, at: number = this.now(), thresholdInfo?: string): boolean {
     const r = this.byKey.get(keyOf(resource, type, qualifier));
     if (!r || r.isCleared) return false;
     r.isCleared = true;
     r.lastChanged = at;
     if (text !== undefined) r.text = clip(text);
+    // X.733: the threshold information of a clear says which level was crossed back.
+    if (thresholdInfo !== undefined) r.thresholdInfo = clip(thresholdInfo);
     this.activeCount--;
     this.addStatusChange(r, { seq: r.nextSeq++, time: at, severity: 'cleared', text: r.text });
     this.changed(r, 'cleared', at);

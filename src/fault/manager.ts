@@ -245,7 +245,7 @@ export class FaultManagerImpl implements FaultManager {
       this.list.raise({ resource: e.resource, type: e.type, qualifier: e.qualifier, severity, text: e.text, thresholdInfo: e.thresholdInfo }, now);
       e.raisedSeverity = severity;
     } else if (t === 'clear') {
-      this.list.clear(e.resource, e.type, e.qualifier, e.text, now);
+      this.list.clear(e.resource, e.type, e.qualifier, e.text, now, e.thresholdInfo);
       e.raisedSeverity = undefined;
     }
     if (e.hd.pending) this.pending.add(e);
