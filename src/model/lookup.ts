@@ -23,6 +23,12 @@ export type MibRendering = 'scalars' | 'table' | 'none';
 /** MAX-ACCESS of the MIB object of an attribute. */
 export type MibAccess = 'not-accessible' | 'read-only' | 'read-write';
 
+/**
+ * Range of the INDEX sub-identifier of an alarm type (ModelIndex.alarmTypeIndex): the SYNTAX of the MIB's
+ * BcmAlarmTypeIndex convention, and so the range of the alarm types' arcs under bcmAlarmTypes.
+ */
+export const ALARM_TYPE_INDEX_RANGE = { min: 1, max: 4294967295 } as const;
+
 export class ModelIndex {
   readonly byName = new Map<string, ObjectClass>();
   readonly children = new Map<string, ObjectClass[]>();
@@ -102,8 +108,34 @@ export class ModelIndex {
     return this.mibRendering(cls) === 'table' ? `${this.entryOid(cls)}.${attr.arc}` : `${this.classOid(cls)}.${attr.arc}`;
   }
 
-  alarmTypeOid(t: AlarmType): string { return `${this.alarmTypesOid}.${t.arc}`; }
+  alarmTypeOid(t: AlarmType): string { return `${this.alarmTypesOid}.${this.alarmTypeIndex(t)}`; }
   notificationOid(n: NotificationDef): string { return `${this.notificationsOid}.${n.arc}`; }
+
+  // ---- alarm types as INDEX components ------------------------------------------------------------
+
+  /**
+   * How an alarm type is a component of a MIB INDEX, the one rule the MIB generator (the BcmAlarmTypeIndex
+   * convention of the INDEX columns of type alarmType) and the SNMP agent (instance OIDs) both follow: one
+   * sub-identifier, the arc of the alarm type's OBJECT-IDENTITY under bcmAlarmTypes, so that
+   * alarmTypeOid(t) is alarmTypesOid.alarmTypeIndex(t). The OID itself (an AutonomousType) would be an index
+   * SMIv2 cannot bound in length; columns that are not an index still give the OID. Undefined for a name
+   * that is not an alarm type of the model.
+   */
+  alarmTypeIndex(t: AlarmType): number;
+  alarmTypeIndex(t: AlarmType | string): number | undefined;
+  alarmTypeIndex(t: AlarmType | string): number | undefined {
+    return typeof t === 'string' ? this.model.alarmTypes.find((x) => x.name === t)?.arc : t.arc;
+  }
+
+  /** The alarm type an INDEX sub-identifier stands for (the inverse of alarmTypeIndex). */
+  alarmTypeOfIndex(subId: number): AlarmType | undefined {
+    return this.model.alarmTypes.find((t) => this.alarmTypeIndex(t) === subId);
+  }
+
+  /** Whether the MIB object of an attribute is an INDEX column of its table: an own key of a list rendered as a table. */
+  isIndexColumn(cls: ObjectClass, attr: Attribute): boolean {
+    return this.mibRendering(cls) === 'table' && cls.kind === 'list' && (cls.keys ?? []).includes(attr.name);
+  }
 
   // ---- MIB names ----------------------------------------------------------------------------------
 
@@ -128,8 +160,7 @@ export class ModelIndex {
    * Counter64, which are read-only (RFC 2578 section 7.1.10); everything else is read-only.
    */
   mibAccess(cls: ObjectClass, attr: Attribute): MibAccess {
-    const ownKeys: readonly string[] = this.mibRendering(cls) === 'table' && cls.kind === 'list' ? cls.keys ?? [] : [];
-    if (ownKeys.includes(attr.name)) return mibAttributes(cls).some((a) => !ownKeys.includes(a.name)) ? 'not-accessible' : 'read-only';
+    if (this.isIndexColumn(cls, attr)) return mibAttributes(cls).some((a) => !this.isIndexColumn(cls, a)) ? 'not-accessible' : 'read-only';
     return writableAttribute(attr) && !counter64Based(attr.type) ? 'read-write' : 'read-only';
   }
 
@@ -211,6 +242,8 @@ export function validateModel(model: InformationModel): string[] {
   const typeArcs = new Set<number>();
   for (const t of model.alarmTypes) {
     if (typeArcs.has(t.arc)) problems.push(`alarm type ${t.name}: duplicate arc`);
+    const { min, max } = ALARM_TYPE_INDEX_RANGE;
+    if (!Number.isInteger(t.arc) || t.arc < min || t.arc > max) problems.push(`alarm type ${t.name}: arc ${t.arc} is not in ${min}..${max} (its INDEX sub-identifier)`);
     typeArcs.add(t.arc);
     for (const rc of t.resourceClass.split('|')) if (!idx.byName.has(rc)) problems.push(`alarm type ${t.name}: unknown resource class ${rc}`);
     noteDescriptor(idx.alarmTypeDescriptor(t), `alarm type ${t.name}`);

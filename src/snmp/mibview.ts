@@ -14,7 +14,7 @@ import { encodeOidContent } from './ber';
 import type { SnmpValue } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
-import { indexSubIds, toSnmp } from './values';
+import { columnValue, indexSubIds, indexValue } from './values';
 
 export type MaxAccess = MibAccess;
 
@@ -110,6 +110,19 @@ export function instanceIndex(cls: ObjectClass, path: readonly PathSeg[]): numbe
     out.push(...s);
   }
   return out;
+}
+
+/** The key values an INDEX stands for (the inverse of instanceIndex), outermost first; undefined when it is not one. */
+export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar[] | undefined {
+  const out: Scalar[] = [];
+  let at = 0;
+  for (const k of modelIndex.mibIndex(cls)) {
+    const v = indexValue(k.attr.type, index.slice(at));
+    if (!v) return undefined;
+    out.push(v.value);
+    at += v.length;
+  }
+  return at === index.length ? out : undefined;
 }
 
 export class MibView {
@@ -295,7 +308,7 @@ export class MibView {
 
   cellValue(row: Row, attr: Attribute): SnmpValue | undefined {
     const v = this.raw(row, attr);
-    return v === undefined ? undefined : toSnmp(attr.type, v);
+    return v === undefined ? undefined : columnValue(row.cls, attr, v);
   }
 
   /** The model value of a cell: state from the tree; configuration from the running document, else the tree, else the default. */

@@ -1,10 +1,10 @@
 /**
  * The SMIv2 rendering of the model's scalar types at run time, the same mapping as the MIB's SYNTAX
  * clauses (tools/render/mib-types.ts): tree values to varbind values, SET values back to configuration
- * values (with the RFC 3416 error a bad value deserves), and key values to INDEX sub-identifiers.
+ * values (with the RFC 3416 error a bad value deserves), and key values to INDEX sub-identifiers and back.
  */
 import { modelIndex } from '../model';
-import type { ScalarType } from '../model';
+import type { Attribute, ObjectClass, ScalarType } from '../model';
 import type { ConfigScalar } from '../config/document';
 import type { Scalar, Value } from '../state/tree';
 import type { SnmpValue } from './ber';
@@ -13,6 +13,8 @@ import type { Oid } from './oid';
 
 const UINT32_MAX = 0xffffffff;
 const UINT64_MAX = 0xffffffffffffffffn;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const alarmTypeOids = new Map(modelIndex.model.alarmTypes.map((t) => [t.name, parseOid(modelIndex.alarmTypeOid(t))]));
 
@@ -128,7 +130,23 @@ export function toSnmp(type: ScalarType, v: Value): SnmpValue | undefined {
   }
 }
 
-/** INDEX sub-identifiers of a key value (RFC 2578 section 7.7); undefined when the value cannot be one. */
+/**
+ * The varbind value of a cell of a column: as toSnmp, except that an INDEX column of type alarmType has the
+ * syntax BcmAlarmTypeIndex (ModelIndex.alarmTypeIndex), not AutonomousType. Only such a column of a table
+ * without other columns would be readable.
+ */
+export function columnValue(cls: ObjectClass, attr: Attribute, v: Value): SnmpValue | undefined {
+  if (attr.type.base === 'alarmType' && modelIndex.isIndexColumn(cls, attr)) {
+    const n = modelIndex.alarmTypeIndex(String(v));
+    return n === undefined ? undefined : { type: 'gauge32', value: n };
+  }
+  return toSnmp(attr.type, v);
+}
+
+/**
+ * INDEX sub-identifiers of a key value (RFC 2578 section 7.7); undefined when the value cannot be one. An
+ * alarm type is one sub-identifier, ModelIndex.alarmTypeIndex (the MIB's BcmAlarmTypeIndex).
+ */
 export function indexSubIds(type: ScalarType, v: Scalar): number[] | undefined {
   const str = (b: Buffer): number[] => [b.length, ...b];
   switch (type.base) {
@@ -152,8 +170,8 @@ export function indexSubIds(type: ScalarType, v: Scalar): number[] | undefined {
       return n === undefined || n < 0 ? undefined : [n];
     }
     case 'alarmType': {
-      const o = alarmTypeOid(String(v));
-      return o ? [o.length, ...o] : undefined;
+      const n = modelIndex.alarmTypeIndex(String(v));
+      return n === undefined ? undefined : [n];
     }
     case 'timestamp': {
       const ms = typeof v === 'number' ? v : Date.parse(String(v));
@@ -164,10 +182,57 @@ export function indexSubIds(type: ScalarType, v: Scalar): number[] | undefined {
   }
 }
 
+/**
+ * The key value at the start of INDEX sub-identifiers (the inverse of indexSubIds), with the number of
+ * sub-identifiers it takes; undefined when they do not start with a value of the type.
+ */
+export function indexValue(type: ScalarType, subIds: readonly number[]): { value: Scalar; length: number } | undefined {
+  const octets = (): Buffer | undefined => {
+    const n = subIds[0];
+    if (n === undefined || subIds.length < 1 + n) return undefined;
+    const b = subIds.slice(1, 1 + n);
+    return b.every((x) => x <= 255) ? Buffer.from(b) : undefined;
+  };
+  const first = subIds[0];
+  switch (type.base) {
+    case 'name': case 'text': case 'resource': case 'uri': case 'bigDecimal': {
+      const b = octets();
+      if (!b) return undefined;
+      try { return { value: utf8.decode(b), length: 1 + b.length }; } catch { return undefined; }
+    }
+    case 'hex': {
+      if (type.fixedLength !== undefined) {
+        const b = subIds.slice(0, type.fixedLength);
+        return b.length === type.fixedLength && b.every((x) => x <= 255) ? { value: '0x' + Buffer.from(b).toString('hex'), length: b.length } : undefined;
+      }
+      const b = octets();
+      return b ? { value: '0x' + b.toString('hex'), length: 1 + b.length } : undefined;
+    }
+    case 'int32': case 'uint32': case 'gauge32': case 'level':
+      if (first === undefined) return undefined;
+      if (type.base === 'int32') return { value: first | 0, length: 1 };
+      return { value: type.base === 'level' ? first / 1000 : first, length: 1 };
+    case 'boolean': return first === 1 ? { value: true, length: 1 } : first === 2 ? { value: false, length: 1 } : undefined;
+    case 'enum': {
+      const hit = type.values.find((e) => e.value === first);
+      return hit ? { value: hit.name, length: 1 } : undefined;
+    }
+    case 'alarmType': {
+      const t = first === undefined ? undefined : modelIndex.alarmTypeOfIndex(first);
+      return t ? { value: t.name, length: 1 } : undefined;
+    }
+    case 'timestamp': {
+      const b = octets();
+      const ms = b ? parseDateAndTime(b) : undefined;
+      return ms === undefined ? undefined : { value: new Date(ms).toISOString(), length: 1 + b!.length };
+    }
+    case 'counter64': case 'gauge64': case 'milli':
+      return undefined;
+  }
+}
+
 export type SetError = 'wrongType' | 'wrongLength' | 'wrongValue' | 'notWritable';
 export type FromSnmp = { readonly ok: true; readonly value: ConfigScalar } | { readonly ok: false; readonly error: SetError; readonly reason: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function fail(error: SetError, reason: string): FromSnmp { return { ok: false, error, reason }; }
 function ok(value: ConfigScalar): FromSnmp { return { ok: true, value }; }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ModelIndex, counter64Based, model, modelIndex, validateModel } from '../../src/model';
 import type { Attribute, InformationModel, ObjectClass, ScalarType } from '../../src/model';
 import { T } from '../../src/model/common';
-import { syntaxOf, typeContext } from '../../tools/render/mib-types';
+import { indexSyntaxOf, syntaxOf, typeContext } from '../../tools/render/mib-types';
 
 describe('information model', () => {
   it('is consistent: unique arcs, keys, descriptors of at most 32 characters', () => {
@@ -40,6 +40,46 @@ describe('information model', () => {
   it('declares the node actions', () => {
     const actions = (modelIndex.cls('node').actions ?? []).map((a) => a.name);
     expect(actions).to.include.members(['addPeer', 'removePeer', 'setNetworkActive', 'startBlockProduction', 'stopBlockProduction', 'setLogLevel']);
+  });
+
+  describe('alarm types as INDEX components (one rule for the MIB generator and the SNMP agent)', () => {
+    it('indexes an alarm type by the last arc of its OID under bcmAlarmTypes, and back', () => {
+      const seen = new Set<number>();
+      for (const t of model.alarmTypes) {
+        const n = modelIndex.alarmTypeIndex(t);
+        expect(n, t.name).to.equal(t.arc);
+        expect(modelIndex.alarmTypeIndex(t.name), t.name).to.equal(n);
+        expect(modelIndex.alarmTypeOid(t), t.name).to.equal(`${modelIndex.alarmTypesOid}.${n}`);
+        expect(modelIndex.alarmTypeOfIndex(n), t.name).to.equal(t);
+        expect(n, t.name).to.be.within(1, 4294967295);
+        seen.add(n);
+      }
+      expect(seen.size).to.equal(model.alarmTypes.length);
+      expect(modelIndex.alarmTypeIndex('noSuchType')).to.equal(undefined);
+      expect(modelIndex.alarmTypeOfIndex(0)).to.equal(undefined);
+      expect(modelIndex.alarmTypeOfIndex(4294967295)).to.equal(undefined);
+    });
+
+    it('tells INDEX columns (own keys of tables) from the other columns', () => {
+      const col = (c: string, a: string): boolean => modelIndex.isIndexColumn(modelIndex.cls(c), modelIndex.attr(c, a));
+      expect(col('alarmPolicy', 'type')).to.equal(true);
+      expect(col('alarmInventory', 'type')).to.equal(true);
+      expect(col('peer', 'index')).to.equal(true);
+      expect(col('alarm', 'type')).to.equal(false);
+      expect(col('alarmPolicy', 'raiseLevel')).to.equal(false);
+    });
+
+    it('renders an alarmType INDEX column as BcmAlarmTypeIndex (one sub-identifier), other alarmType columns as AutonomousType', () => {
+      const ctx = typeContext(model);
+      expect(indexSyntaxOf(T.alarmType, ctx, 'x')).to.include({ syntax: 'BcmAlarmTypeIndex', base: 'Unsigned32', indexLength: 1 });
+      expect(syntaxOf(T.alarmType, ctx, 'x')).to.include({ syntax: 'AutonomousType', base: 'OBJECT IDENTIFIER' });
+      expect(indexSyntaxOf(T.name, ctx, 'x')).to.deep.equal(syntaxOf(T.name, ctx, 'x'));
+    });
+
+    it('refuses an alarm type whose arc cannot be an INDEX sub-identifier', () => {
+      const bad = { ...model, alarmTypes: [...model.alarmTypes.slice(1), { ...model.alarmTypes[0], arc: 0 }] };
+      expect(validateModel(bad).join('\n')).to.match(/arc 0 is not in 1\.\.4294967295/);
+    });
   });
 
   describe('MIB access (one rule for the MIB generator and the SNMP agent)', () => {

@@ -90,6 +90,46 @@ describe('snmp agent with the net-snmp tools', function () {
     expect(peers.stdout).to.match(/\|outbound\|/);
   });
 
+  it('indexes bcmAlarmInvTable and bcmAlarmPolTable by the alarm type arc (BcmAlarmTypeIndex), and sets a policy by it', async () => {
+    // One row per alarm type, as the fault manager renders them (it is not running here).
+    for (const t of modelIndex.model.alarmTypes) {
+      a.bridge.tree.set([{ cls: 'fault' }, { cls: 'alarmInventory', keys: [t.name] }],
+        { resourceClass: t.resourceClass, willClear: t.willClear, description: t.description, eventType: t.eventType });
+      a.bridge.tree.set([{ cls: 'fault' }, { cls: 'alarmPolicy', keys: [t.name] }],
+        { enabled: true, raiseLevel: t.levels.defaultRaise, clearLevel: t.levels.defaultClear, holdDown: t.levels.defaultHoldDown });
+    }
+    const arcs = modelIndex.model.alarmTypes.map((t) => modelIndex.alarmTypeIndex(t)).sort((x, y) => x - y);
+    for (const table of ['bcmAlarmInvTable', 'bcmAlarmPolTable']) {
+      const r = await snmp('snmpwalk', a.target, [...V2, '-OX', '--', `${MIB}::${table}`]);
+      expect(r.code, r.stderr).to.equal(0);
+      const lines = walkLines(r.stdout).filter((l) => l.startsWith(`${MIB}::`));
+      const rows = new Set<number>();
+      for (const l of lines) {
+        const m = /^BLOCKCHAIN-MGMT-MIB::bcmAlarm(?:Inv|Pol)\w+\[(\d+)\] = /.exec(l);
+        expect(m, l).to.not.equal(null);
+        rows.add(Number(m![1]));
+      }
+      expect([...rows], table).to.deep.equal(arcs);
+      // Numerically: column OID and one sub-identifier.
+      const n = await snmp('snmpwalk', a.target, [...V2, '-On', '--', `${MIB}::${table}`]);
+      const cls = modelIndex.cls(table === 'bcmAlarmInvTable' ? 'alarmInventory' : 'alarmPolicy');
+      const entry = modelIndex.entryOid(cls).split('.').length;
+      for (const l of walkLines(n.stdout).filter((x) => x.startsWith('.'))) expect(l.split(' = ')[0].slice(1).split('.'), l).to.have.length(entry + 2);
+    }
+    const t = modelIndex.model.alarmTypes.find((x) => x.name === 'peerCountLow')!;
+    const obj = `${MIB}::bcmAlarmPolRaiseLevel.${modelIndex.alarmTypeIndex(t)}`;
+    const s = await snmp('snmpset', a.target, [...V2W, '--', obj, 'u', '0']);
+    expect(s.code, s.stderr).to.equal(0);
+    const g = await snmp('snmpget', a.target, [...V2, '-On', '--', obj]);
+    const polCls = modelIndex.cls('alarmPolicy');
+    expect(g.stdout.trim()).to.equal(`.${modelIndex.attributeOid(polCls, modelIndex.attr(polCls, 'raiseLevel'))}.${t.arc} = Gauge32: 0`);
+    const fault = a.bridge.running.fault as { alarmPolicies?: { type: string; raiseLevel?: number }[] };
+    expect(fault.alarmPolicies?.find((p) => p.type === t.name)?.raiseLevel).to.equal(0);
+    // An alarm type the model does not have is no row: noCreation.
+    const none = await snmp('snmpset', a.target, [...V2W, '--', `${MIB}::bcmAlarmPolRaiseLevel.999`, 'u', '1']);
+    expect(none.stderr).to.contain('noCreation');
+  });
+
   it('answers snmpbulkget -Cn5 -Cr50 with 6 varbinds with exactly 55 varbinds (Net-SNMP T0221)', async () => {
     const r = await snmp('snmpbulkget', a.target, [...V2, '-Cn5', '-Cr50', '--', 'sysDescr', 'sysObjectID', 'sysUpTime', 'sysContact', 'sysName', 'sysLocation']);
     expect(r.code, r.stderr).to.equal(0);

@@ -7,9 +7,9 @@ import type { SnmpValue } from '../../src/snmp/ber';
 import { Dispatcher } from '../../src/snmp/dispatch';
 import { ErrorStatus, V1, V2C, decodeMessage, encodeCommunityMessage, encodePdu, encodeVarbinds } from '../../src/snmp/message';
 import type { CommunityMessage, Varbind } from '../../src/snmp/message';
-import { entryOid, mibAccess } from '../../src/snmp/mibview';
+import { entryOid, instanceIndex, instanceKeys, mibAccess } from '../../src/snmp/mibview';
 import { compareOids, parseOid } from '../../src/snmp/oid';
-import { dateAndTime, fromSnmp, indexSubIds, parseDateAndTime, toSnmp } from '../../src/snmp/values';
+import { columnValue, dateAndTime, fromSnmp, indexSubIds, indexValue, parseDateAndTime, toSnmp } from '../../src/snmp/values';
 import { registerWritable } from '../../src/snmp/writable';
 import { ourMibDir } from '../support/tools';
 import { fillTree, startAgent } from '../support/snmp';
@@ -45,8 +45,37 @@ describe('snmp values (model types as SMIv2)', () => {
     expect(indexSubIds(T('hex', { fixedLength: 2 }), '0xa9')).to.equal(undefined);
     expect(indexSubIds(T('hex'), 'a9')).to.deep.equal([1, 0xa9]);
     expect(indexSubIds(T('uint32'), 4294967295)).to.deep.equal([4294967295]);
-    expect(indexSubIds(T('alarmType'), 'forkDetected')).to.deep.equal([8, ...parseOid(`${ROOT}.3.5`)]);
+    // An alarm type is one sub-identifier: its arc under bcmAlarmTypes (BcmAlarmTypeIndex), not its OID.
+    expect(indexSubIds(T('alarmType'), 'forkDetected')).to.deep.equal([5]);
+    expect(`${ROOT}.3.5`).to.equal(modelIndex.alarmTypeOid(modelIndex.alarmTypeOfIndex(5)!));
+    expect(indexSubIds(T('alarmType'), 'noSuchType')).to.equal(undefined);
     expect(indexSubIds(T('counter64'), 1)).to.equal(undefined);
+  });
+  it('decodes index values back (the inverse of indexSubIds)', () => {
+    expect(indexValue(T('alarmType'), [5, 99])).to.deep.equal({ value: 'forkDetected', length: 1 });
+    expect(indexValue(T('alarmType'), [0])).to.equal(undefined);
+    expect(indexValue(T('alarmType'), [])).to.equal(undefined);
+    expect(indexValue(T('name'), [3, 100, 101, 118, 7])).to.deep.equal({ value: 'dev', length: 4 });
+    expect(indexValue(T('name'), [3, 100, 101])).to.equal(undefined);
+    expect(indexValue(T('hex', { fixedLength: 2 }), [0xa9, 0xff])).to.deep.equal({ value: '0xa9ff', length: 2 });
+    expect(indexValue(T('uint32'), [4294967295])).to.deep.equal({ value: 4294967295, length: 1 });
+    const pol = modelIndex.cls('alarmPolicy');
+    for (const t of modelIndex.model.alarmTypes) {
+      const path = [{ cls: 'fault' }, { cls: 'alarmPolicy', keys: [t.name] }];
+      const index = instanceIndex(pol, path)!;
+      expect(index, t.name).to.deep.equal([modelIndex.alarmTypeIndex(t)]);
+      expect(instanceKeys(pol, index), t.name).to.deep.equal([t.name]);
+    }
+    expect(instanceKeys(pol, [1, 1])).to.equal(undefined);
+    const peer = modelIndex.cls('peer');
+    const ppath = [{ cls: 'network', keys: ['net0'] }, { cls: 'node', keys: ['n1'] }, { cls: 'peer', keys: [3] }];
+    expect(instanceKeys(peer, instanceIndex(peer, ppath)!)).to.deep.equal(['net0', 'n1', 3]);
+  });
+  it('gives an alarmType INDEX column its BcmAlarmTypeIndex value, other alarmType columns their OID', () => {
+    const pol = modelIndex.cls('alarmPolicy');
+    const alarm = modelIndex.cls('alarm');
+    expect(columnValue(pol, modelIndex.attr(pol, 'type'), 'ledgerSyncLag')).to.deep.equal({ type: 'gauge32', value: 2 });
+    expect(columnValue(alarm, modelIndex.attr(alarm, 'type'), 'ledgerSyncLag')).to.deep.equal({ type: 'oid', value: parseOid(`${ROOT}.3.2`) });
   });
   it('checks SET values with the RFC 3416 error each deserves', () => {
     const g = (value: number): SnmpValue => ({ type: 'gauge32', value });

@@ -21,24 +21,8 @@ const text = renderMib(model);
  * An entry that no longer occurs fails the test, so the list shrinks when the cause is fixed.
  */
 const SMILINT_ALLOWED: readonly { readonly message: string; readonly reason: string }[] = [
-  {
-    message: "{index-element-no-size} index element `bcmAlarmInvType' of row `bcmAlarmInvEntry' should but cannot have a size restriction",
-    reason: 'alarmInventory is keyed by its alarm type (an AutonomousType OID, as in RFC 8632 alarm-inventory); ' +
-      'SMIv2 cannot bound the length of an OBJECT IDENTIFIER. The values are OIDs under bcmAlarmTypes (9 sub-identifiers ' +
-      'with the length), so real instance OIDs stay short. Removing it needs a model change (an integer MIB index).',
-  },
-  {
-    message: "{index-exceeds-too-large} warning: index of row `bcmAlarmInvEntry' can exceed OID size limit by 11 subidentifier(s)",
-    reason: 'The same OBJECT IDENTIFIER index: libsmi counts it as 128 sub-identifiers.',
-  },
-  {
-    message: "{index-element-no-size} index element `bcmAlarmPolType' of row `bcmAlarmPolEntry' should but cannot have a size restriction",
-    reason: 'alarmPolicy is keyed by its alarm type too (same reason as bcmAlarmInvEntry).',
-  },
-  {
-    message: "{index-exceeds-too-large} warning: index of row `bcmAlarmPolEntry' can exceed OID size limit by 11 subidentifier(s)",
-    reason: 'The same OBJECT IDENTIFIER index: libsmi counts it as 128 sub-identifiers.',
-  },
+  // Empty: the MIB passes smilint -l 6 without a message. (The AutonomousType INDEX of bcmAlarmInvEntry and
+  // bcmAlarmPolEntry, which smilint flagged, is now BcmAlarmTypeIndex, one sub-identifier.)
 ];
 
 interface Run { status: number | null; stdout: string; stderr: string }
@@ -197,6 +181,10 @@ describe(`${mibName} (tools/render/mib.ts)`, () => {
     expect(syntax('contract', 'address')).to.equal('OCTET STRING (SIZE (20))');
     expect(syntax('ledger', 'headHash')).to.equal('OCTET STRING (SIZE (0..64))');
     expect(syntax('alarm', 'type')).to.equal('AutonomousType');
+    // An alarm type in an INDEX is its arc under bcmAlarmTypes (ModelIndex.alarmTypeIndex), not an OID.
+    expect(syntax('alarmInventory', 'type')).to.equal('BcmAlarmTypeIndex');
+    expect(syntax('alarmPolicy', 'type')).to.equal('BcmAlarmTypeIndex');
+    expect(text).to.match(/BcmAlarmTypeIndex ::= TEXTUAL-CONVENTION\s+DISPLAY-HINT "d"[\s\S]*?SYNTAX\s+Unsigned32 \(1\.\.4294967295\)/);
     expect(syntax('alarm', 'resource')).to.equal('BcmResourcePath');
     expect(syntax('alarm', 'perceivedSeverity')).to.equal('BcmPerceivedSeverity');
     expect(syntax('pmMonitored', 'value')).to.equal('BcmMilli');
@@ -330,6 +318,26 @@ describe(`${mibName} (tools/render/mib.ts)`, () => {
     const back = snmptranslate(['-IR', '-On', `${modelIndex.mibDescriptor(peer, bytesIn)}."dev"."n1".3`]);
     expect(problems(back.stderr)).to.deep.equal([]);
     expect(back.stdout.trim()).to.equal(oid);
+  });
+
+  it('decodes an instance OID indexed by an alarm type as its arc under bcmAlarmTypes (BcmAlarmTypeIndex)', function () {
+    requireTool(this, 'snmptranslate', 'snmp');
+    const pol = modelIndex.cls('alarmPolicy');
+    const raise = modelIndex.attr(pol, 'raiseLevel');
+    const t = model.alarmTypes.find((x) => x.name === 'ledgerSyncLag')!;
+    const n = modelIndex.alarmTypeIndex(t);
+    expect(modelIndex.alarmTypeOid(t)).to.equal(`${modelIndex.alarmTypesOid}.${n}`);
+    const oid = `.${modelIndex.attributeOid(pol, raise)}.${n}`;
+    const r = snmptranslate([oid]);
+    expect(problems(r.stderr)).to.deep.equal([]);
+    expect(r.stdout.trim()).to.equal(`${mibName}::${modelIndex.mibDescriptor(pol, raise)}.${n}`);
+    const back = snmptranslate(['-IR', '-On', `${modelIndex.mibDescriptor(pol, raise)}.${n}`]);
+    expect(problems(back.stderr)).to.deep.equal([]);
+    expect(back.stdout.trim()).to.equal(oid);
+    for (const cls of ['alarmInventory', 'alarmPolicy']) {
+      const c = mibLayout(model).classes.find((x) => x.cls.name === cls)!;
+      expect(c.entry!.maxInstanceLength, cls).to.equal(modelIndex.entryOid(c.cls).split('.').length + 2);
+    }
   });
 
   after(() => { if (snmpHome) fs.rmSync(snmpHome, { recursive: true, force: true }); });

@@ -6,6 +6,7 @@
 import type { AlarmType, Attribute, Clause, EventType, InformationModel, ObjectClass, ScalarType } from '../../src/model';
 import { ModelIndex, kebab, mibAttributes } from '../../src/model';
 import { code, parameters, table, typeWithUnits, valueText } from './docs-markdown';
+import { TC } from './mib-types';
 
 /** Subclause titles, exactly as the draft Recommendation words them. */
 const CLAUSE_TITLES: Readonly<Record<string, string>> = {
@@ -150,6 +151,9 @@ class DocsRenderer {
       .reduce((best, c) => (idx.instanceKeys(c).length > idx.instanceKeys(best).length ? c : best), idx.root);
     const sampleAttr = mibAttributes(sample).find((a) => !(sample.keys ?? []).includes(a.name)) ?? sample.attributes[0];
     const keys = idx.mibIndex(sample).map((k) => code(idx.mibDescriptor(k.cls, k.attr)));
+    // Tables with an alarm type in their INDEX (ModelIndex.alarmTypeIndex gives its sub-identifier).
+    const alarmTypeKeyed = this.ordered.filter((c) => idx.mibRendering(c) === 'table' && idx.mibIndex(c).some((k) => k.attr.type.base === 'alarmType'))
+      .map((c) => idx.tableDescriptor(c));
     this.para([
       `- Object classes and attributes have camelCase names, unique in the model (classes) or in their class (attributes).`,
       `- In YANG, a class is a container or a list named by its kebab-case name, nested as in the containment tree of 7.1; ` +
@@ -160,8 +164,14 @@ class DocsRenderer {
       `A class with an instance identifier is a table ${code('<prefix>Table')} of rows ${code('<prefix>Entry')}, indexed by ` +
       `the keys of all the lists that contain it (the rows of ${code(idx.tableDescriptor(sample))} are indexed by ${list(keys)}); ` +
       `a class with a single instance is a group of scalars ${code('<prefix>Scalars')}.`,
-      `- An alarm type is a YANG identity named by its kebab-case name and an SMIv2 OBJECT-IDENTITY ${code('bcmAt<Name>')}; ` +
-      `an SNMP notification is ${code('bcm<Name>')}.`,
+      `- An alarm type is a YANG identity named by its kebab-case name and an SMIv2 OBJECT-IDENTITY ${code('bcmAt<Name>')}` +
+      (alarmTypeKeyed.length && this.model.alarmTypes.length
+        ? ` under ${idx.alarmTypesOid}, the value of an ${code('AutonomousType')} object; in the INDEX of a table ` +
+          `(${list(alarmTypeKeyed.map(code))}) it is only the last sub-identifier of that OBJECT IDENTIFIER, of syntax ` +
+          `${code(TC.alarmTypeIndex)} (for example ${idx.alarmTypeIndex(this.model.alarmTypes[0])} for ` +
+          `${code(idx.alarmTypeDescriptor(this.model.alarmTypes[0]))}, ${idx.alarmTypeOid(this.model.alarmTypes[0])})`
+        : '') +
+      `; an SNMP notification is ${code('bcm<Name>')}.`,
       `- Secrets (passwords, keys, communities) are written and never read back; they and multi-valued attributes are not in the MIB.`,
     ].join('\n'));
 

@@ -3,7 +3,7 @@
  * module defines for them, and the symbols they need from SNMPv2-SMI and SNMPv2-TC.
  */
 import type { EnumValue, InformationModel, ScalarType } from '../../src/model';
-import { MIB_PREFIX, ModelIndex, mibAttributes, pascal } from '../../src/model';
+import { ALARM_TYPE_INDEX_RANGE, MIB_PREFIX, ModelIndex, mibAttributes, pascal } from '../../src/model';
 import { CLAUSE_INDENT, clause, textClause } from './mib-text';
 
 /** Modules the MIB may import from (its files ship with net-snmp's npm package; Debian ships no IETF MIBs). */
@@ -36,6 +36,7 @@ export const TC = {
   milli: `${TYPE_PREFIX}Milli`,
   level: `${TYPE_PREFIX}Level`,
   resource: `${TYPE_PREFIX}ResourcePath`,
+  alarmTypeIndex: `${TYPE_PREFIX}AlarmTypeIndex`,
 } as const;
 
 /** Size of the name type (ScalarType 'name': 1..32 characters). */
@@ -74,10 +75,15 @@ function range(min: number, max: number): string {
  */
 export interface TypeContext {
   readonly textMax: number;
-  /** Sub-identifiers of an alarm type OID of this model (bounds an AutonomousType index in practice). */
+  /**
+   * Sub-identifiers of an alarm type OID of this model: the index length of an AutonomousType, were one an
+   * INDEX (an alarmType INDEX column is BcmAlarmTypeIndex, indexSyntaxOf).
+   */
   readonly alarmTypeOidLength: number;
   /** Textual convention of each enumerated type, by typeName. */
   readonly enumNames: ReadonlyMap<string, string>;
+  /** An alarm type with its INDEX sub-identifier (ModelIndex.alarmTypeIndex), for the example of BcmAlarmTypeIndex. */
+  readonly alarmTypeIndexExample?: { readonly index: number; readonly descriptor: string };
 }
 
 export function typeContext(model: InformationModel): TypeContext {
@@ -99,7 +105,19 @@ export function typeContext(model: InformationModel): TypeContext {
   for (const t of model.alarmTypes) descriptors.add(idx.alarmTypeDescriptor(t).toLowerCase());
   for (const n of model.notifications) descriptors.add(idx.notificationDescriptor(n).toLowerCase());
   const enumNames = new Map([...enumTypes].sort().map((t) => [t, enumTcName(t, descriptors)] as const));
-  return { textMax, alarmTypeOidLength: idx.alarmTypesOid.split('.').length + 1, enumNames };
+  const first = model.alarmTypes.slice().sort((a, b) => idx.alarmTypeIndex(a) - idx.alarmTypeIndex(b))[0];
+  const alarmTypeIndexExample = first ? { index: idx.alarmTypeIndex(first), descriptor: idx.alarmTypeDescriptor(first) } : undefined;
+  return { textMax, alarmTypeOidLength: idx.alarmTypesOid.split('.').length + 1, enumNames, alarmTypeIndexExample };
+}
+
+/**
+ * The SMIv2 syntax of an INDEX column (ModelIndex.isIndexColumn) of the type: an alarm type is its INDEX
+ * sub-identifier (ModelIndex.alarmTypeIndex) of the BcmAlarmTypeIndex convention, rather than an
+ * AutonomousType, whose length SMIv2 cannot bound; any other type has its usual syntax.
+ */
+export function indexSyntaxOf(t: ScalarType, ctx: TypeContext, where: string): Syntax {
+  if (t.base !== 'alarmType') return syntaxOf(t, ctx, where);
+  return { syntax: TC.alarmTypeIndex, sequenceType: TC.alarmTypeIndex, base: 'Unsigned32', imports: [], tc: TC.alarmTypeIndex, indexLength: 1 };
 }
 
 /** The SMIv2 syntax of a scalar type. */
@@ -260,6 +278,16 @@ export function textualConventions(used: ReadonlySet<string>, enums: ReadonlyMap
       description: 'A managed resource, as the path of its instance in the containment tree of the information model: ' +
         'class names and key values separated by slashes, e.g. network/dev/node/n1. The zero-length path is the managed system.',
       syntax: [clause('SYNTAX', `OCTET STRING (SIZE (0..${RESOURCE_MAX}))`)], imports: [],
+    },
+    {
+      name: TC.alarmTypeIndex, hint: 'd',
+      description: `An alarm type as an INDEX component: the last sub-identifier of the OBJECT-IDENTITY of the alarm type under ${MIB_PREFIX}AlarmTypes` +
+        (ctx.alarmTypeIndexExample
+          ? `, e.g. ${ctx.alarmTypeIndexExample.index} for ${ctx.alarmTypeIndexExample.descriptor} (${MIB_PREFIX}AlarmTypes.${ctx.alarmTypeIndexExample.index})`
+          : '') +
+        '. Objects that are not an index give an alarm type as an AutonomousType, its whole OBJECT IDENTIFIER; ' +
+        'as an index the alarm type is this one sub-identifier, so that instance identifiers stay short.',
+      syntax: [clause('SYNTAX', `Unsigned32 (${ALARM_TYPE_INDEX_RANGE.min}..${ALARM_TYPE_INDEX_RANGE.max})`)], imports: [smi('Unsigned32')],
     },
   ];
   const defs: TcDef[] = generic.filter((d) => used.has(d.name));

@@ -15,7 +15,7 @@ import { EventTypeEnum, PerceivedSeverity } from '../../src/model/common';
 import { MIB_PREFIX, ModelIndex, counter64Based, mibAttributes, pascal, writableAttribute } from '../../src/model';
 import { bracedList, clause, comment, shortTextClause, textClause } from './mib-text';
 import type { StandardModule, Syntax, TypeContext } from './mib-types';
-import { OID_MAX, syntaxOf, tcNames, textualConventions, typeContext } from './mib-types';
+import { OID_MAX, TC, indexSyntaxOf, syntaxOf, tcNames, textualConventions, typeContext } from './mib-types';
 
 /** Nodes of SNMPv2-SMI the module identity may hang under (RFC 2578 section 2). */
 const IMPORTABLE_NODES: Readonly<Record<string, string>> = {
@@ -137,7 +137,7 @@ export function mibLayout(model: InformationModel): MibLayout {
         if (idx.mibRendering(k.cls) === 'none' || !mibAttributes(k.cls).includes(k.attr)) {
           throw new Error(`${cls.name}: index ${k.cls.name}.${k.attr.name} is not an object of the MIB`);
         }
-        const s = syntaxOf(k.attr.type, ctx, `${k.cls.name}.${k.attr.name}`);
+        const s = indexSyntaxOf(k.attr.type, ctx, `${k.cls.name}.${k.attr.name}`);
         if (s.base === 'Counter64') throw new Error(`${cls.name}: index ${k.cls.name}.${k.attr.name} has a Counter64 syntax`);
         indexLength += s.indexLength;
       }
@@ -155,7 +155,7 @@ export function mibLayout(model: InformationModel): MibLayout {
     const objects: MibObject[] = [];
     for (const attr of attrs) {
       const where = `${cls.name}.${attr.name}`;
-      const syntax = syntaxOf(attr.type, ctx, where);
+      const syntax = idx.isIndexColumn(cls, attr) ? indexSyntaxOf(attr.type, ctx, where) : syntaxOf(attr.type, ctx, where);
       const access = idx.mibAccess(cls, attr);
       // The model's Counter64 rule must agree with the syntax rendered (RFC 2578 section 7.1.10).
       if (access === 'read-write' && syntax.base === 'Counter64') throw new Error(`${where}: read-write object with a Counter64 syntax`);
@@ -170,6 +170,8 @@ export function mibLayout(model: InformationModel): MibLayout {
 
   const alarmTypes = model.alarmTypes.slice().sort((a, b) => a.arc - b.arc).map((t) => {
     const o = { type: t, descriptor: idx.alarmTypeDescriptor(t), oid: idx.alarmTypeOid(t) };
+    // What the DESCRIPTION of BcmAlarmTypeIndex says: an index value is the last arc of the alarm type's OID.
+    if (o.oid !== `${idx.alarmTypesOid}.${idx.alarmTypeIndex(t)}`) throw new Error(`alarm type ${t.name}: its INDEX value is not the last arc of its OID`);
     define(o.descriptor, o.oid);
     return o;
   });
@@ -363,7 +365,10 @@ class MibWriter {
       'Each object class of the information model is a table or, for a class outside any list, a group of scalars ' +
       'under ' + d('Objects') + '. The INDEX of a table is the keys of the classes that contain it, outermost first, ' +
       'followed by its own keys, so that the instance identifier of a row follows containment. ' +
-      'Alarm types are OBJECT-IDENTITYs under ' + d('AlarmTypes') + ', the values of the AutonomousType objects.';
+      'Alarm types are OBJECT-IDENTITYs under ' + d('AlarmTypes') + ', the values of the AutonomousType objects' +
+      (this.usedTcs.has(TC.alarmTypeIndex)
+        ? `; as an INDEX component, an alarm type is the last sub-identifier of its OBJECT-IDENTITY (${TC.alarmTypeIndex}).`
+        : '.');
     return [
       `${this.layout.root.descriptor} MODULE-IDENTITY`,
       clause('LAST-UPDATED', `"${dates[0]}"`),
