@@ -15,7 +15,8 @@ import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import type { UserDirectory, User } from './auth';
 import { FrameDecoder, FramingError, encodeFrame } from './framing';
 import { NC_NS } from './namespaces';
-import type { NetconfServer, Session } from './server';
+import type { NetconfServer } from './server';
+import type { Session } from './session';
 
 export interface SshLimits {
   maxSessions(): number;

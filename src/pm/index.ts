@@ -1,6 +1,6 @@
 /**
  * Performance management (clause 7.2.3): measurement jobs, current and history intervals, 24-hour values
- * and thresholds, as a management function of the bridge. See ./manager.ts for the rules.
+ * and thresholds, as a management function of the bridge. See ./manager.ts for the rules and the layout.
  *
  *   const pm = createPerformanceManager(bridge, faultManager);  // faultManager: AlarmReporter for thresholdCrossed
  *   bridge.addView(pm);
@@ -15,6 +15,7 @@ export function createPerformanceManager(bridge: Bridge, reporter?: AlarmReporte
 }
 
 export { PerformanceManager };
-export type { JobConfig, PmOptions } from './manager';
+export type { JobConfig } from './job';
+export type { PmOptions } from './manager';
 export { METRICS, metricDef, metricsOf } from './metrics';
 export type { DayRule, IntervalRule, MetricDef, MetricName } from './metrics';

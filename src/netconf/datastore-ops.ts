@@ -1,0 +1,154 @@
+/**
+ * The datastore operations (RFC 6241 section 7): get, get-config, edit-config, copy-config, delete-config
+ * and validate. Configuration is read from the bridge's datastore and state from its instance tree; every
+ * change is one datastore commit.
+ *
+ * edit-config is all or nothing whatever the error-option: every edit is applied to a copy of the target
+ * document, which is then committed (or validated, for test-only) in one datastore commit; stop-on-error
+ * and continue-on-error behave as rollback-on-error. test-option set still validates (the datastore always
+ * does).
+ */
+import { ConfigError } from '../config/document';
+import type { ConfigObject } from '../config/document';
+import type { DatastoreName } from '../config/datastore';
+import { hashPassword } from './auth';
+import type { ServerContext } from './context';
+import type { DNode } from './data';
+import { applyEdit, configErrorToNetconf } from './edit';
+import type { DefaultOperation } from './edit';
+import { BadElementError, InvalidValueError, MissingElementError, OperationNotSupportedError } from './errors';
+import { netconfStateNode, yangLibraryNodes } from './monitoring';
+import { NCM_NS, YANGLIB_NS } from './namespaces';
+import { applyFilter, checkParams, datastoreParam, filterOf, wants } from './params';
+import type { Filter } from './params';
+import { externalNodes, managedSystemNode } from './render';
+import { data, ok } from './reply';
+import { OUR_NS } from './schema';
+import type { Handled, Session } from './session';
+import { child } from './xml';
+import type { XmlElement } from './xml';
+
+// ---- get, get-config ------------------------------------------------------------------------------
+
+/** All of <get>: configuration and state, the alarm list, the YANG library and NETCONF monitoring. */
+export function getNodes(ctx: ServerContext, f?: Filter): DNode[] {
+  const out: DNode[] = [];
+  if (wants(f, 'managed-system', OUR_NS)) out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true }));
+  const al = ctx.catalogue.namespaceOfPrefix('al');
+  if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
+  if (wants(f, 'yang-library', YANGLIB_NS) || wants(f, 'modules-state', YANGLIB_NS)) out.push(...yangLibraryNodes(ctx.catalogue));
+  if (wants(f, 'netconf-state', NCM_NS)) {
+    out.push(netconfStateNode(ctx.catalogue, {
+      capabilities: ctx.catalogue.capabilities(), locks: ctx.locks.held, sessions: [...ctx.sessions.values()], stats: ctx.stats,
+    }));
+  }
+  return out;
+}
+
+export function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['filter']);
+  const f = filterOf(op);
+  return data(rpc, applyFilter(getNodes(ctx, f), f));
+}
+
+export function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['source', 'filter']);
+  const src = datastoreParam(op, 'source') as DatastoreName;
+  const f = filterOf(op);
+  const doc = ctx.bridge.datastore.get(src);
+  const nodes = [managedSystemNode(undefined, doc, { state: false })].filter((n) => n.children?.length);
+  return data(rpc, applyFilter(nodes, f));
+}
+
+// ---- edit-config, copy-config, delete-config, validate --------------------------------------------------
+
+/** Hashes management user passwords that are new or changed in plain text (the model keeps them hashed). */
+function hashNewPasswords(doc: ConfigObject, previous: ConfigObject): void {
+  const users = (o: ConfigObject): ConfigObject[] => {
+    const c = o.configuration as ConfigObject | undefined;
+    return Array.isArray(c?.managementUsers) ? (c!.managementUsers as ConfigObject[]) : [];
+  };
+  const before = new Map(users(previous).map((u) => [String(u.name), u.password]));
+  for (const u of users(doc)) {
+    const p = u.password;
+    if (typeof p === 'string' && !p.startsWith('scrypt$') && before.get(String(u.name)) !== p) u.password = hashPassword(p);
+  }
+}
+
+function commit(ctx: ServerContext, s: Session, target: DatastoreName, doc: ConfigObject): void {
+  try {
+    ctx.bridge.datastore.commit(target, doc, { user: s.username, source: 'netconf' });
+  } catch (e) {
+    if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
+    throw e;
+  }
+}
+
+export function editConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['target', 'default-operation', 'test-option', 'error-option', 'config', 'url']);
+  const target = datastoreParam(op, 'target') as DatastoreName;
+  const defOp = (child(op, 'default-operation')?.text.trim() ?? 'merge') as DefaultOperation;
+  if (!['merge', 'replace', 'none'].includes(defOp)) throw new InvalidValueError(`default-operation ${defOp} is not one of merge, replace, none`, { info: [{ name: 'bad-element', value: 'default-operation' }] });
+  const test = child(op, 'test-option')?.text.trim() ?? 'test-then-set';
+  if (!['test-then-set', 'set', 'test-only'].includes(test)) throw new InvalidValueError(`test-option ${test} is not one of test-then-set, set, test-only`, { info: [{ name: 'bad-element', value: 'test-option' }] });
+  const errOpt = child(op, 'error-option')?.text.trim() ?? 'stop-on-error';
+  if (!['stop-on-error', 'continue-on-error', 'rollback-on-error'].includes(errOpt)) throw new InvalidValueError(`error-option ${errOpt} is not one of stop-on-error, continue-on-error, rollback-on-error`, { info: [{ name: 'bad-element', value: 'error-option' }] });
+  if (child(op, 'url')) throw new OperationNotSupportedError(':url is not supported');
+  const config = child(op, 'config');
+  if (!config) throw new MissingElementError('config', '<edit-config> needs <config>');
+  ctx.locks.check(s, target);
+  const previous = ctx.bridge.datastore.get(target);
+  const doc = structuredClone(previous);
+  applyEdit(doc, config, defOp);
+  hashNewPasswords(doc, previous);
+  if (test === 'test-only') {
+    try { ctx.bridge.datastore.validate(doc); } catch (e) {
+      if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
+      throw e;
+    }
+    return ok(rpc);
+  }
+  commit(ctx, s, target, doc);
+  return ok(rpc);
+}
+
+/** A <config> given inline as a whole document. */
+function inlineDocument(config: XmlElement): ConfigObject {
+  const doc: ConfigObject = {};
+  applyEdit(doc, config, 'merge');
+  return doc;
+}
+
+export function copyConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['target', 'source', 'with-defaults']);
+  const target = datastoreParam(op, 'target');
+  if (typeof target !== 'string') throw new BadElementError('target', 'the target of copy-config is a datastore');
+  const source = datastoreParam(op, 'source', true);
+  ctx.locks.check(s, target);
+  const previous = ctx.bridge.datastore.get(target);
+  const doc = typeof source === 'string' ? ctx.bridge.datastore.get(source) : inlineDocument(source);
+  if (typeof source === 'string' && source === target) return ok(rpc);
+  if (typeof source !== 'string') hashNewPasswords(doc, previous);
+  commit(ctx, s, target, doc);
+  return ok(rpc);
+}
+
+export function deleteConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['target']);
+  const target = datastoreParam(op, 'target') as DatastoreName;
+  if (target === 'running') throw new OperationNotSupportedError('the running datastore cannot be deleted (RFC 6241 section 7.4)');
+  ctx.locks.check(s, target);
+  commit(ctx, s, target, {});
+  return ok(rpc);
+}
+
+export function validate(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
+  checkParams(op, ['source']);
+  const source = datastoreParam(op, 'source', true);
+  const doc = typeof source === 'string' ? ctx.bridge.datastore.get(source) : inlineDocument(source);
+  try { ctx.bridge.datastore.validate(doc); } catch (e) {
+    if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
+    throw e;
+  }
+  return ok(rpc);
+}

@@ -1,0 +1,82 @@
+/**
+ * Parameters of NETCONF operations: the allowed parameter elements, <source>/<target> datastores, and
+ * <filter> (subtree or XPath, RFC 6241 section 6 and 8.9) with how a filter selects from data nodes.
+ */
+import type { DatastoreName } from '../config/datastore';
+import type { DNode } from './data';
+import {
+  BadAttributeError, BadElementError, InvalidValueError, MissingAttributeError, MissingElementError, OperationNotSupportedError,
+  UnknownElementError, UnknownNamespaceError,
+} from './errors';
+import { subtreeFilter } from './filter';
+import { NC_NS } from './namespaces';
+import { attr, child } from './xml';
+import type { XmlElement } from './xml';
+import { XPathError, parseXPath, xpathFilter } from './xpath';
+
+export interface Filter {
+  readonly kind: 'subtree' | 'xpath';
+  readonly el: XmlElement;
+  readonly select?: string;
+}
+
+export function checkParams(op: XmlElement, allowed: readonly string[]): void {
+  for (const c of op.children) {
+    // Unqualified parameters are taken as NETCONF's: ncclient users often pass a bare <config> string.
+    if (c.ns !== NC_NS && c.ns !== '' && !(op.ns !== NC_NS && c.ns === op.ns)) throw new UnknownNamespaceError(c.name, c.ns);
+    if (!allowed.includes(c.name)) throw new UnknownElementError(c.name, `<${op.name}> has no parameter <${c.name}>`);
+  }
+}
+
+/** The datastore named by <source> or <target>, or (allowConfig) an inline <config>. */
+export function datastoreParam(op: XmlElement, param: 'source' | 'target', allowConfig = false): DatastoreName | XmlElement {
+  const p = child(op, param, op.ns === NC_NS ? NC_NS : undefined);
+  if (!p) throw new MissingElementError(param, `<${op.name}> needs <${param}>`);
+  if (p.children.length !== 1) throw new BadElementError(param, `<${param}> names exactly one datastore`);
+  const d = p.children[0];
+  if (d.name === 'config' && allowConfig) return d;
+  if (d.name === 'running' || d.name === 'startup') return d.name;
+  if (d.name === 'candidate') throw new OperationNotSupportedError('there is no candidate datastore (:candidate is not supported)');
+  if (d.name === 'url') throw new OperationNotSupportedError(':url is not supported');
+  throw new BadElementError(param, `unknown datastore ${d.name}`);
+}
+
+export function filterOf(op: XmlElement): Filter | undefined {
+  const f = child(op, 'filter');
+  if (!f) return undefined;
+  const type = attr(f, 'type') ?? 'subtree';
+  if (type === 'subtree') return { kind: 'subtree', el: f };
+  if (type === 'xpath') {
+    const select = attr(f, 'select');
+    if (select === undefined) throw new MissingAttributeError('select', 'filter');
+    try { parseXPath(select); } catch (e) {
+      throw new InvalidValueError(`XPath filter: ${(e as Error).message}`, { info: [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }] });
+    }
+    return { kind: 'xpath', el: f, select };
+  }
+  throw new BadAttributeError('type', 'filter', `filter type ${type} is not one of subtree, xpath`);
+}
+
+export function applyFilter(nodes: readonly DNode[], f: Filter | undefined): DNode[] {
+  if (!f) return [...nodes];
+  if (f.kind === 'subtree') return subtreeFilter(nodes, f.el);
+  try {
+    return xpathFilter(nodes, f.select!, (p) => f.el.scope.get(p));
+  } catch (e) {
+    if (e instanceof XPathError) throw new InvalidValueError(`XPath filter: ${e.message}`, { info: [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }] });
+    throw e;
+  }
+}
+
+/** Whether a top-level node may be selected by the filter (saves building data nobody asked for). */
+export function wants(f: Filter | undefined, name: string, ns: string): boolean {
+  if (!f) return true;
+  if (f.kind === 'xpath') {
+    if (f.select!.includes('|')) return true;
+    const steps = /^\s*\/([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)(?=[\s/[]|$)/.exec(f.select!);
+    if (!steps) return true;
+    const prefix = steps[1]?.slice(0, -1);
+    return steps[2] === name && (!prefix || f.el.scope.get(prefix) === ns);
+  }
+  return f.el.children.some((c) => c.name === name && (c.ns === '' || c.ns === ns));
+}
