@@ -19,8 +19,8 @@ import type { DefaultOperation } from './edit';
 import { BadElementError, InvalidValueError, MissingElementError, OperationNotSupportedError } from './errors';
 import { netconfStateNode, yangLibraryNodes } from './monitoring';
 import { NCM_NS, YANGLIB_NS } from './namespaces';
-import { applyFilter, checkParams, datastoreParam, filterOf, wants } from './params';
-import type { Filter } from './params';
+import { applyFilter, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
+import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode } from './render';
 import { data, ok } from './reply';
 import { OUR_NS } from './schema';
@@ -30,10 +30,13 @@ import type { XmlElement } from './xml';
 
 // ---- get, get-config ------------------------------------------------------------------------------
 
-/** All of <get>: configuration and state, the alarm list, the YANG library and NETCONF monitoring. */
-export function getNodes(ctx: ServerContext, f?: Filter): DNode[] {
+/**
+ * All of <get>: configuration and state, the alarm list, the YANG library and NETCONF monitoring. withDefaults
+ * (RFC 6243) applies to the configuration leaves of our module.
+ */
+export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefaultsMode = 'explicit'): DNode[] {
   const out: DNode[] = [];
-  if (wants(f, 'managed-system', OUR_NS)) out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true }));
+  if (wants(f, 'managed-system', OUR_NS)) out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults }));
   const al = ctx.catalogue.namespaceOfPrefix('al');
   if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
   if (wants(f, 'yang-library', YANGLIB_NS) || wants(f, 'modules-state', YANGLIB_NS)) out.push(...yangLibraryNodes(ctx.catalogue));
@@ -46,17 +49,19 @@ export function getNodes(ctx: ServerContext, f?: Filter): DNode[] {
 }
 
 export function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
-  checkParams(op, ['filter']);
+  checkParams(op, ['filter', 'with-defaults']);
   const f = filterOf(op);
-  return data(rpc, applyFilter(getNodes(ctx, f), f));
+  const wd = withDefaultsOf(op);
+  return data(rpc, applyFilter(getNodes(ctx, f, wd), f));
 }
 
 export function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
-  checkParams(op, ['source', 'filter']);
+  checkParams(op, ['source', 'filter', 'with-defaults']);
   const src = datastoreParam(op, 'source') as DatastoreName;
   const f = filterOf(op);
+  const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.get(src);
-  const nodes = [managedSystemNode(undefined, doc, { state: false })].filter((n) => n.children?.length);
+  const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults })].filter((n) => n.children?.length);
   return data(rpc, applyFilter(nodes, f));
 }
 
@@ -121,6 +126,7 @@ function inlineDocument(config: XmlElement): ConfigObject {
 
 export function copyConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: XmlElement): Handled {
   checkParams(op, ['target', 'source', 'with-defaults']);
+  withDefaultsOf(op); // checked; the copy is of the document as stored, whatever the mode
   const target = datastoreParam(op, 'target');
   if (typeof target !== 'string') throw new BadElementError('target', 'the target of copy-config is a datastore');
   const source = datastoreParam(op, 'source', true);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { model } from '../model';
-import { CAP, NC_NS, NCM_NS, NOTIF_NS, YANGLIB_NS } from './namespaces';
+import { CAP, NC_NS, NCM_NS, NCWD_NS, NOTIF_NS, YANGLIB_NS } from './namespaces';
 
 export interface YangModule {
   readonly name: string;
@@ -40,13 +40,14 @@ const SUPPORTED_FEATURES: Readonly<Record<string, readonly string[]>> = {
 
 /** Modules whose data or operations the bridge serves. */
 const IMPLEMENTED = new Set([model.module.yangName, 'ietf-alarms', 'ietf-alarms-x733', 'ietf-netconf', 'ietf-netconf-monitoring',
-  'ietf-yang-library', 'notifications']);
+  'ietf-netconf-with-defaults', 'ietf-yang-library', 'notifications']);
 
 /** Protocol modules the server implements (or that those import), when yang/ has no copy. */
 const PROTOCOL_MODULES: readonly Omit<YangModule, 'conformance' | 'file'>[] = [
   { name: 'ietf-netconf', revision: '2011-06-01', namespace: NC_NS, prefix: 'nc',
     features: ['writable-running', 'startup', 'rollback-on-error', 'validate', 'xpath'] },
   { name: 'ietf-netconf-monitoring', revision: '2010-10-04', namespace: NCM_NS, prefix: 'ncm', features: [] },
+  { name: 'ietf-netconf-with-defaults', revision: '2011-06-01', namespace: NCWD_NS, prefix: 'ncwd', features: [] },
   { name: 'ietf-yang-library', revision: '2019-01-04', namespace: YANGLIB_NS, prefix: 'yanglib', features: [] },
   { name: 'notifications', revision: '2008-07-14', namespace: NOTIF_NS, prefix: 'ncEvent', features: [] },
   { name: 'ietf-datastores', revision: '2018-02-14', namespace: 'urn:ietf:params:xml:ns:yang:ietf-datastores', prefix: 'ds', features: [] },
@@ -116,7 +117,7 @@ export class ModuleCatalogue {
   /** Capability URIs of the hello: protocol capabilities, then one per module (RFC 6020 section 5.6.4). */
   capabilities(): string[] {
     const caps: string[] = [CAP.base10, CAP.base11, CAP.writableRunning, CAP.startup, CAP.rollbackOnError, CAP.validate10,
-      CAP.validate11, CAP.xpath, CAP.notification, CAP.interleave];
+      CAP.validate11, CAP.xpath, CAP.notification, CAP.interleave, CAP.withDefaults];
     caps.push(`urn:ietf:params:netconf:capability:yang-library:1.0?revision=2016-06-21&module-set-id=${this.contentId}`);
     for (const m of this.modules) {
       if (m.name === 'ietf-netconf') continue; // the base capabilities stand for it

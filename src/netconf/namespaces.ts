@@ -20,4 +20,6 @@ export const CAP = {
   xpath: 'urn:ietf:params:netconf:capability:xpath:1.0',
   notification: 'urn:ietf:params:netconf:capability:notification:1.0',
   interleave: 'urn:ietf:params:netconf:capability:interleave:1.0',
+  /** RFC 6243: the basic mode is explicit (stored values only); report-all and trim on request. */
+  withDefaults: 'urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&also-supported=report-all,trim',
 } as const;

@@ -9,7 +9,7 @@ import {
   UnknownElementError, UnknownNamespaceError,
 } from './errors';
 import { subtreeFilter } from './filter';
-import { NC_NS } from './namespaces';
+import { NC_NS, NCWD_NS } from './namespaces';
 import { attr, child } from './xml';
 import type { XmlElement } from './xml';
 import { XPathError, parseXPath, xpathFilter } from './xpath';
@@ -23,9 +23,29 @@ export interface Filter {
 export function checkParams(op: XmlElement, allowed: readonly string[]): void {
   for (const c of op.children) {
     // Unqualified parameters are taken as NETCONF's: ncclient users often pass a bare <config> string.
-    if (c.ns !== NC_NS && c.ns !== '' && !(op.ns !== NC_NS && c.ns === op.ns)) throw new UnknownNamespaceError(c.name, c.ns);
+    // <with-defaults> of RFC 6243 is in its own module's namespace (ietf-netconf-with-defaults augments the operations).
+    const withDefaults = c.ns === NCWD_NS && c.name === 'with-defaults';
+    if (c.ns !== NC_NS && c.ns !== '' && !withDefaults && !(op.ns !== NC_NS && c.ns === op.ns)) throw new UnknownNamespaceError(c.name, c.ns);
     if (!allowed.includes(c.name)) throw new UnknownElementError(c.name, `<${op.name}> has no parameter <${c.name}>`);
   }
+}
+
+/**
+ * Retrieval modes of RFC 6243: explicit (the basic mode: values set by a client, as stored), report-all (every
+ * configuration leaf that has a default too), trim (leaves equal to their default left out). report-all-tagged
+ * is not offered.
+ */
+export type WithDefaultsMode = 'explicit' | 'report-all' | 'trim';
+export const WITH_DEFAULTS_MODES: readonly WithDefaultsMode[] = ['explicit', 'report-all', 'trim'];
+
+/** The <with-defaults> parameter of get, get-config and copy-config (RFC 6243 section 4.5); explicit when absent. */
+export function withDefaultsOf(op: XmlElement): WithDefaultsMode {
+  const p = child(op, 'with-defaults'); // checkParams admits only its namespace (or NETCONF's, unqualified)
+  if (!p) return 'explicit';
+  const mode = p.text.trim();
+  if ((WITH_DEFAULTS_MODES as readonly string[]).includes(mode)) return mode as WithDefaultsMode;
+  const why = mode === 'report-all-tagged' ? 'report-all-tagged is not supported' : `with-defaults ${mode} is not one of report-all, report-all-tagged, trim, explicit`;
+  throw new InvalidValueError(`${why} (supported: ${WITH_DEFAULTS_MODES.join(', ')})`, { info: [{ name: 'bad-element', value: 'with-defaults' }] });
 }
 
 /** The datastore named by <source> or <target>, or (allowConfig) an inline <config>. */

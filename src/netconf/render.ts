@@ -40,6 +40,18 @@ function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | rea
 export interface RenderOptions {
   /** Include state (config false) attributes and classes: <get>. false: configuration only (<get-config>). */
   readonly state: boolean;
+  /**
+   * RFC 6243 retrieval mode for configuration leaves with a model default: explicit (default) renders what is
+   * stored; report-all adds the default of every such leaf that is absent, in every entry and container
+   * rendered; trim leaves out those whose value equals the default.
+   */
+  readonly withDefaults?: 'explicit' | 'report-all' | 'trim';
+}
+
+/** Whether a value is the attribute's default, compared as YANG text (enums kebab-case, numbers canonical). */
+function isDefault(a: Attribute, v: Value | DocValue): boolean {
+  if (a.default === undefined || Array.isArray(v) || (typeof v === 'object' && v !== null)) return false;
+  return leafText(a.type, v as Value).text === leafText(a.type, a.default).text;
 }
 
 /** One instance of a class of our module: its keys, attributes and contained classes. */
@@ -53,8 +65,13 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
   const keyCount = kids.length;
   for (const { attr: a, name } of cy.rendered) {
     let v: Value | DocValue | undefined;
-    if (a.access === 'config') v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
-    else if (opts.state) v = inst?.get(a.name);
+    if (a.access === 'config') {
+      v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
+      if (a.default !== undefined && !a.multi) {
+        if (v === undefined && opts.withDefaults === 'report-all') v = a.default;
+        else if (v !== undefined && opts.withDefaults === 'trim' && isDefault(a, v)) continue;
+      }
+    } else if (opts.state) v = inst?.get(a.name);
     if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) continue;
     pushLeaves(kids, a, v as Value, name, OUR_NS);
   }

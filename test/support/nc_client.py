@@ -56,10 +56,11 @@ def main():
                 out['base11'] = m._session._base == 2  # NetconfBase.BASE_11: chunked framing
                 out['capabilities'] = list(m.server_capabilities)
             elif op == 'get':
-                r = m.get(filter=filter_of(step.get('filter')))
+                r = m.get(filter=filter_of(step.get('filter')), with_defaults=step.get('with_defaults'))
                 out['xml'] = r.xml
             elif op == 'get_config':
-                r = m.get_config(source=step.get('source', 'running'), filter=filter_of(step.get('filter')))
+                r = m.get_config(source=step.get('source', 'running'), filter=filter_of(step.get('filter')),
+                                 with_defaults=step.get('with_defaults'))
                 out['xml'] = r.xml
             elif op == 'edit_config':
                 r = m.edit_config(target=step.get('target', 'running'), config=step['config'],
