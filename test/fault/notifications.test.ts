@@ -8,9 +8,6 @@
  *
  * Everything runs in this process except the tools, which run asynchronously (the agent answers here).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { expect } from 'chai';
 import type { Bridge } from '../../src/bridge';
 import { composeBridge } from '../../src/compose';
@@ -19,11 +16,11 @@ import type { ConfigObject } from '../../src/config/document';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { ADMIN, login, usersConfig } from '../support/netconf';
+import { ADMIN, login, startNcclient, usersConfig } from '../support/netconf';
 import type { Step, StepResult } from '../support/netconf';
 import { startTrapd } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
-import { projectRoot, requireNcclient, requireTool } from '../support/tools';
+import { requireNcclient, requireTool } from '../support/tools';
 import { sleep, until } from '../support/wait';
 import { NoticeLog, removeDir } from './support';
 
@@ -67,7 +64,7 @@ function alarmTraps(out: string, name: 'bcmAlarmRaised' | 'bcmAlarmCleared', res
     [...t.vars].some(([k, v]) => k.startsWith('bcmAlarmResource.') && v === `STRING: ${resource}`));
 }
 
-/** The ncclient step runner (test/support/nc_client.py) with a handle, so that after() can always end it. */
+/** The shared ncclient runner, with a promise for the moment the program reaches its {op: 'wait'} step. */
 interface NcRun {
   readonly results: Promise<StepResult[]>;
   /** Resolves when the program reaches its {op: 'wait'} step (it goes on at once). */
@@ -76,38 +73,16 @@ interface NcRun {
 }
 
 function runNcclient(port: number, steps: readonly Step[]): NcRun {
-  const script = path.join(projectRoot, 'test', 'support', 'nc_client.py');
-  const p: ChildProcess = spawn('/usr/bin/python3', [script, JSON.stringify({ host: '127.0.0.1', port, steps })], { stdio: ['pipe', 'pipe', 'pipe'] });
   let waited: () => void = () => undefined;
   let failWait: (e: Error) => void = () => undefined;
   const reachedWait = new Promise<void>((resolve, reject) => { waited = resolve; failWait = reject; });
-  const results = new Promise<StepResult[]>((resolve, reject) => {
-    const out: StepResult[] = [];
-    let buf = '';
-    let stderr = '';
-    p.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    p.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        const o = JSON.parse(line) as StepResult & { waiting?: string };
-        if (o.waiting !== undefined) { p.stdin!.write('\n'); waited(); continue; }
-        out.push(o);
-      }
-    });
-    p.on('close', (code, signal) => {
-      const e = new Error(`nc_client.py ended (code ${code}, signal ${signal}) before its wait step; results ${JSON.stringify(out)}; stderr ${stderr}`);
-      failWait(e);
-      if (code !== 0) reject(new Error(`nc_client.py exited with ${code ?? signal}: ${stderr}; results so far ${JSON.stringify(out)}`));
-      else resolve(out);
-    });
-  });
-  results.catch(() => undefined); // awaited by the test; never an unhandled rejection if the test failed earlier
+  const run = startNcclient(port, steps, async () => waited(), 240_000);
+  run.results.then(
+    (out) => failWait(new Error(`nc_client.py ended before its wait step; results ${JSON.stringify(out)}`)),
+    (e: unknown) => failWait(e instanceof Error ? e : new Error(String(e))));
+  run.results.catch(() => undefined); // awaited by the test; never an unhandled rejection if the test failed earlier
   reachedWait.catch(() => undefined);
-  return { results, reachedWait, kill: () => { if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); } };
+  return { results: run.results, reachedWait, kill: run.kill };
 }
 
 describe('fault notifications: a stopped litecoind node seen at snmptrapd and ncclient', function () {

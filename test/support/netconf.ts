@@ -65,18 +65,25 @@ export interface StepResult {
 
 export type Step = Record<string, unknown> & { op: string };
 
+/** A running nc_client.py program: its results, and a way to end it (for after() hooks). */
+export interface NcRun {
+  readonly results: Promise<StepResult[]>;
+  kill(): void;
+}
+
 /**
- * Runs ncclient steps against the SSH port; onWait runs at each {op: 'wait'} step before the program goes on.
- * Resolves with the results of every step.
+ * Starts ncclient steps against the SSH port; onWait runs at each {op: 'wait'} step before the program goes on.
+ * results resolves with the results of every step.
  */
-export function ncclient(port: number, steps: readonly Step[], onWait?: (name: string) => Promise<void>, timeoutMs = 120_000): Promise<StepResult[]> {
-  return new Promise((resolve, reject) => {
-    const script = path.join(projectRoot, 'test', 'support', 'nc_client.py');
-    const p = spawn('/usr/bin/python3', [script, JSON.stringify({ host: '127.0.0.1', port, steps })], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const results: StepResult[] = [];
+export function startNcclient(port: number, steps: readonly Step[], onWait?: (name: string) => Promise<void>, timeoutMs = 120_000): NcRun {
+  const script = path.join(projectRoot, 'test', 'support', 'nc_client.py');
+  const p = spawn('/usr/bin/python3', [script, JSON.stringify({ host: '127.0.0.1', port, steps })], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const kill = (): void => { if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); };
+  const results = new Promise<StepResult[]>((resolve, reject) => {
+    const out: StepResult[] = [];
     let buf = '';
     let stderr = '';
-    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`ncclient timed out; results so far ${JSON.stringify(results)}; stderr ${stderr}`)); }, timeoutMs);
+    const timer = setTimeout(() => { kill(); reject(new Error(`ncclient timed out; results so far ${JSON.stringify(out)}; stderr ${stderr}`)); }, timeoutMs);
     p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     p.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -88,18 +95,24 @@ export function ncclient(port: number, steps: readonly Step[], onWait?: (name: s
         const o = JSON.parse(line) as StepResult & { waiting?: string };
         if (o.waiting !== undefined) {
           const go = (): void => { p.stdin.write('\n'); };
-          (onWait ? onWait(o.waiting) : Promise.resolve()).then(go, (e: unknown) => { p.kill('SIGKILL'); reject(e); });
+          (onWait ? onWait(o.waiting) : Promise.resolve()).then(go, (e: unknown) => { kill(); reject(e); });
           continue;
         }
-        results.push(o);
+        out.push(o);
       }
     });
-    p.on('close', (code) => {
+    p.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) reject(new Error(`nc_client.py exited with ${code}: ${stderr}`));
-      else resolve(results);
+      if (code !== 0) reject(new Error(`nc_client.py exited with ${code ?? signal}: ${stderr}; results so far ${JSON.stringify(out)}`));
+      else resolve(out);
     });
   });
+  return { results, kill };
+}
+
+/** Runs ncclient steps to the end (see startNcclient). */
+export function ncclient(port: number, steps: readonly Step[], onWait?: (name: string) => Promise<void>, timeoutMs = 120_000): Promise<StepResult[]> {
+  return startNcclient(port, steps, onWait, timeoutMs).results;
 }
 
 export function login(user: { name: string; password: string }, session = 'a'): Step {
