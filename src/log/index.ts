@@ -10,6 +10,7 @@ import { configValue } from '../config/document';
 import type { LogEntry, LogSeverity } from '../events';
 import { modelIndex } from '../model';
 import { migrate } from '../store/db';
+import type { Statement } from 'better-sqlite3';
 import type { Path } from '../state/tree';
 import { SyslogForwarder } from './forwarder';
 import { formatSd, formatSyslog, severityCode } from './rfc5424';
@@ -35,6 +36,9 @@ export class LogManager implements View {
   private levels = new Map<string, number>();
   private targets = new Map<string, { fwd: SyslogForwarder; min: number; locked: boolean; key: string }>();
   private readonly onRecord = (e: LogEntry): void => this.write(e);
+  private readonly insertRow: Statement;
+  private readonly deleteBelow: Statement;
+  private readonly saveDropped: Statement;
 
   constructor(private readonly bridge: Bridge) {
     migrate(bridge.db, [
@@ -43,6 +47,10 @@ export class LogManager implements View {
         component TEXT NOT NULL, sd TEXT NOT NULL, msg TEXT NOT NULL)`,
       `CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
     ]);
+    this.insertRow = bridge.db.prepare(`INSERT INTO log_records (idx, time, severity, facility, hostname, app, procid, msgid, component, sd, msg)
+        VALUES (@idx, @time, @severity, @facility, @hostname, @app, @procid, @msgid, @component, @sd, @msg)`);
+    this.deleteBelow = bridge.db.prepare('DELETE FROM log_records WHERE idx < ?');
+    this.saveDropped = bridge.db.prepare("INSERT INTO log_meta (key, value) VALUES ('dropped', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     const last = bridge.db.prepare('SELECT MAX(idx) AS m FROM log_records').get() as { m: number | null };
     this.nextIndex = (last.m ?? 0) + 1;
     const d = bridge.db.prepare("SELECT value FROM log_meta WHERE key = 'dropped'").get() as { value: string } | undefined;
@@ -106,8 +114,7 @@ export class LogManager implements View {
       procid: rec.procId, msgid: rec.msgId || '-', component: e.component, sd: formatSd(rec.sd), msg: rec.message,
     };
     try {
-      this.bridge.db.prepare(`INSERT INTO log_records (idx, time, severity, facility, hostname, app, procid, msgid, component, sd, msg)
-        VALUES (@idx, @time, @severity, @facility, @hostname, @app, @procid, @msgid, @component, @sd, @msg)`).run(row);
+      this.insertRow.run(row);
     } catch {
       return; // the database is closing: nothing to record into
     }
@@ -126,10 +133,10 @@ export class LogManager implements View {
 
   private trim(): void {
     const floor = this.nextIndex - this.maxRecords;
-    const gone = this.bridge.db.prepare('DELETE FROM log_records WHERE idx < ?').run(floor).changes;
+    const gone = this.deleteBelow.run(floor).changes;
     if (gone > 0) {
       this.dropped += BigInt(gone);
-      this.bridge.db.prepare("INSERT INTO log_meta (key, value) VALUES ('dropped', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(this.dropped.toString());
+      this.saveDropped.run(this.dropped.toString());
     }
     const held = this.bridge.tree.find(LOG)?.children.get('logRecord');
     if (held && held.size > this.maxRecords) {
