@@ -41,7 +41,6 @@ export interface BridgeOptions {
 }
 
 export interface BridgeEvents {
-  log: [string];
   /** A model event (YANG notification): newBlock, reorg, nodeAdded, nodeRemoved, nodeReachabilityChanged. */
   event: [ModelEventNotice];
   /** An alarm state change (raise, severity change, clear). */
@@ -95,7 +94,6 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /** A plain log line from any part of the bridge: printed, and recorded at info by log management. */
   log(line: string, component = 'bridge', msgId = '-'): void {
     this.opts.log?.(line);
-    this.emit('log', line);
     this.emit('record', { severity: 'info', component, msgId, message: line });
   }
 

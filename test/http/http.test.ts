@@ -83,7 +83,7 @@ describe('NETCONF with no user configured', function () {
   let nb: NetconfBridge;
   const lines: string[] = [];
   before(async () => {
-    nb = await startNetconfBridge({}, { withUsers: false, setup: (b) => b.on('log', (l) => lines.push(l)) });
+    nb = await startNetconfBridge({}, { withUsers: false, setup: (b) => b.on('record', (r) => lines.push(r.message)) });
   });
   after(async () => { await nb?.cleanup(); });
 
