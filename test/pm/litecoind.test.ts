@@ -62,9 +62,13 @@ describe('performance management on a litecoind regtest network', function () {
     };
   }
 
+  /** What the bridge said (records, events but new blocks), for the message of a failed assertion. */
+  const trace: string[] = [];
+
   async function startBridge(): Promise<Bridge> {
     const b = new Bridge({ dataDir: dir, seed: config(ltc()) });
-    b.on('record', (r) => { if (r.component === 'pm') records.push(r); });
+    b.on('record', (r) => { trace.push(`${new Date().toISOString()} ${r.component} ${r.msgId} ${r.message}`); if (r.component === 'pm') records.push(r); });
+    b.on('event', (e) => { if (e.name !== 'newBlock') trace.push(`${new Date().toISOString()} event ${e.name} ${JSON.stringify(e.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`); });
     b.addView(createPerformanceManager(b, { report: (c) => alarms.push(c) }));
     await b.start();
     bridge = b;
@@ -149,7 +153,9 @@ describe('performance management on a litecoind regtest network', function () {
     expect(v('blocks')).to.equal(10);
     expect(v('transactions')).to.equal(25);
     expect(v('tps')).to.equal(5); // 25 over 5 s
-    expect(closed(LEDGER, 'blocks')?.get('suspect')).to.equal(false);
+    // If this fails, the message carries what the bridge logged (reachability, collection problems, pm closes).
+    const diagnosis = (): string => `burst started ${new Date(burstStart).toISOString()}\n${trace.slice(-40).join('\n')}`;
+    expect(closed(LEDGER, 'blocks')?.get('suspect'), `burst interval suspect; bridge log:\n${diagnosis()}`).to.equal(false);
     expect(closed(LEDGER, 'blocks')?.get('duration')).to.equal(5);
     // Block intervals from the block timestamps (the first block's parent was never seen as a new block unless mined by the bridge's watch).
     const gaps: number[] = [];
