@@ -172,11 +172,14 @@ export class SnmpAgent {
       return undefined;
     }
     const pdu = m.pdu;
-    const budget = MAX_MESSAGE_SIZE - communityMessageSize(m.community, pdu.requestId, 0, 0, 0) - SLACK;
-    const reply = this.dispatcher.process(pdu, { name: comm.name, access: comm.access, version: m.version }, budget);
+    // The response's size is bounded by configuration (not by the request: v1/v2c carry no msgMaxSize),
+    // so that a small request cannot draw a large answer (a reflection amplifier).
+    const maxSize = Math.min(this.config.maxMessageSize, MAX_MESSAGE_SIZE);
+    const budget = maxSize - communityMessageSize(m.community, pdu.requestId, 0, 0, 0) - SLACK;
+    const reply = this.dispatcher.process(pdu, { name: comm.name, access: comm.access, version: m.version }, budget, this.config.maxRepetitions);
     if (reply.badUse) this.counters.inBadCommunityUses++;
     let { status, index, varbinds } = reply;
-    if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > MAX_MESSAGE_SIZE) {
+    if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > maxSize) {
       status = ErrorStatus.tooBig; index = 0; varbinds = Buffer.alloc(0);
     }
     return encodeCommunityPdu(m.version, m.community, Tag.Response, reply.requestId, status, index, varbinds);
@@ -199,7 +202,7 @@ export class SnmpAgent {
 
   private respond(pdu: Parameters<Dispatcher['process']>[0], who: Parameters<Dispatcher['process']>[1], wrap: (pdu: Buffer) => Buffer, maxSize: number): Buffer | undefined {
     const overhead = wrap(encodePdu(Tag.Response, pdu.requestId, 0, 0, Buffer.alloc(0))).length;
-    const reply: Reply = this.dispatcher.process(pdu, who, maxSize - overhead - SLACK);
+    const reply: Reply = this.dispatcher.process(pdu, who, maxSize - overhead - SLACK, this.config.maxRepetitions);
     if (reply.badUse) this.counters.inBadCommunityUses++;
     let out = wrap(encodePdu(Tag.Response, reply.requestId, reply.status, reply.index, reply.varbinds));
     if (out.length > maxSize) {
