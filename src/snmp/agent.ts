@@ -27,7 +27,7 @@ import { OIDS, parseOid } from './oid';
 import { SnmpCounters, defaultSystemInfo, standardObjects, upTime } from './system';
 import type { SystemInfo } from './system';
 import { SaltSource } from './usm';
-import { receiveV3, userLevel } from './v3';
+import { receiveV3 } from './v3';
 import type { V3Context } from './v3';
 
 /** Largest UDP payload over IPv4, and our msgMaxSize. */
@@ -193,10 +193,6 @@ export class SnmpAgent {
     if (o.scoped.contextEngineId.length && !o.scoped.contextEngineId.equals(this.engine.id)) { this.counters.unknownPDUHandlers++; return undefined; }
     if (!Dispatcher.handles(pdu.type, V3)) { this.counters.unknownPDUHandlers++; return undefined; }
     const who = { name: o.user.name, access: o.user.access, version: V3 };
-    // A user configured for a higher security level than the request's may not use the agent at this one.
-    if ((userLevel(o.user) & ~o.level) !== 0) {
-      return o.wrap(encodePdu(Tag.Response, pdu.requestId, ErrorStatus.authorizationError, 0, pdu.varbindBytes));
-    }
     return this.respond(pdu, who, o.wrap, o.maxSize);
   }
 
