@@ -10,7 +10,7 @@ import { Tag } from '../../src/snmp/ber';
 import { MsgFlags, decodeMessage, decodeScopedPdu, encodePdu, encodeVarbinds } from '../../src/snmp/message';
 import type { V3Message } from '../../src/snmp/message';
 import { OIDS, parseOid } from '../../src/snmp/oid';
-import { SaltSource } from '../../src/snmp/usm';
+import { SaltSource, userKeys } from '../../src/snmp/usm';
 import { encodeV3 } from '../../src/snmp/v3';
 import { requirePysnmp, requireTool } from '../support/tools';
 import { pysnmp, snmp, startAgent } from '../support/snmp';
@@ -108,10 +108,10 @@ describe('snmp v3 error reports', function () {
 
   describe('on the wire', () => {
     const salts = new SaltSource();
-    /** A GET for sysName.0 signed (authNoPriv, SHA) with a wrong key, or unsigned, with the given flags. */
-    const request = (flags: number, userName: string): Buffer => encodeV3({
-      msgId: 4242, maxSize: 65507, flags, engineId: a.view.agent.engine.id, boots: a.view.agent.engine.boots, time: a.view.agent.engine.time(),
-      userName: Buffer.from(userName), keys: { auth: 'sha', authKey: Buffer.alloc(20, 7), priv: 'none' },
+    /** A GET for sysName.0 signed (authNoPriv, SHA) with a wrong key (or the given one), or unsigned, with the given flags. */
+    const request = (flags: number, userName: string, authKey: Buffer = Buffer.alloc(20, 7), boots = a.view.agent.engine.boots): Buffer => encodeV3({
+      msgId: 4242, maxSize: 65507, flags, engineId: a.view.agent.engine.id, boots, time: a.view.agent.engine.time(),
+      userName: Buffer.from(userName), keys: { auth: 'sha', authKey, priv: 'none' },
       contextEngineId: a.view.agent.engine.id, contextName: Buffer.alloc(0),
       pdu: encodePdu(Tag.GetRequest, 77, 0, 0, encodeVarbinds([{ oid: parseOid('1.3.6.1.2.1.1.5.0'), value: { type: 'null' } }])),
     }, salts);
@@ -132,6 +132,18 @@ describe('snmp v3 error reports', function () {
       expect(scoped.pdu.varbinds).to.have.length(1);
       expect(scoped.pdu.varbinds[0].oid).to.deep.equal(OIDS.usmStatsWrongDigests);
       expect(scoped.pdu.varbinds[0].value).to.deep.equal({ type: 'counter32', value: before + 1 });
+    });
+
+    it('unknown engine IDs and time windows were Reports already: usmStatsNotInTimeWindows is authenticated', () => {
+      const key = userKeys('sha', 'auth-pass-sha', 'none', undefined, a.view.agent.engine.id).authKey!;
+      const out = a.view.agent.handle(request(MsgFlags.auth | MsgFlags.reportable, 'authonly', key, a.view.agent.engine.boots + 1), '127.0.0.1');
+      const m = decodeMessage(out!) as V3Message;
+      expect(m.header.flags & MsgFlags.auth).to.equal(MsgFlags.auth);
+      const pdu = decodeScopedPdu((m.data as { plain: Buffer }).plain).pdu;
+      expect(pdu.type).to.equal(Tag.Report);
+      expect(pdu.varbinds[0].oid).to.deep.equal(OIDS.usmStatsNotInTimeWindows);
+      const ok = a.view.agent.handle(request(MsgFlags.auth | MsgFlags.reportable, 'authonly', key), '127.0.0.1');
+      expect(decodeScopedPdu(((decodeMessage(ok!) as V3Message).data as { plain: Buffer }).plain).pdu.type).to.equal(Tag.Response);
     });
 
     it('a request without the reportable flag gets no Report, and is still counted', () => {
