@@ -65,7 +65,7 @@ export class SnmpAgent {
     this.engine = SnmpEngine.boot(bridge.dataDir);
     this.info = defaultSystemInfo(VERSION, Date.now(), MAX_MESSAGE_SIZE);
     this.view = new MibView(bridge.tree, standardObjects(this.info, this.engine, this.counters));
-    this.dispatcher = new Dispatcher(this.view, bridge);
+    this.dispatcher = new Dispatcher(this.view, { commit: (doc, info) => bridge.commit(doc, info), validate: (doc) => bridge.datastore.validate(doc) });
     this.config = readAgentConfig({}, this.engine.id);
     this.v3 = { engine: this.engine, counters: this.counters, salts: this.salts, maxMessageSize: MAX_MESSAGE_SIZE, users: () => this.config.users };
     this.notifier = new Notifier({
