@@ -25,6 +25,11 @@ export const configuration: ObjectClass = {
     state(11, 'lastCommitTime', T.time, 'When the running configuration was last committed.'),
     state(12, 'lastCommitUser', T.text(64), 'Who made the last commit.'),
     state(13, 'commitCount', T.counter64, 'Commits to the running configuration since the datastore was created.'),
+    config(14, 'snmpMaxMessageSize', T.uint32(484, 65507), 'Largest SNMPv1/v2c response the agent sends: a GetBulk response is cut to fit, ' +
+      'any other response that does not fit is tooBig. SNMPv3 responses follow the request\'s msgMaxSize (at most 65507). ' +
+      'The default fits one Ethernet frame, like Net-SNMP\'s SNMP_MAX_MSG_SIZE.', { units: 'octets', default: 1472 }),
+    config(15, 'snmpMaxRepetitions', T.uint32(1, 10000), 'Largest max-repetitions of a GetBulk request the agent honours (any version); ' +
+      'larger requests are served as if they asked for this many. The default is Net-SNMP snmpd\'s limit of 100 varbinds.', { default: 100 }),
   ],
 };
 

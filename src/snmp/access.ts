@@ -46,6 +46,10 @@ export interface TargetConfig {
 export interface AgentConfig {
   readonly address: string;
   readonly port: number;
+  /** Largest v1/v2c response (octets). */
+  readonly maxMessageSize: number;
+  /** Largest GetBulk max-repetitions honoured. */
+  readonly maxRepetitions: number;
   readonly communities: readonly Community[];
   readonly users: ReadonlyMap<string, UsmUser>;
   readonly targets: readonly TargetConfig[];
@@ -127,6 +131,8 @@ export function readAgentConfig(doc: ConfigObject, engineId: Buffer): AgentConfi
   return {
     address: String(configValue(cfgCls, cfg, 'snmpAddress')),
     port: Number(configValue(cfgCls, cfg, 'snmpPort')),
+    maxMessageSize: Number(configValue(cfgCls, cfg, 'snmpMaxMessageSize')),
+    maxRepetitions: Number(configValue(cfgCls, cfg, 'snmpMaxRepetitions')),
     // With no community configured: read-only "public" from the loopback interface only.
     communities: configured.length ? configured : [community('public', 'public', 'readOnly', '127.0.0.0/8,::1/128')],
     users,

@@ -27,7 +27,7 @@ import { OIDS, parseOid } from './oid';
 import { SnmpCounters, defaultSystemInfo, standardObjects, upTime } from './system';
 import type { SystemInfo } from './system';
 import { SaltSource } from './usm';
-import { receiveV3, userLevel } from './v3';
+import { receiveV3 } from './v3';
 import type { V3Context } from './v3';
 
 /** Largest UDP payload over IPv4, and our msgMaxSize. */
@@ -65,7 +65,7 @@ export class SnmpAgent {
     this.engine = SnmpEngine.boot(bridge.dataDir);
     this.info = defaultSystemInfo(VERSION, Date.now(), MAX_MESSAGE_SIZE);
     this.view = new MibView(bridge.tree, standardObjects(this.info, this.engine, this.counters));
-    this.dispatcher = new Dispatcher(this.view, bridge);
+    this.dispatcher = new Dispatcher(this.view, { commit: (doc, info) => bridge.commit(doc, info), validate: (doc) => bridge.datastore.validate(doc) });
     this.config = readAgentConfig({}, this.engine.id);
     this.v3 = { engine: this.engine, counters: this.counters, salts: this.salts, maxMessageSize: MAX_MESSAGE_SIZE, users: () => this.config.users };
     this.notifier = new Notifier({
@@ -172,11 +172,14 @@ export class SnmpAgent {
       return undefined;
     }
     const pdu = m.pdu;
-    const budget = MAX_MESSAGE_SIZE - communityMessageSize(m.community, pdu.requestId, 0, 0, 0) - SLACK;
-    const reply = this.dispatcher.process(pdu, { name: comm.name, access: comm.access, version: m.version }, budget);
+    // The response's size is bounded by configuration (not by the request: v1/v2c carry no msgMaxSize),
+    // so that a small request cannot draw a large answer (a reflection amplifier).
+    const maxSize = Math.min(this.config.maxMessageSize, MAX_MESSAGE_SIZE);
+    const budget = maxSize - communityMessageSize(m.community, pdu.requestId, 0, 0, 0) - SLACK;
+    const reply = this.dispatcher.process(pdu, { name: comm.name, access: comm.access, version: m.version }, budget, this.config.maxRepetitions);
     if (reply.badUse) this.counters.inBadCommunityUses++;
     let { status, index, varbinds } = reply;
-    if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > MAX_MESSAGE_SIZE) {
+    if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > maxSize) {
       status = ErrorStatus.tooBig; index = 0; varbinds = Buffer.alloc(0);
     }
     return encodeCommunityPdu(m.version, m.community, Tag.Response, reply.requestId, status, index, varbinds);
@@ -190,16 +193,12 @@ export class SnmpAgent {
     if (o.scoped.contextEngineId.length && !o.scoped.contextEngineId.equals(this.engine.id)) { this.counters.unknownPDUHandlers++; return undefined; }
     if (!Dispatcher.handles(pdu.type, V3)) { this.counters.unknownPDUHandlers++; return undefined; }
     const who = { name: o.user.name, access: o.user.access, version: V3 };
-    // A user configured for a higher security level than the request's may not use the agent at this one.
-    if ((userLevel(o.user) & ~o.level) !== 0) {
-      return o.wrap(encodePdu(Tag.Response, pdu.requestId, ErrorStatus.authorizationError, 0, pdu.varbindBytes));
-    }
     return this.respond(pdu, who, o.wrap, o.maxSize);
   }
 
   private respond(pdu: Parameters<Dispatcher['process']>[0], who: Parameters<Dispatcher['process']>[1], wrap: (pdu: Buffer) => Buffer, maxSize: number): Buffer | undefined {
     const overhead = wrap(encodePdu(Tag.Response, pdu.requestId, 0, 0, Buffer.alloc(0))).length;
-    const reply: Reply = this.dispatcher.process(pdu, who, maxSize - overhead - SLACK);
+    const reply: Reply = this.dispatcher.process(pdu, who, maxSize - overhead - SLACK, this.config.maxRepetitions);
     if (reply.badUse) this.counters.inBadCommunityUses++;
     let out = wrap(encodePdu(Tag.Response, reply.requestId, reply.status, reply.index, reply.varbinds));
     if (out.length > maxSize) {

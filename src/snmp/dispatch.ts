@@ -62,10 +62,11 @@ export class Dispatcher {
   }
 
   /**
-   * Processes a request PDU. budget: octets available for the response's varbinds. The response
-   * echoes the request's varbinds whenever it carries an error (except tooBig).
+   * Processes a request PDU. budget: octets available for the response's varbinds; maxRepetitions:
+   * the largest GetBulk max-repetitions honoured. The response echoes the request's varbinds whenever
+   * it carries an error (except tooBig).
    */
-  process(pdu: Pdu, who: Principal, budget: number): Reply {
+  process(pdu: Pdu, who: Principal, budget: number, maxRepetitions: number): Reply {
     const v1 = who.version === 0;
     const echo = (status: number, index: number, badUse?: boolean): Reply =>
       ({ requestId: pdu.requestId, status: v1 ? v1Status(status) : status, index, varbinds: pdu.varbindBytes, badUse });
@@ -75,7 +76,7 @@ export class Dispatcher {
     switch (pdu.type) {
       case Tag.GetRequest: r = get(this.view, pdu.varbinds, v1, w, budget); break;
       case Tag.GetNextRequest: r = getNext(this.view, pdu.varbinds, v1, w, budget); break;
-      case Tag.GetBulkRequest: r = getBulk(this.view, pdu.varbinds, pdu.errorStatus, pdu.errorIndex, w, budget); break;
+      case Tag.GetBulkRequest: r = getBulk(this.view, pdu.varbinds, pdu.errorStatus, Math.min(pdu.errorIndex, maxRepetitions), w, budget); break;
       case Tag.SetRequest: {
         if (who.access !== 'admin') {
           if (who.version === 3) return echo(ErrorStatus.authorizationError, 0);

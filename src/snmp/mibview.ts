@@ -287,7 +287,8 @@ export class MibView {
 
   /** The object type an instance OID belongs to, if any. */
   objectOf(oid: Oid): Column | 'static' | undefined {
-    for (let n = oid.length - 1; n > 0; n--) {
+    // From the OID itself (an object type named without instance) to its shortest prefix.
+    for (let n = oid.length; n > 0; n--) {
       const o = this.objects.get(oid.slice(0, n).join('.'));
       if (o) return o;
     }

@@ -1,10 +1,14 @@
 /**
  * SET (RFC 3416 section 4.2.5), all or nothing: every varbind is checked (object, access, type, length,
- * value); the configuration attributes become one candidate document, made from the running one, which
- * is committed once through the datastore (the one validation and commit path of every protocol);
- * writable state attributes go to their class's handler (writable.ts). Any refusal changes nothing.
+ * value) and every writable-state handler checks its values before anything changes; the configuration
+ * attributes become one candidate document, made from the running one, which is committed once through
+ * the datastore (the one validation and commit path of every protocol; a NETCONF lock refuses it with
+ * resourceUnavailable); then writable state attributes go to their class's handler (writable.ts). Any
+ * refusal changes nothing; a handler that fails while applying has the instances applied before it set
+ * back to their previous values and the configuration commit undone (undoFailed when that fails too).
  */
 import type { CommitInfo } from '../config/datastore';
+import { DatastoreLockedError } from '../config/datastore';
 import { ConfigError, fieldOf } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
 import { modelIndex } from '../model';
@@ -16,7 +20,10 @@ import { fromSnmp } from './values';
 import { writableHandler } from './writable';
 
 export interface Committer {
+  /** Validates, applies and persists a running configuration; throws ConfigError (DatastoreLockedError when locked). */
   commit(doc: unknown, info: CommitInfo): unknown;
+  /** Validates a candidate without applying it (no lock check); throws ConfigError. */
+  validate?(doc: unknown): unknown;
 }
 
 export interface SetOutcome {
@@ -95,18 +102,11 @@ export function docObjectFor(root: ConfigObject, path: readonly PathSeg[]): { ob
   return { obj, where };
 }
 
-export function processSet(view: MibView, committer: Committer, varbinds: readonly Varbind[], who: CommitInfo): SetOutcome {
-  const ops: Op[] = [];
-  for (let i = 0; i < varbinds.length; i++) {
-    const r = checkVarbind(view, varbinds[i], i);
-    if ('status' in r) return r;
-    ops.push(r);
-  }
-  const configOps = ops.filter((o) => o.col.attr.access === 'config');
-  const stateOps = ops.filter((o) => o.col.attr.access !== 'config');
+interface Group { readonly ops: Op[]; readonly values: Record<string, ConfigScalar> }
 
-  // Writable state: group by instance, ask each handler first.
-  const byInst = new Map<Instance, { ops: Op[]; values: Record<string, ConfigScalar> }>();
+/** Writable state: the operations grouped by instance, each group checked by its class's handler. */
+function checkState(stateOps: readonly Op[], who: CommitInfo): Map<Instance, Group> | SetOutcome {
+  const byInst = new Map<Instance, Group>();
   for (const o of stateOps) {
     if (!o.row.inst) return refuse('noCreation', o.i, 'the instance has no live state');
     let g = byInst.get(o.row.inst);
@@ -121,41 +121,89 @@ export function processSet(view: MibView, committer: Committer, varbinds: readon
       return refuse(refusal.status, at.i, refusal.reason);
     }
   }
+  return byInst;
+}
 
-  // Configuration: one candidate document, one commit.
-  const previous = view.config;
-  let committed = false;
-  if (configOps.length) {
-    const candidate = structuredClone(previous);
-    const wheres: { op: Op; attr: string; row: string }[] = [];
-    for (const o of configOps) {
-      const { obj, where } = docObjectFor(candidate, o.row.path);
-      obj[o.col.attr.name] = o.value;
-      wheres.push({ op: o, attr: where ? `${where}.${o.col.attr.name}` : o.col.attr.name, row: where });
-    }
-    try {
-      committer.commit(candidate, who);
-      committed = true;
-    } catch (e) {
-      if (!(e instanceof ConfigError)) return refuse('commitFailed', configOps[0].i, (e as Error).message);
-      const exact = wheres.find((w) => w.attr === e.path);
-      if (exact) return refuse('wrongValue', exact.op.i, e.message);
-      const inRow = wheres.find((w) => w.row !== '' && (e.path === w.row || e.path.startsWith(`${w.row}.`) || e.path.startsWith(`${w.row}[`)));
-      return refuse('inconsistentValue', (inRow ?? wheres[0]).op.i, e.message);
-    }
+/** The configuration part: one candidate document, and the varbind each of its paths came from. */
+function candidateOf(previous: ConfigObject, configOps: readonly Op[]): { doc: ConfigObject; wheres: Where[] } {
+  const doc = structuredClone(previous);
+  const wheres: Where[] = [];
+  for (const o of configOps) {
+    const { obj, where } = docObjectFor(doc, o.row.path);
+    obj[o.col.attr.name] = o.value;
+    wheres.push({ op: o, attr: where ? `${where}.${o.col.attr.name}` : o.col.attr.name, row: where });
   }
+  return { doc, wheres };
+}
 
+interface Where { readonly op: Op; readonly attr: string; readonly row: string }
+
+/** The SNMP error of a refused configuration (validation, reference check, lock or apply). */
+function configRefusal(e: unknown, wheres: readonly Where[]): SetOutcome {
+  // A NETCONF <lock> held by a session: the datastore is busy, the values are not wrong.
+  if (e instanceof DatastoreLockedError) return refuse('resourceUnavailable', wheres[0].op.i, e.message);
+  if (!(e instanceof ConfigError)) return refuse('commitFailed', wheres[0].op.i, (e as Error).message);
+  const exact = wheres.find((w) => w.attr === e.path);
+  if (exact) return refuse('wrongValue', exact.op.i, e.message);
+  const inRow = wheres.find((w) => w.row !== '' && (e.path === w.row || e.path.startsWith(`${w.row}.`) || e.path.startsWith(`${w.row}[`)));
+  return refuse('inconsistentValue', (inRow ?? wheres[0]).op.i, e.message);
+}
+
+/** Applies writable state instance by instance; on a failure, puts back the instances already applied. */
+function applyState(view: MibView, byInst: ReadonlyMap<Instance, Group>, who: CommitInfo): { undo(): boolean } | SetOutcome {
+  const applied: { inst: Instance; previous: Record<string, ConfigScalar> }[] = [];
+  const undo = (): boolean => {
+    let ok = true;
+    for (const a of applied.reverse()) {
+      try { writableHandler(a.inst.cls.name)!.apply(a.inst, a.previous, { ...who, source: `${who.source} (undo)` }); } catch { ok = false; }
+    }
+    return ok;
+  };
   for (const [inst, g] of byInst) {
+    const previous = previousValues(view, g.ops);
     try {
       writableHandler(inst.cls.name)!.apply(inst, g.values, who);
     } catch (e) {
-      if (committed) {
-        try { committer.commit(previous, { ...who, source: `${who.source} (undo)` }); } catch {
-          return refuse('undoFailed', g.ops[0].i, (e as Error).message);
-        }
-      }
-      return refuse('commitFailed', g.ops[0].i, (e as Error).message);
+      return refuse(undo() ? 'commitFailed' : 'undoFailed', g.ops[0].i, (e as Error).message);
+    }
+    applied.push({ inst, previous });
+  }
+  return { undo };
+}
+
+export function processSet(view: MibView, committer: Committer, varbinds: readonly Varbind[], who: CommitInfo): SetOutcome {
+  // 1. Every varbind, every handler's check and the whole candidate configuration, before any change.
+  const ops: Op[] = [];
+  for (let i = 0; i < varbinds.length; i++) {
+    const r = checkVarbind(view, varbinds[i], i);
+    if ('status' in r) return r;
+    ops.push(r);
+  }
+  const configOps = ops.filter((o) => o.col.attr.access === 'config');
+  const byInst = checkState(ops.filter((o) => o.col.attr.access !== 'config'), who);
+  if (!(byInst instanceof Map)) return byInst;
+  const candidate = configOps.length ? candidateOf(view.config, configOps) : undefined;
+  if (candidate && committer.validate) {
+    try { committer.validate(candidate.doc); } catch (e) { return configRefusal(e, candidate.wheres); }
+  }
+  // 2. Writable state, put back if anything after it fails; 3. the configuration in one commit.
+  const state = applyState(view, byInst, who);
+  if ('status' in state) return state;
+  if (candidate) {
+    try { committer.commit(candidate.doc, who); } catch (e) {
+      const refusal = configRefusal(e, candidate.wheres);
+      return state.undo() ? refusal : { ...refusal, status: 'undoFailed' };
     }
   }
   return OK;
+}
+
+/** The current values of the attributes a group of operations sets (to put them back). */
+function previousValues(view: MibView, ops: readonly Op[]): Record<string, ConfigScalar> {
+  const out: Record<string, ConfigScalar> = {};
+  for (const o of ops) {
+    const v = view.raw(o.row, o.col.attr);
+    if (v !== undefined && v !== null && typeof v !== 'object') out[o.col.attr.name] = configScalar(v);
+  }
+  return out;
 }

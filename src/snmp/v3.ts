@@ -1,8 +1,11 @@
 /**
  * SNMPv3 message processing with the User-based Security Model (RFC 3412 section 7.2, RFC 3414
- * section 3): engine discovery (Report usmStatsUnknownEngineIDs), authentication, the time window
- * (Report usmStatsNotInTimeWindows, authenticated), decryption, and the outgoing side (responses,
- * reports, notifications). Bad credentials are counted and dropped, never answered.
+ * section 3): engine discovery (Report usmStatsUnknownEngineIDs), the user and security level (Reports
+ * usmStatsUnknownUserNames, usmStatsUnsupportedSecLevels), authentication (Report usmStatsWrongDigests),
+ * the time window (Report usmStatsNotInTimeWindows, authenticated), decryption (counted and dropped,
+ * like Net-SNMP's snmpd), and the outgoing side (responses, reports, notifications). Every error is
+ * counted; a Report goes back only when the request's reportable flag is set (RFC 3412 section 7.2
+ * step 3), and carries nothing but the counter, our engine's ID, boots and time.
  */
 import { BerError, Tag } from './ber';
 import type { SnmpValue } from './ber';
@@ -118,17 +121,18 @@ export function receiveV3(ctx: V3Context, m: V3Message, raw: Buffer): V3Outcome 
     c.usmUnknownEngineIDs++;
     return reportable ? { kind: 'send', msg: report(ctx, m, OIDS.usmStatsUnknownEngineIDs, c.usmUnknownEngineIDs, undefined, 0) } : { kind: 'drop' };
   }
+  // An unauthenticated Report (noAuthNoPriv) of one usmStats counter, when the sender asked for reports.
+  const refuse = (oid: Oid, value: number): V3Outcome =>
+    reportable ? { kind: 'send', msg: report(ctx, m, oid, value, undefined, 0) } : { kind: 'drop' };
   const user = ctx.users().get(m.usm.userName.toString('utf8'));
-  if (!user) { c.usmUnknownUserNames++; return { kind: 'drop' }; }
-  if (((level & MsgFlags.auth) && user.auth === 'none') || ((level & MsgFlags.priv) && user.priv === 'none')) {
-    c.usmUnsupportedSecLevels++;
-    return { kind: 'drop' };
-  }
+  if (!user) return refuse(OIDS.usmStatsUnknownUserNames, ++c.usmUnknownUserNames);
+  // RFC 3414 section 3.2 step 5: a level the user is not configured for. A user with keys is only
+  // served at its own level, so a lower one is refused here too (with a Report, not a timeout).
+  if (level !== userLevel(user)) return refuse(OIDS.usmStatsUnsupportedSecLevels, ++c.usmUnsupportedSecLevels);
   if (level & MsgFlags.auth) {
     const k = user.keys;
     if (k.auth === 'none' || !k.authKey || !verify(k.auth, k.authKey, raw, m.authOffset, m.usm.authParams)) {
-      c.usmWrongDigests++;
-      return { kind: 'drop' };
+      return refuse(OIDS.usmStatsWrongDigests, ++c.usmWrongDigests);
     }
     const boots = ctx.engine.boots;
     if (boots === MAX_BOOTS || m.usm.boots !== boots || Math.abs(m.usm.time - ctx.engine.time()) > TIME_WINDOW) {

@@ -2,8 +2,10 @@
  * Writable state: attributes that are not configuration but that an operator may set through SNMP
  * (Attribute.writable, e.g. the operator state and text of an alarm). The management function that
  * owns the class registers a handler; the SNMP agent calls it inside the SET's all-or-nothing
- * processing: check() for every instance first, then (after the configuration part, if any, has been
- * committed) apply(). Without a handler, SET of such an object answers notWritable.
+ * processing: check() for every instance first (with the rest of the request: nothing has changed yet),
+ * then apply() instance by instance, then the configuration part (if any) is committed. When an apply()
+ * or that commit fails, the instances already applied get their previous values back through apply().
+ * Without a handler, SET of such an object answers notWritable.
  */
 import type { CommitInfo } from '../config/datastore';
 import type { ConfigScalar } from '../config/document';
@@ -23,7 +25,10 @@ export interface WritableHandler {
    * (values are model values: enum labels, strings, numbers, booleans). Nothing may change here.
    */
   check?(inst: Instance, values: Readonly<Record<string, ConfigScalar>>, who: CommitInfo): WritableRefusal | undefined;
-  /** Applies them. A throw turns the request into commitFailed (the configuration part is rolled back). */
+  /**
+   * Applies them (also used to put back the previous values when a later part of the request fails).
+   * A throw turns the request into commitFailed (undoFailed when putting back fails too).
+   */
   apply(inst: Instance, values: Readonly<Record<string, ConfigScalar>>, who: CommitInfo): void;
 }
 

@@ -184,7 +184,7 @@ describe('snmp MIB view', () => {
     it('GETBULK cuts the response to the budget, and says tooBig only when no varbind fits', () => {
       const d = new Dispatcher(a.view.agent.view, a.bridge);
       const bulk = (budget: number) => d.process({ type: Tag.GetBulkRequest, requestId: 1, errorStatus: 0, errorIndex: 100000,
-        varbinds: [q('1.3.6.1.2.1.1')], varbindBytes: Buffer.alloc(0) }, { name: 'x', access: 'readOnly', version: 1 }, budget);
+        varbinds: [q('1.3.6.1.2.1.1')], varbindBytes: Buffer.alloc(0) }, { name: 'x', access: 'readOnly', version: 1 }, budget, 100000);
       const small = bulk(1000);
       expect(small.status).to.equal(0);
       expect(small.varbinds.length).to.be.at.most(1000).and.above(900);

@@ -17,7 +17,7 @@ import type { SnmpView } from '../../src/snmp';
 import { mibAttributes, modelIndex } from '../../src/model';
 import type { ScalarType } from '../../src/model';
 import type { InstanceTree, PathSeg, Scalar, Value } from '../../src/state/tree';
-import { ourMibDir, standardMibDir } from './tools';
+import { ourMibDir, projectRoot, standardMibDir } from './tools';
 
 export const MIB = 'BLOCKCHAIN-MGMT-MIB';
 
@@ -61,6 +61,23 @@ export function snmp(tool: string, target: string, args: readonly string[], opts
 function splitArgs(args: readonly string[], target: string): string[] {
   const i = args.indexOf('--');
   return i < 0 ? [...args, target] : [...args.slice(0, i), target, ...args.slice(i + 1)];
+}
+
+/** Runs test/support/pysnmp_client.py (pysnmp under /usr/bin/python3) and parses its JSON answer. */
+export async function pysnmp<T>(args: readonly string[]): Promise<T> {
+  const r = await run('/usr/bin/python3', [path.join(projectRoot, 'test', 'support', 'pysnmp_client.py'), ...args], { timeoutMs: 30000 });
+  if (r.code !== 0) throw new Error(`pysnmp_client.py ${args.join(' ')} exited with ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Size and varbinds of the answer a net-snmp tool received (run with -d and -On): "Received N byte packet" lines. */
+export function receivedPackets(out: string): number[] {
+  return [...out.matchAll(/^Received (\d+) byte packet/gm)].map((m) => Number(m[1]));
+}
+
+/** Number of varbinds printed by a net-snmp tool run with -On (one line per varbind starting with its OID). */
+export function printedVarbinds(stdout: string): number {
+  return stdout.split('\n').filter((l) => /^\.\d/.test(l)).length;
 }
 
 export interface TestAgent {

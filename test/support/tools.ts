@@ -20,16 +20,20 @@ export function requireTool(ctx: Mocha.Context, cmd: string, debianPackage: stri
   ctx.skip();
 }
 
-/** ncclient only imports under /usr/bin/python3 here. */
-export function requireNcclient(ctx: Mocha.Context): void {
+/** Skips (or fails under CI) unless /usr/bin/python3 imports the module (Debian's python3 packages only import there). */
+function requirePythonModule(ctx: Mocha.Context, module: string, label: string, debianPackage: string): void {
   const ok = fs.existsSync('/usr/bin/python3') &&
-    spawnSync('/usr/bin/python3', ['-c', 'import ncclient'], { stdio: 'ignore' }).status === 0;
+    spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
   if (ok) return;
-  const reason = 'python3 ncclient not importable by /usr/bin/python3 (Debian package python3-ncclient)';
+  const reason = `python3 ${label} not importable by /usr/bin/python3 (Debian package ${debianPackage})`;
   if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
   console.log(`      skipped: ${reason}`);
   ctx.skip();
 }
+
+export function requireNcclient(ctx: Mocha.Context): void { requirePythonModule(ctx, 'ncclient', 'ncclient', 'python3-ncclient'); }
+
+export function requirePysnmp(ctx: Mocha.Context): void { requirePythonModule(ctx, 'pysnmp.hlapi', 'pysnmp', 'python3-pysnmp4'); }
 
 /** Project root (the folder holding package.json), from dist/test/support. */
 export const projectRoot = path.resolve(__dirname, '..', '..', '..');
