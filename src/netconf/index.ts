@@ -7,7 +7,8 @@
  * Listening addresses and ports come from configuration (sshAddress/sshPort, httpAddress/httpPort) unless
  * given; maxSessions, idleTimeout and maxRequestSize are read from the running configuration as it changes.
  * Users are configuration.managementUsers; with none configured, an admin password is generated into
- * <dataDir>/admin-password, logged at start, and both servers listen on the loopback interface only.
+ * <dataDir>/admin-password (its path, never the password, is logged at start), and both servers listen on
+ * the loopback interface only.
  */
 import type { Bridge, View } from '../bridge';
 import { configValue } from '../config/document';
@@ -92,7 +93,7 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
           sshAddr = '127.0.0.1';
           httpAddr = '127.0.0.1';
         }
-        log(`netconf: no managementUsers configured: user admin, password ${g.password} (kept in ${g.file})`);
+        log(`netconf: no managementUsers configured: user admin, password in ${g.file} (readable by the bridge's user only)`);
       }
       rpc.start();
       ssh = new NetconfSshServer(rpc, users, {
