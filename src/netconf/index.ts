@@ -15,6 +15,7 @@ import { configValue } from '../config/document';
 import type { ConfigObject } from '../config/document';
 import { modelIndex } from '../model';
 import { NetconfHttpServer } from '../http/server';
+import { ListenError } from '../listen-error';
 import { UserDirectory } from './auth';
 import { ModuleCatalogue } from './modules';
 import { NetconfServer } from './server';
@@ -101,8 +102,8 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
       });
       httpServer = new NetconfHttpServer(rpc, users, { address: httpAddr, port: opts.httpPort ?? setting('httpPort'), limits, log });
       try {
-        await ssh.start();
-        await httpServer.start();
+        await ssh.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over SSH', opts.sshPort === undefined ? 'configuration.sshPort' : undefined) ?? e; });
+        await httpServer.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over HTTP', opts.httpPort === undefined ? 'configuration.httpPort' : undefined) ?? e; });
       } catch (e) {
         await view.stop();
         throw e;
