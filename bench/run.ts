@@ -20,14 +20,16 @@ interface Benchmark {
   readonly full: readonly string[];
   readonly quick: readonly string[];
   readonly nodeFlags?: readonly string[];
+  /** The lines of its output that hold its figures, when it prints text rather than a JSON object. */
+  readonly figures?: RegExp;
 }
 
 export const BENCHMARKS: readonly Benchmark[] = [
-  { name: 'collector', full: [], quick: ['10'] },
-  { name: 'snmp-walk', full: [], quick: ['1'] },
+  { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|\d+ nodes, )/ },
+  { name: 'snmp-walk', full: [], quick: ['1'], figures: /^(agent|bcmgmt|snmpd|ratio) / },
   { name: 'netconf-get', full: [], quick: ['--iterations', '3'] },
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
-  { name: 'fault-to-trap', full: [], quick: ['2'] },
+  { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
 ];
 
@@ -46,8 +48,13 @@ function flatten(o: unknown, prefix: string, out: string[]): void {
   }
 }
 
-/** The figures of a benchmark's output: its last JSON object (flattened), else its last non-empty line. */
-export function figuresOf(output: string): string {
+/**
+ * The figures of a benchmark's output: the lines matching pick, else its last JSON object (flattened), else
+ * its last non-empty line.
+ */
+export function figuresOf(output: string, pick?: RegExp): string {
+  const picked = pick ? output.split('\n').filter((l) => pick.test(l)).map((l) => l.trim().replace(/\s{2,}/g, '  ')) : [];
+  if (picked.length) return picked.join('; ');
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   const text = output.trim();
   const candidates: string[] = [];
@@ -89,9 +96,19 @@ function runOne(b: Benchmark, quick: boolean, dir: string): Promise<Outcome> {
       clearTimeout(timer);
       if (partial) process.stdout.write(`[${b.name}] ${partial}\n`);
       const status = code === 0 ? 'ok' : signal ? `killed (${signal})` : `exit ${code}`;
-      resolve({ name: b.name, status, seconds: (Date.now() - t0) / 1000, figures: figuresOf(out) });
+      resolve({ name: b.name, status, seconds: (Date.now() - t0) / 1000, figures: figuresOf(out, b.figures) });
     });
   });
+}
+
+/** Words of text in lines of at most width characters. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) { out.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+  }
+  return [...out, cur];
 }
 
 export function table(rows: readonly Outcome[], width = 160): string {
@@ -99,9 +116,13 @@ export function table(rows: readonly Outcome[], width = 160): string {
   const cells = rows.map((r) => [r.name, r.status, `${r.seconds.toFixed(1)} s`, r.figures]);
   const w = [0, 1, 2].map((i) => Math.max(head[i].length, ...cells.map((c) => c[i].length)));
   const room = Math.max(40, width - w[0] - w[1] - w[2] - 6);
-  const line = (c: string[]): string => [c[0].padEnd(w[0]), c[1].padEnd(w[1]), c[2].padStart(w[2]),
-    c[3].length > room ? `${c[3].slice(0, room - 1)}…` : c[3]].join('  ');
-  return [line(head), line(w.map((n) => '-'.repeat(n)).concat('-'.repeat(7))), ...cells.map(line)].join('\n');
+  const line = (c: readonly string[]): string => [c[0].padEnd(w[0]), c[1].padEnd(w[1]), c[2].padStart(w[2]), c[3]].join('  ').trimEnd();
+  const out = [line(head), line([...w.map((n) => '-'.repeat(n)), '-'.repeat(7)])];
+  for (const c of cells) {
+    const [first, ...more] = wrap(c[3], room);
+    out.push(line([c[0], c[1], c[2], first]), ...more.map((m) => line(['', '', '', m])));
+  }
+  return out.join('\n');
 }
 
 async function main(): Promise<void> {

@@ -10,9 +10,9 @@ import { ConfigDatastore } from './config/datastore';
 import type { CommitInfo } from './config/datastore';
 import { configValue } from './config/document';
 import type { ConfigObject } from './config/document';
+import { networkSettings, rpcTimeoutMs } from './config/settings';
 import { ListenError } from './listen-error';
 import { modelIndex } from './model';
-import { networkSettings, rpcTimeoutMs } from './config/settings';
 import { openDb } from './store/db';
 import type { Db } from './store/db';
 import { InstanceTree } from './state/tree';
@@ -193,8 +193,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       await v.start();
     } catch (e) {
       const cfg = this.running.configuration as ConfigObject | undefined;
-      const field = (port: number): string | undefined => ['snmpPort', 'sshPort', 'httpPort']
-        .find((f) => Number(configValue(configurationCls, cfg, f)) === port)?.replace(/^/, 'configuration.');
+      const field = (port: number): string | undefined => {
+        const f = ['snmpPort', 'sshPort', 'httpPort'].find((n) => Number(configValue(configurationCls, cfg, n)) === port);
+        return f && `configuration.${f}`;
+      };
       throw ListenError.from(e, `${v.name} view`, field) ?? e;
     }
   }
