@@ -8,12 +8,17 @@ import type { NodeActionName, Scalar } from './chains/adapter';
 import { Collector } from './collector/collector';
 import { ConfigDatastore } from './config/datastore';
 import type { CommitInfo } from './config/datastore';
+import { configValue } from './config/document';
 import type { ConfigObject } from './config/document';
 import { networkSettings, rpcTimeoutMs } from './config/settings';
+import { ListenError } from './listen-error';
+import { modelIndex } from './model';
 import { openDb } from './store/db';
 import type { Db } from './store/db';
 import { InstanceTree } from './state/tree';
 import type { AlarmNotice, LogEntry, ModelEventNotice } from './events';
+
+const configurationCls = modelIndex.cls('configuration');
 
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
@@ -143,24 +148,57 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /**
    * Boot: the configuration file seeds startup (and running) on first run, or replaces both with
    * importConfig. Otherwise running is what was last committed (it survives restarts, as in sysrepo),
-   * and startup is what copy-config saved.
+   * and startup is what copy-config saved. A file is committed to running first, so a document the bridge
+   * cannot apply (an unset passwordEnv) changes nothing; and a first start that fails (a bad file, a busy
+   * port) leaves no configuration behind, so that the corrected file seeds the next start.
    */
   async start(boot: { seed?: ConfigObject; importConfig?: boolean } = {}): Promise<void> {
     const seed = boot.seed ?? this.opts.seed;
     const firstRun = !this.datastore.hasStartup();
-    if (seed && (boot.importConfig ?? this.opts.importConfig ?? false) || (seed && firstRun)) {
-      this.datastore.commit('startup', seed, { user: 'bcmgmt', source: 'file' });
-      this.datastore.commit('running', seed, { user: 'bcmgmt', source: 'file' });
-    } else if (seed) {
-      this.log('configuration file not imported: the data dir already has a configuration (bcmgmt serve --import replaces it)');
-    } else if (firstRun) {
-      this.datastore.commit('startup', {}, { user: 'bcmgmt', source: 'boot' });
+    const hadRunning = this.datastore.has('running');
+    try {
+      if (seed && (firstRun || (boot.importConfig ?? this.opts.importConfig ?? false))) {
+        this.datastore.commit('running', seed, { user: 'bcmgmt', source: 'file' });
+        this.datastore.commit('startup', seed, { user: 'bcmgmt', source: 'file' });
+      } else if (seed) {
+        this.log('configuration file not imported: the data dir already has a configuration (bcmgmt serve --import replaces it)');
+      } else if (firstRun) {
+        this.datastore.commit('startup', {}, { user: 'bcmgmt', source: 'boot' });
+      }
+      if (!this.datastore.has('running')) this.datastore.copy('startup', 'running', { user: 'bcmgmt', source: 'boot' });
+      this.applyConfig(this.datastore.get('running'));
+      this.publishSavedCommit();
+      this.collector.start();
+      for (const v of this.views) await this.startView(v);
+    } catch (e) {
+      if (firstRun) {
+        this.datastore.discard('startup');
+        if (!hadRunning) this.datastore.discard('running');
+      }
+      throw e;
     }
-    if (!this.datastore.has('running')) this.datastore.copy('startup', 'running', { user: 'bcmgmt', source: 'boot' });
-    this.applyConfig(this.datastore.get('running'));
-    this.collector.start();
-    for (const v of this.views) await v.start();
     this.tree.set([], { operState: 'enabled' });
+  }
+
+  /** The last commit to running as saved in the datastore (after a restart, no commit has happened yet). */
+  private publishSavedCommit(): void {
+    const saved = this.datastore.lastSavedCommit();
+    if (!saved) return;
+    this.tree.set([{ cls: 'configuration' }], { lastCommitTime: saved.time, lastCommitUser: saved.user, commitCount: BigInt(this.datastore.commitCount) });
+    this.tree.set([], { lastConfigChange: saved.time });
+  }
+
+  private async startView(v: View): Promise<void> {
+    try {
+      await v.start();
+    } catch (e) {
+      const cfg = this.running.configuration as ConfigObject | undefined;
+      const field = (port: number): string | undefined => {
+        const f = ['snmpPort', 'sshPort', 'httpPort'].find((n) => Number(configValue(configurationCls, cfg, n)) === port);
+        return f && `configuration.${f}`;
+      };
+      throw ListenError.from(e, `${v.name} view`, field) ?? e;
+    }
   }
 
   banner(): string[] { return this.views.map((v) => v.describe()); }

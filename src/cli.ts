@@ -109,7 +109,7 @@ async function serve(args: Args): Promise<void> {
   console.log('poll it:');
   console.log(`  snmpwalk -v2c -c public -M ${mibs} -m BLOCKCHAIN-MGMT-MIB 127.0.0.1:${views.snmp.port} bcmMIB`);
   console.log(`  snmptable -v2c -c public -M ${mibs} -m BLOCKCHAIN-MGMT-MIB -Cb 127.0.0.1:${views.snmp.port} bcmNodeTable`);
-  console.log(`  curl -su USER:PASSWORD -d '<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get/></rpc>' http://127.0.0.1:${views.netconf.httpPort}/netconf`);
+  console.log(`  curl -su USER:PASSWORD -H 'Content-Type: application/xml' -d '<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get/></rpc>' http://127.0.0.1:${views.netconf.httpPort}/netconf`);
   console.log(`  bcmgmt snapshot, or ncclient: manager.connect(host='127.0.0.1', port=${views.netconf.sshPort}, username=USER, password=PASSWORD, hostkey_verify=False)`);
   let stopping = false;
   const shutdown = async (): Promise<void> => {

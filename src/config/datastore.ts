@@ -111,6 +111,18 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
     return record;
   }
 
+  /** When and by whom running was last committed, as saved (the same after a restart). */
+  lastSavedCommit(): { time: number; user: string } | undefined {
+    return this.db.prepare("SELECT updated AS time, user FROM datastore WHERE name = 'running'").get() as { time: number; user: string } | undefined;
+  }
+
+  /** Forgets a datastore's document (a first boot that seeded it failed); the audit trail keeps the commit. */
+  discard(name: DatastoreName): void {
+    this.db.prepare('DELETE FROM datastore WHERE name = ?').run(name);
+    this.docs.delete(name);
+    if (name === 'running') { this.commitCount = 0; this.lastCommit = undefined; }
+  }
+
   /** copy-config running → startup (or back). */
   copy(from: DatastoreName, to: DatastoreName, info: CommitInfo): CommitRecord {
     return this.commit(to, this.get(from), info);

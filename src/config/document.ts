@@ -93,9 +93,13 @@ export function validateScalar(type: ScalarType, v: unknown, where: string): Con
     }
     case 'uri': {
       if (typeof v !== 'string') fail('must be a URL string');
+      const shown = JSON.stringify(withoutUserinfo(v as string));
       let u: URL | undefined;
-      try { u = new URL(v as string); } catch { fail(`${JSON.stringify(v)} is not a URL`); }
-      if (!['http:', 'https:', 'ws:', 'wss:'].includes(u!.protocol)) fail(`${JSON.stringify(v)} is not an http(s) or ws(s) URL`);
+      try { u = new URL(v as string); } catch { fail(`${shown} is not a URL`); }
+      if (!['http:', 'https:', 'ws:', 'wss:'].includes(u!.protocol)) fail(`${shown} is not an http(s) or ws(s) URL`);
+      if (u!.username || u!.password || /^[a-z]+:\/\/[^/?#]*@/i.test(v as string)) {
+        fail('must not carry credentials (user:password@): give them as the node\'s username with passwordEnv or cookieFile');
+      }
       return v as string;
     }
     case 'hex': {
@@ -144,6 +148,11 @@ export function validateScalar(type: ScalarType, v: unknown, where: string): Con
       return v as string;
     }
   }
+}
+
+/** A URL text with any user information (user:password@) masked, for error messages. */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 function kebabEq(camel: string, s: string): boolean {

@@ -9,6 +9,7 @@
  * does).
  */
 import { ConfigError } from '../config/document';
+import { keepStoredSecrets } from '../config/secrets';
 import type { ConfigObject } from '../config/document';
 import type { DatastoreName } from '../config/datastore';
 import { hashPassword } from './auth';
@@ -105,6 +106,7 @@ export function editConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: 
   const previous = ctx.bridge.datastore.get(target);
   const doc = structuredClone(previous);
   applyEdit(doc, config, defOp);
+  keepStoredSecrets(doc, previous);
   hashNewPasswords(doc, previous);
   if (test === 'test-only') {
     try { ctx.bridge.datastore.validate(doc); } catch (e) {
@@ -134,7 +136,7 @@ export function copyConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: 
   const previous = ctx.bridge.datastore.get(target);
   const doc = typeof source === 'string' ? ctx.bridge.datastore.get(source) : inlineDocument(source);
   if (typeof source === 'string' && source === target) return ok(rpc);
-  if (typeof source !== 'string') hashNewPasswords(doc, previous);
+  if (typeof source !== 'string') { keepStoredSecrets(doc, previous); hashNewPasswords(doc, previous); }
   commit(ctx, s, target, doc);
   return ok(rpc);
 }

@@ -138,10 +138,15 @@ function editLeaf(a: Attribute, obj: ConfigObject, el: XmlElement, op: Op, path:
     case 'merge': case 'replace': obj[a.name] = scalarOf(a, el, path); return;
     case 'delete':
       if (cur === undefined) throw new DataMissingError(`${el.name} does not exist`, { path, pathNamespaces: PATH_NS });
-      delete obj[a.name];
+      forget(obj, a);
       return;
-    case 'remove': delete obj[a.name]; return;
+    case 'remove': forget(obj, a); return;
   }
+}
+
+/** Removes a leaf; a secret's field stays, undefined, so that keepStoredSecrets knows it was deleted on purpose. */
+function forget(obj: ConfigObject, a: Attribute): void {
+  if (a.secret) obj[a.name] = undefined; else delete obj[a.name];
 }
 
 function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string): void {

@@ -7,13 +7,15 @@
  * Listening addresses and ports come from configuration (sshAddress/sshPort, httpAddress/httpPort) unless
  * given; maxSessions, idleTimeout and maxRequestSize are read from the running configuration as it changes.
  * Users are configuration.managementUsers; with none configured, an admin password is generated into
- * <dataDir>/admin-password, logged at start, and both servers listen on the loopback interface only.
+ * <dataDir>/admin-password (its path, never the password, is logged at start), and both servers listen on
+ * the loopback interface only.
  */
 import type { Bridge, View } from '../bridge';
 import { configValue } from '../config/document';
 import type { ConfigObject } from '../config/document';
 import { modelIndex } from '../model';
 import { NetconfHttpServer } from '../http/server';
+import { ListenError } from '../listen-error';
 import { UserDirectory } from './auth';
 import { ModuleCatalogue } from './modules';
 import { NetconfServer } from './server';
@@ -92,7 +94,7 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
           sshAddr = '127.0.0.1';
           httpAddr = '127.0.0.1';
         }
-        log(`netconf: no managementUsers configured: user admin, password ${g.password} (kept in ${g.file})`);
+        log(`netconf: no managementUsers configured: user admin, password in ${g.file} (readable by the bridge's user only)`);
       }
       rpc.start();
       ssh = new NetconfSshServer(rpc, users, {
@@ -100,8 +102,8 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
       });
       httpServer = new NetconfHttpServer(rpc, users, { address: httpAddr, port: opts.httpPort ?? setting('httpPort'), limits, log });
       try {
-        await ssh.start();
-        await httpServer.start();
+        await ssh.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over SSH', opts.sshPort === undefined ? 'configuration.sshPort' : undefined) ?? e; });
+        await httpServer.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over HTTP', opts.httpPort === undefined ? 'configuration.httpPort' : undefined) ?? e; });
       } catch (e) {
         await view.stop();
         throw e;

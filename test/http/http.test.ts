@@ -87,13 +87,14 @@ describe('NETCONF with no user configured', function () {
   });
   after(async () => { await nb?.cleanup(); });
 
-  it('generates an admin password into <dataDir>/admin-password (0600), logs it, and accepts it', async () => {
+  it('generates an admin password into <dataDir>/admin-password (0600), logs the file path but never the password, and accepts it', async () => {
     const file = path.join(nb.dataDir, 'admin-password');
     const st = fs.statSync(file);
     expect(st.mode & 0o777).to.equal(0o600);
     const password = fs.readFileSync(file, 'utf8').trim();
     expect(password.length).to.be.at.least(16);
-    expect(lines.join('\n')).to.include(password);
+    expect(lines.join('\n')).to.include(file);
+    expect(lines.join('\n')).not.to.include(password);
     const r = await httpRequest(nb.httpPort, { user: { name: 'admin', password }, body: rpc(1, '<get-config><source><running/></source></get-config>') });
     expect(r.status).to.equal(200);
     expect(r.body).to.include('<data');
