@@ -25,6 +25,11 @@ export const configuration: ObjectClass = {
     state(11, 'lastCommitTime', T.time, 'When the running configuration was last committed.'),
     state(12, 'lastCommitUser', T.text(64), 'Who made the last commit.'),
     state(13, 'commitCount', T.counter64, 'Commits to the running configuration since the datastore was created.'),
+    config(14, 'loginGraceTime', T.uint32(1, 600), 'Time a client has, from the moment its connection is accepted, to authenticate and start ' +
+      'the NETCONF over SSH subsystem (and to send its hello), or to send the headers of an HTTP request; then the connection is closed.',
+    { units: 'seconds', default: 30 }),
+    config(15, 'maxStartups', T.uint32(1, 1000), 'NETCONF over SSH connections accepted at once that have not yet started a session ' +
+      '(not authenticated or no subsystem yet); connections beyond it are closed at once.', { default: 10 }),
   ],
 };
 
