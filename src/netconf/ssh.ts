@@ -183,18 +183,33 @@ export class NetconfSshServer {
     let helloDone = false;
     let busy = false;
     let ending = false;
+    /** Writes handed to the channel and not yet sent (the SSH window may hold them back). */
+    let unsent = 0;
+    let whenSent: (() => void) | undefined;
+    const sent = (): void => { if (--unsent === 0) whenSent?.(); };
     const sink = {
       send: (message: string): void => {
         if (ending) return;
         // a client that does not read (notifications piling up) is dropped rather than buffered without end
         if (channel.writableLength > MAX_UNREAD) { this.rpc.closeSession(session, 'the client does not read its messages', true); return; }
-        channel.write(encodeFrame(message, decoder.mode));
+        unsent++;
+        channel.write(encodeFrame(message, decoder.mode), sent);
       },
-      close: (): void => {
+      close: (_reason: string, dropped: boolean): void => {
         if (ending) return;
         ending = true;
-        channel.end();
-        setTimeout(() => client.end(), 100).unref();
+        // after the last reply: the exit status (0 after close-session, as a shell's ssh -s netconf expects), EOF, close
+        const finish = (): void => {
+          whenSent = undefined;
+          channel.exit(dropped ? 1 : 0);
+          channel.end();
+          setTimeout(() => client.end(), 100).unref();
+        };
+        if (unsent === 0) finish();
+        else {
+          whenSent = finish;
+          setTimeout(() => { if (whenSent) finish(); }, 2000).unref();
+        }
       },
     };
     const session: Session = this.rpc.openSession(user, 'ssh', ip, sink);
@@ -205,7 +220,7 @@ export class NetconfSshServer {
     // the server's hello goes first, end-of-message framed
     channel.write(encodeFrame(this.rpc.serverHello(session), 'eom'));
     const fail = (tag: 'malformed-message' | 'too-big', message: string): void => {
-      if (!ending) channel.write(encodeFrame(rpcErrorMessage(tag, message), decoder.mode));
+      if (!ending) { unsent++; channel.write(encodeFrame(rpcErrorMessage(tag, message), decoder.mode), sent); }
       this.rpc.closeSession(session, message, true);
     };
     const pump = async (): Promise<void> => {
