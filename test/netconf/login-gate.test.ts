@@ -4,7 +4,8 @@
  *   - NETCONF over SSH: TCP connections that never send an SSH ident are closed after loginGraceTime, counted
  *     from accept; beyond maxStartups starting connections, new ones are closed at once; a real client
  *     (ncclient) still logs in meanwhile; the process's descriptors come back to where they were;
- *   - HTTP: a slow-loris client (headers a byte at a time) gets 408 and is closed after loginGraceTime.
+ *   - HTTP: a slow-loris client (headers a byte at a time) gets 408 and is closed after loginGraceTime, and so is
+ *     a client that sends nothing.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -100,7 +101,7 @@ describe('connections that never log in (bridge process, raw sockets)', function
     expect(again[1].ok, JSON.stringify(again)).to.equal(true);
   });
 
-  it('HTTP: a client sending its headers a byte at a time gets 408 and is closed after loginGraceTime', async () => {
+  it('HTTP: clients sending their headers a byte at a time get 408, silent ones are closed, after loginGraceTime', async () => {
     const baseline = fds();
     const slow: Silent[] = [];
     for (let i = 0; i < 20; i++) {
@@ -108,16 +109,16 @@ describe('connections that never log in (bridge process, raw sockets)', function
       s.sock.write('POST /netconf HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       slow.push(s);
     }
+    const silent: Silent[] = [];
+    for (let i = 0; i < 20; i++) silent.push(await openSilent(httpPort));
     const drip = setInterval(() => { for (const s of slow) if (s.closedAt === undefined) s.sock.write('X'); }, 500);
     try {
-      await until('the slow clients closed', () => slow.every((s) => s.closedAt !== undefined), GRACE_S * 1000 + 10000);
+      await until('the slow and silent clients closed', () => [...slow, ...silent].every((s) => s.closedAt !== undefined), GRACE_S * 1000 + 10000);
     } finally {
       clearInterval(drip);
     }
-    for (const s of slow) {
-      expect(s.closedAt! - s.opened).to.be.within(GRACE_S * 1000 - 250, GRACE_S * 1000 + 3000);
-      expect(s.received).to.match(/^HTTP\/1\.1 408 /);
-    }
+    for (const s of [...slow, ...silent]) expect(s.closedAt! - s.opened).to.be.within(GRACE_S * 1000 - 250, GRACE_S * 1000 + 3000);
+    for (const s of slow) expect(s.received).to.match(/^HTTP\/1\.1 408 /);
     await until(`the bridge's fds back to ${baseline}`, () => fds() <= baseline, 10000);
   });
 });
