@@ -42,6 +42,9 @@ export class LoginGate {
    */
   admit(sock: Socket): boolean {
     const key = connectionKey(sock.remoteAddress, sock.remotePort);
+    // a socket closed before its 'close' event ran may leave its key behind: the new one takes its place
+    const stale = this.starting.get(key);
+    if (stale?.sock.destroyed) this.leave(key);
     if (sock.remoteAddress === undefined || this.starting.size >= this.limits.maxStartups() || this.starting.has(key)) {
       this.refused++;
       this.refusedSinceLog++;
