@@ -6,7 +6,9 @@
  *
  * HTTP basic authentication with the NETCONF users (401 without or with wrong credentials). Each request is
  * a one-shot NETCONF session: operations that need a lasting session (lock, create-subscription) are
- * refused. Bounded: request size (413 with a too-big rpc-error), requests in flight (503), request time.
+ * refused. Bounded: request size (413 with a too-big rpc-error), requests in flight (503), connections
+ * (maxSessions + maxStartups; further ones are closed at accept), the time to send the headers (loginGraceTime,
+ * then 408 and close: slow-loris clients), the time of a whole request (60 s) and of an idle keep-alive (5 s).
  */
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -19,7 +21,15 @@ import type { NetconfServer } from '../netconf/server';
 export interface HttpLimits {
   maxSessions(): number;
   maxRequestSize(): number;
+  /** Seconds a client has to send its request headers. */
+  loginGraceTime(): number;
+  maxStartups(): number;
 }
+
+/** Time a whole request may take (headers and body), ms. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+/** How often Node checks the header and request timeouts of open connections, ms. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 export interface HttpOptions {
   readonly address: string;
@@ -122,9 +132,15 @@ export class NetconfHttpServer {
   }
 
   async start(): Promise<void> {
-    const server = http.createServer(this.app());
-    server.requestTimeout = 60_000;
-    server.headersTimeout = 20_000;
+    const bounds = (): { headersTimeout: number; maxConnections: number } => ({
+      headersTimeout: Math.min(this.opts.limits.loginGraceTime() * 1000, REQUEST_TIMEOUT_MS),
+      maxConnections: this.opts.limits.maxSessions() + this.opts.limits.maxStartups(),
+    });
+    const server = http.createServer({ requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      headersTimeout: bounds().headersTimeout }, this.app());
+    // the limits follow the running configuration (read again at each connection)
+    Object.assign(server, bounds());
+    server.on('connection', () => Object.assign(server, bounds()));
     server.keepAliveTimeout = 5_000;
     server.maxHeadersCount = 100;
     this.server = server;

@@ -30,6 +30,11 @@ export const configuration: ObjectClass = {
       'The default fits one Ethernet frame, like Net-SNMP\'s SNMP_MAX_MSG_SIZE.', { units: 'octets', default: 1472 }),
     config(15, 'snmpMaxRepetitions', T.uint32(1, 10000), 'Largest max-repetitions of a GetBulk request the agent honours (any version); ' +
       'larger requests are served as if they asked for this many. The default is Net-SNMP snmpd\'s limit of 100 varbinds.', { default: 100 }),
+    config(16, 'loginGraceTime', T.uint32(1, 600), 'Time a client has, from the moment its connection is accepted, to authenticate and start ' +
+      'the NETCONF over SSH subsystem (and to send its hello), or to send the headers of an HTTP request; then the connection is closed.',
+    { units: 'seconds', default: 30 }),
+    config(17, 'maxStartups', T.uint32(1, 1000), 'NETCONF over SSH connections accepted at once that have not yet started a session ' +
+      '(not authenticated or no subsystem yet); connections beyond it are closed at once.', { default: 10 }),
   ],
 };
 

@@ -3,10 +3,11 @@
  * and validate. Configuration is read from the bridge's datastore and state from its instance tree; every
  * change is one datastore commit.
  *
- * edit-config is all or nothing whatever the error-option: every edit is applied to a copy of the target
- * document, which is then committed (or validated, for test-only) in one datastore commit; stop-on-error
- * and continue-on-error behave as rollback-on-error. test-option set still validates (the datastore always
- * does).
+ * edit-config applies every edit to a copy of the target document, which is then committed (or validated, for
+ * test-only) in one datastore commit. stop-on-error and rollback-on-error: the first error ends the edit and
+ * nothing is committed (stop-on-error leaves no partial change behind). continue-on-error: the elements in error
+ * are left out, the others are committed (when the result validates as a whole), and the reply carries an
+ * rpc-error for each element left out. test-option set still validates (the datastore always does).
  */
 import { ConfigError } from '../config/document';
 import { keepStoredSecrets } from '../config/secrets';
@@ -15,11 +16,11 @@ import type { DatastoreName } from '../config/datastore';
 import { hashPassword } from './auth';
 import type { ServerContext } from './context';
 import type { DNode } from './data';
-import { applyEdit, configErrorToNetconf } from './edit';
+import { RpcErrors, applyEdit, configErrorToNetconf } from './edit';
 import type { DefaultOperation } from './edit';
-import { BadElementError, InvalidValueError, MissingElementError, OperationNotSupportedError } from './errors';
-import { netconfStateNode, yangLibraryNodes } from './monitoring';
-import { NCM_NS, YANGLIB_NS } from './namespaces';
+import { BadElementError, InvalidValueError, MissingElementError, NetconfError, OperationNotSupportedError } from './errors';
+import { netconfStateNode, streamsNode, yangLibraryNodes } from './monitoring';
+import { NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
 import { applyFilter, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
 import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode } from './render';
@@ -32,7 +33,7 @@ import type { XmlElement } from './xml';
 // ---- get, get-config ------------------------------------------------------------------------------
 
 /**
- * All of <get>: configuration and state, the alarm list, the YANG library and NETCONF monitoring. withDefaults
+ * All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. withDefaults
  * (RFC 6243) applies to the configuration leaves of our module.
  */
 export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefaultsMode = 'explicit'): DNode[] {
@@ -46,6 +47,7 @@ export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefau
       capabilities: ctx.catalogue.capabilities(), locks: ctx.locks.held, sessions: [...ctx.sessions.values()], stats: ctx.stats,
     }));
   }
+  if (wants(f, 'netconf', NETMOD_NOTIF_NS)) out.push(streamsNode());
   return out;
 }
 
@@ -105,18 +107,31 @@ export function editConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: 
   ctx.locks.check(s, target);
   const previous = ctx.bridge.datastore.get(target);
   const doc = structuredClone(previous);
-  applyEdit(doc, config, defOp);
+  const errors: NetconfError[] | undefined = errOpt === 'continue-on-error' ? [] : undefined;
+  applyEdit(doc, config, defOp, errors);
   keepStoredSecrets(doc, previous);
   hashNewPasswords(doc, previous);
-  if (test === 'test-only') {
-    try { ctx.bridge.datastore.validate(doc); } catch (e) {
-      if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
-      throw e;
-    }
+  if (!errors?.length) {
+    if (test === 'test-only') validateDoc(ctx, doc); else commit(ctx, s, target, doc);
     return ok(rpc);
   }
-  commit(ctx, s, target, doc);
-  return ok(rpc);
+  // continue-on-error with elements left out: the rest is applied when it changes anything, and every error is reported
+  if (JSON.stringify(doc) !== JSON.stringify(previous)) {
+    try {
+      if (test === 'test-only') validateDoc(ctx, doc); else commit(ctx, s, target, doc);
+    } catch (e) {
+      if (!(e instanceof NetconfError)) throw e;
+      errors.push(e);
+    }
+  }
+  throw new RpcErrors(errors);
+}
+
+function validateDoc(ctx: ServerContext, doc: ConfigObject): void {
+  try { ctx.bridge.datastore.validate(doc); } catch (e) {
+    if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
+    throw e;
+  }
 }
 
 /** A <config> given inline as a whole document. */
@@ -132,10 +147,11 @@ export function copyConfig(ctx: ServerContext, s: Session, rpc: XmlElement, op: 
   const target = datastoreParam(op, 'target');
   if (typeof target !== 'string') throw new BadElementError('target', 'the target of copy-config is a datastore');
   const source = datastoreParam(op, 'source', true);
+  // RFC 6241 section 7.3: the same datastore as source and target is invalid-value
+  if (source === target) throw new InvalidValueError(`source and target are both the ${target} datastore`, { info: [{ name: 'bad-element', value: 'target' }] });
   ctx.locks.check(s, target);
   const previous = ctx.bridge.datastore.get(target);
   const doc = typeof source === 'string' ? ctx.bridge.datastore.get(source) : inlineDocument(source);
-  if (typeof source === 'string' && source === target) return ok(rpc);
   if (typeof source !== 'string') { keepStoredSecrets(doc, previous); hashNewPasswords(doc, previous); }
   commit(ctx, s, target, doc);
   return ok(rpc);
@@ -154,9 +170,6 @@ export function validate(ctx: ServerContext, rpc: XmlElement, op: XmlElement): H
   checkParams(op, ['source']);
   const source = datastoreParam(op, 'source', true);
   const doc = typeof source === 'string' ? ctx.bridge.datastore.get(source) : inlineDocument(source);
-  try { ctx.bridge.datastore.validate(doc); } catch (e) {
-    if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
-    throw e;
-  }
+  validateDoc(ctx, doc);
   return ok(rpc);
 }

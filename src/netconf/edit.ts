@@ -7,6 +7,9 @@
  *                remove; on containers, list entries, leaves and leaf-list entries
  *   default      merge | replace | none (none: elements without an operation only locate; a list entry
  *                that does not exist is data-missing)
+ *   errors       the first error ends the edit (stop-on-error, rollback-on-error); with continue-on-error the
+ *                element in error (a leaf, a list entry, a container) is left out, its error recorded, and
+ *                the other elements are applied
  */
 import { ConfigError, fieldOf, validateScalar } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
@@ -50,58 +53,84 @@ function checkNs(el: XmlElement): void {
 
 function isEmpty(o: ConfigObject): boolean { return Object.values(o).every((v) => v === undefined); }
 
-/** Applies the children of <config> to doc (modified in place). */
-export function applyEdit(doc: ConfigObject, config: XmlElement, defaultOp: DefaultOperation): void {
-  const rootCy = classYang(modelIndex.root);
-  for (const top of config.children) {
-    if (top.ns !== OUR_NS) {
-      if (top.ns.startsWith('urn:ietf:params:xml:ns:yang:ietf-alarms')) {
-        throw new OperationNotSupportedError('the alarm list is not configuration; alarm management is configured under /bcm:managed-system/bcm:fault',
-          { path: `/${top.name}` });
-      }
-      throw new UnknownNamespaceError(top.name, top.ns);
-    }
-    if (top.name !== rootCy.name) throw new UnknownElementError(top.name, `${top.name} is not a top-level node of ${OUR_PREFIX}`, { path: `/${OUR_PREFIX}:${top.name}`, pathNamespaces: PATH_NS });
-    const op = opOf(top, defaultOp);
-    const path = `/${OUR_PREFIX}:${rootCy.name}`;
-    if (op === 'delete' || op === 'remove') {
-      if (op === 'delete' && isEmpty(doc)) throw new DataMissingError('the configuration is empty', { path, pathNamespaces: PATH_NS });
-      for (const k of Object.keys(doc)) delete doc[k];
-      continue;
-    }
-    if (op === 'create' && !isEmpty(doc)) throw new DataExistsError('the configuration exists', { path, pathNamespaces: PATH_NS });
-    if (op === 'replace') for (const k of Object.keys(doc)) delete doc[k];
-    editChildren(modelIndex.root, doc, top, op === 'replace' || op === 'create' ? 'merge' : op, path);
+/** Several rpc-errors of one request (continue-on-error): one <rpc-reply> carries them all. */
+export class RpcErrors extends NetconfError {
+  constructor(readonly errors: readonly NetconfError[]) {
+    super(errors[0].tag, errors.map((e) => e.message).join('; '), { ...errors[0].fields, type: errors[0].type });
+  }
+
+  override toXml(): string { return this.errors.map((e) => e.toXml()).join(''); }
+}
+
+/** Runs the edit of one element; when errors are collected (continue-on-error) its NetconfError is recorded instead. */
+function element(errors: NetconfError[] | undefined, edit: () => void): void {
+  if (!errors) { edit(); return; }
+  try { edit(); } catch (e) {
+    if (!(e instanceof NetconfError)) throw e;
+    errors.push(e);
   }
 }
 
+/**
+ * Applies the children of <config> to doc (modified in place). errors: continue-on-error, the NetconfErrors of
+ * the elements left out are pushed there instead of thrown.
+ */
+export function applyEdit(doc: ConfigObject, config: XmlElement, defaultOp: DefaultOperation, errors?: NetconfError[]): void {
+  for (const top of config.children) element(errors, () => applyTop(doc, top, defaultOp, errors));
+}
+
+function applyTop(doc: ConfigObject, top: XmlElement, defaultOp: DefaultOperation, errors: NetconfError[] | undefined): void {
+  const rootCy = classYang(modelIndex.root);
+  if (top.ns !== OUR_NS) {
+    if (top.ns.startsWith('urn:ietf:params:xml:ns:yang:ietf-alarms')) {
+      throw new OperationNotSupportedError('the alarm list is not configuration; alarm management is configured under /bcm:managed-system/bcm:fault',
+        { path: `/${top.name}` });
+    }
+    throw new UnknownNamespaceError(top.name, top.ns);
+  }
+  if (top.name !== rootCy.name) throw new UnknownElementError(top.name, `${top.name} is not a top-level node of ${OUR_PREFIX}`, { path: `/${OUR_PREFIX}:${top.name}`, pathNamespaces: PATH_NS });
+  const op = opOf(top, defaultOp);
+  const path = `/${OUR_PREFIX}:${rootCy.name}`;
+  if (op === 'delete' || op === 'remove') {
+    if (op === 'delete' && isEmpty(doc)) throw new DataMissingError('the configuration is empty', { path, pathNamespaces: PATH_NS });
+    for (const k of Object.keys(doc)) delete doc[k];
+    return;
+  }
+  if (op === 'create' && !isEmpty(doc)) throw new DataExistsError('the configuration exists', { path, pathNamespaces: PATH_NS });
+  if (op === 'replace') for (const k of Object.keys(doc)) delete doc[k];
+  editChildren(modelIndex.root, doc, top, op === 'replace' || op === 'create' ? 'merge' : op, path, errors);
+}
+
 /** Applies the child elements of el (an instance of cls) to obj. */
-function editChildren(cls: ObjectClass, obj: ConfigObject, el: XmlElement, inherited: Op, path: string): void {
+function editChildren(cls: ObjectClass, obj: ConfigObject, el: XmlElement, inherited: Op, path: string, errors?: NetconfError[]): void {
   const cy = classYang(cls);
   const keyNames = new Set(cy.keys.map((k) => modelIndex.yangLeafName(k)));
   // leaf-list entries of one leaf-list are applied together (merge adds, replace of the parent rebuilt it)
-  for (const c of el.children) {
-    checkNs(c);
-    const a = cy.leaves.get(c.name);
-    if (a) {
-      if (keyNames.has(c.name)) {
-        const op = attr(c, 'operation', NC_NS);
-        if (op !== undefined && op !== 'merge' && op !== 'replace') throw new BadAttributeError('operation', c.name, `operation ${op} on key leaf ${c.name}`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
-        continue; // keys locate the entry
-      }
-      editLeaf(a, obj, c, opOf(c, inherited), `${path}/${OUR_PREFIX}:${c.name}`);
-      continue;
+  for (const c of el.children) element(errors, () => editChild(cls, cy, keyNames, obj, c, inherited, path, errors));
+}
+
+function editChild(cls: ObjectClass, cy: ReturnType<typeof classYang>, keyNames: ReadonlySet<string>, obj: ConfigObject, c: XmlElement, inherited: Op,
+  path: string, errors: NetconfError[] | undefined): void {
+  checkNs(c);
+  const a = cy.leaves.get(c.name);
+  if (a) {
+    if (keyNames.has(c.name)) {
+      const op = attr(c, 'operation', NC_NS);
+      if (op !== undefined && op !== 'merge' && op !== 'replace') throw new BadAttributeError('operation', c.name, `operation ${op} on key leaf ${c.name}`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
+      return; // keys locate the entry
     }
-    const k = cy.children.get(c.name);
-    if (k) {
-      if (!classYang(k).config) throw new InvalidValueError(`${c.name} is state data (config false)`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
-      if (k.kind === 'container') editContainer(k, obj, c, opOf(c, inherited), path);
-      else editListEntry(k, obj, c, opOf(c, inherited), path);
-      continue;
-    }
-    if (cy.actions.has(c.name)) throw new InvalidValueError(`${c.name} is an action, not configuration`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
-    throw new UnknownElementError(c.name, `${cls.name} has no node ${c.name}`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
+    editLeaf(a, obj, c, opOf(c, inherited), `${path}/${OUR_PREFIX}:${c.name}`);
+    return;
   }
+  const k = cy.children.get(c.name);
+  if (k) {
+    if (!classYang(k).config) throw new InvalidValueError(`${c.name} is state data (config false)`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
+    if (k.kind === 'container') editContainer(k, obj, c, opOf(c, inherited), path, errors);
+    else editListEntry(k, obj, c, opOf(c, inherited), path, errors);
+    return;
+  }
+  if (cy.actions.has(c.name)) throw new InvalidValueError(`${c.name} is an action, not configuration`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
+  throw new UnknownElementError(c.name, `${cls.name} has no node ${c.name}`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
 }
 
 function editLeaf(a: Attribute, obj: ConfigObject, el: XmlElement, op: Op, path: string): void {
@@ -149,7 +178,7 @@ function forget(obj: ConfigObject, a: Attribute): void {
   if (a.secret) obj[a.name] = undefined; else delete obj[a.name];
 }
 
-function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string): void {
+function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string, errors?: NetconfError[]): void {
   const path = `${parentPath}${pathStep(k)}`;
   const cur = obj[k.name];
   const exists = cur !== undefined && typeof cur === 'object' && !Array.isArray(cur) && !isEmpty(cur as ConfigObject);
@@ -162,24 +191,24 @@ function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
     case 'create':
       if (exists) throw new DataExistsError(`${el.name} exists`, { path, pathNamespaces: PATH_NS });
       obj[k.name] = {};
-      editChildren(k, obj[k.name] as ConfigObject, el, 'merge', path);
+      editChildren(k, obj[k.name] as ConfigObject, el, 'merge', path, errors);
       break;
     case 'replace':
       obj[k.name] = {};
-      editChildren(k, obj[k.name] as ConfigObject, el, 'merge', path);
+      editChildren(k, obj[k.name] as ConfigObject, el, 'merge', path, errors);
       break;
     case 'merge': case 'none': {
       // non-presence containers always exist: none locates through them too
       const target = (exists ? cur : {}) as ConfigObject;
       obj[k.name] = target;
-      editChildren(k, target, el, op, path);
+      editChildren(k, target, el, op, path, errors);
       break;
     }
   }
   if (isEmpty(obj[k.name] as ConfigObject)) delete obj[k.name];
 }
 
-function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string): void {
+function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string, errors?: NetconfError[]): void {
   const cy = classYang(k);
   const keyValues: ConfigScalar[] = [];
   for (const ka of cy.keys) {
@@ -209,26 +238,26 @@ function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
     case 'create': {
       if (at >= 0) throw new DataExistsError(`${describe()} exists`, { path, pathNamespaces: PATH_NS });
       const o = fresh();
-      editChildren(k, o, el, 'merge', path);
+      editChildren(k, o, el, 'merge', path, errors);
       list.push(o);
       break;
     }
     case 'replace': {
       const o = fresh();
-      editChildren(k, o, el, 'merge', path);
+      editChildren(k, o, el, 'merge', path, errors);
       if (at >= 0) list[at] = o; else list.push(o);
       break;
     }
     case 'merge': {
       const o = at >= 0 ? structuredClone(list[at]) : fresh();
-      editChildren(k, o, el, 'merge', path);
+      editChildren(k, o, el, 'merge', path, errors);
       if (at >= 0) list[at] = o; else list.push(o);
       break;
     }
     case 'none': {
       if (at < 0) throw new DataMissingError(`${describe()} does not exist (default-operation none)`, { path, pathNamespaces: PATH_NS });
       const o = structuredClone(list[at]);
-      editChildren(k, o, el, 'none', path);
+      editChildren(k, o, el, 'none', path, errors);
       list[at] = o;
       break;
     }

@@ -5,7 +5,8 @@
  *   bridge.addView(view);                              // started and stopped with the bridge
  *
  * Listening addresses and ports come from configuration (sshAddress/sshPort, httpAddress/httpPort) unless
- * given; maxSessions, idleTimeout and maxRequestSize are read from the running configuration as it changes.
+ * given; maxSessions, idleTimeout, maxRequestSize, loginGraceTime and maxStartups are read from the running
+ * configuration as it changes.
  * Users are configuration.managementUsers; with none configured, an admin password is generated into
  * <dataDir>/admin-password (its path, never the password, is logged at start), and both servers listen on
  * the loopback interface only.
@@ -61,6 +62,8 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
     maxSessions: (): number => setting('maxSessions'),
     idleTimeout: (): number => setting('idleTimeout'),
     maxRequestSize: (): number => setting('maxRequestSize'),
+    loginGraceTime: (): number => setting('loginGraceTime'),
+    maxStartups: (): number => setting('maxStartups'),
   };
   const log = (line: string): void => bridge.log(line);
   const rpc = new NetconfServer(bridge, { catalogue, maxRequestSize: limits.maxRequestSize });

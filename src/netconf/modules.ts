@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { model } from '../model';
-import { CAP, NC_NS, NCM_NS, NCWD_NS, NOTIF_NS, YANGLIB_NS } from './namespaces';
+import { CAP, NC_NS, NCM_NS, NCWD_NS, NETMOD_NOTIF_NS, NOTIF_NS, YANGLIB_NS } from './namespaces';
 
 export interface YangModule {
   readonly name: string;
@@ -40,7 +40,7 @@ const SUPPORTED_FEATURES: Readonly<Record<string, readonly string[]>> = {
 
 /** Modules whose data or operations the bridge serves. */
 const IMPLEMENTED = new Set([model.module.yangName, 'ietf-alarms', 'ietf-alarms-x733', 'ietf-netconf', 'ietf-netconf-monitoring',
-  'ietf-netconf-with-defaults', 'ietf-yang-library', 'notifications']);
+  'ietf-netconf-with-defaults', 'ietf-yang-library', 'notifications', 'nc-notifications']);
 
 /** Protocol modules the server implements (or that those import), when yang/ has no copy. */
 const PROTOCOL_MODULES: readonly Omit<YangModule, 'conformance' | 'file'>[] = [
@@ -50,13 +50,18 @@ const PROTOCOL_MODULES: readonly Omit<YangModule, 'conformance' | 'file'>[] = [
   { name: 'ietf-netconf-with-defaults', revision: '2011-06-01', namespace: NCWD_NS, prefix: 'ncwd', features: [] },
   { name: 'ietf-yang-library', revision: '2019-01-04', namespace: YANGLIB_NS, prefix: 'yanglib', features: [] },
   { name: 'notifications', revision: '2008-07-14', namespace: NOTIF_NS, prefix: 'ncEvent', features: [] },
+  // RFC 5277 stream discovery (/netconf/streams), as yuma converted the RFC's XSD
+  { name: 'nc-notifications', revision: '2008-07-14', namespace: NETMOD_NOTIF_NS, prefix: 'manageEvent', features: [] },
+  // yuma's extensions, imported by yuma's notifications module (ncx:abstract, ncx:hidden)
+  { name: 'yuma-ncx', revision: '2012-01-13', namespace: 'http://netconfcentral.org/ns/yuma-ncx', prefix: 'ncx', features: [] },
   { name: 'ietf-datastores', revision: '2018-02-14', namespace: 'urn:ietf:params:xml:ns:yang:ietf-datastores', prefix: 'ds', features: [] },
   { name: 'ietf-yang-types', revision: '2013-07-15', namespace: 'urn:ietf:params:xml:ns:yang:ietf-yang-types', prefix: 'yang', features: [] },
   { name: 'ietf-inet-types', revision: '2013-07-15', namespace: 'urn:ietf:params:xml:ns:yang:ietf-inet-types', prefix: 'inet', features: [] },
 ];
 
 /** Folders of Debian packages holding standard modules (libyang2, libyuma-base). */
-export const SYSTEM_MODULE_DIRS: readonly string[] = ['/usr/share/yang/modules/libyang', '/usr/share/yuma/modules/ietf', '/usr/share/yuma/modules/ietf-derived'];
+export const SYSTEM_MODULE_DIRS: readonly string[] = ['/usr/share/yang/modules/libyang', '/usr/share/yuma/modules/ietf', '/usr/share/yuma/modules/ietf-derived',
+  '/usr/share/yuma/modules/netconfcentral'];
 
 /** Strips comments and reads the header statements of a YANG module (name, namespace, prefix, newest revision). */
 export function parseYangHeader(text: string): { name: string; namespace: string; prefix: string; revision: string; features: string[] } | undefined {
@@ -118,7 +123,11 @@ export class ModuleCatalogue {
   capabilities(): string[] {
     const caps: string[] = [CAP.base10, CAP.base11, CAP.writableRunning, CAP.startup, CAP.rollbackOnError, CAP.validate10,
       CAP.validate11, CAP.xpath, CAP.notification, CAP.interleave, CAP.withDefaults];
-    caps.push(`urn:ietf:params:netconf:capability:yang-library:1.0?revision=2016-06-21&module-set-id=${this.contentId}`);
+    // RFC 8526 section 2 (NMDA: yang-library 1.1 with content-id) and RFC 7950 section 5.6.4 (1.0, module-set-id, for
+    // clients that read /modules-state), both with the revision of the ietf-yang-library module the server implements
+    const yl = this.modules.find((m) => m.name === 'ietf-yang-library')!;
+    caps.push(`urn:ietf:params:netconf:capability:yang-library:1.0?revision=${yl.revision}&module-set-id=${this.contentId}`);
+    caps.push(`urn:ietf:params:netconf:capability:yang-library:1.1?revision=${yl.revision}&content-id=${this.contentId}`);
     for (const m of this.modules) {
       if (m.name === 'ietf-netconf') continue; // the base capabilities stand for it
       let uri = `${m.namespace}?module=${m.name}`;

@@ -1,12 +1,13 @@
 /**
  * The server's own state as YANG data for <get>: ietf-yang-library (RFC 8525 /yang-library and the RFC 7895
  * /modules-state that older clients read) and ietf-netconf-monitoring (RFC 6022 /netconf-state: capabilities,
- * datastores with their locks, schemas for get-schema, sessions, statistics).
+ * datastores with their locks, schemas for get-schema, sessions, statistics) and the event streams of RFC 5277
+ * (/netconf/streams of nc-notifications).
  */
 import { inner, leaf } from './data';
 import type { DNode } from './data';
 import type { ModuleCatalogue } from './modules';
-import { DS_NS, NCM_NS, YANGLIB_NS } from './namespaces';
+import { DS_NS, NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
 
 export function yangLibraryNodes(cat: ModuleCatalogue): DNode[] {
   const L = YANGLIB_NS;
@@ -107,4 +108,15 @@ export function netconfStateNode(cat: ModuleCatalogue, s: MonitoringState): DNod
       leaf('out-rpc-errors', M, String(s.stats.outRpcErrors)), leaf('out-notifications', M, String(s.stats.outNotifications)),
     ]),
   ]);
+}
+
+/** The event streams (RFC 5277 section 3.2.5): the NETCONF stream only, without replay. */
+export function streamsNode(): DNode {
+  const N = NETMOD_NOTIF_NS;
+  return inner('netconf', N, [inner('streams', N, [inner('stream', N, [
+    leaf('name', N, 'NETCONF'),
+    leaf('description', N, 'Default NETCONF event stream: the model events of blockchain-mgmt (new-block, reorg, node-added, node-removed, ' +
+      'node-reachability-changed) and ietf-alarms alarm-notification'),
+    leaf('replaySupport', N, 'false'),
+  ], 1)])]);
 }

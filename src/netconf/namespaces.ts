@@ -2,6 +2,8 @@
 
 export const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 export const NOTIF_NS = 'urn:ietf:params:xml:ns:netconf:notification:1.0';
+/** RFC 5277 stream discovery: <netconf><streams> (module nc-notifications). */
+export const NETMOD_NOTIF_NS = 'urn:ietf:params:xml:ns:netmod:notification';
 /** YANG 1.1 <action> (RFC 7950 section 7.15.2). */
 export const YANG1_NS = 'urn:ietf:params:xml:ns:yang:1';
 export const NCM_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring';

@@ -113,7 +113,7 @@ export class NetconfServer {
     this.locks.releaseAll(s.id);
     s.subscription = undefined;
     if (dropped) this.stats.droppedSessions++;
-    try { s.sink.close(reason); } catch { /* transport already gone */ }
+    try { s.sink.close(reason, dropped); } catch { /* transport already gone */ }
   }
 
   noteBadHello(): void { this.stats.inBadHellos++; }
@@ -199,7 +199,7 @@ export class NetconfServer {
 
   // ---- get ------------------------------------------------------------------------------------------
 
-  /** All of <get>: configuration and state, the alarm list, the YANG library and NETCONF monitoring. */
+  /** All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. */
   getNodes(f?: Filter): DNode[] {
     return getNodes(this.ctx, f);
   }

@@ -19,13 +19,17 @@ export type Transport = 'ssh' | 'http';
 /** How the RPC layer reaches a client: the transport frames and sends, and ends the session. */
 export interface SessionSink {
   send(message: string): void;
-  close(reason: string): void;
+  /** dropped: the session did not end by the client's close-session (killed, idle, broken). */
+  close(reason: string, dropped: boolean): void;
 }
 
 /** A create-subscription of a session (RFC 5277): active once its <ok/> is sent. */
 export interface Subscription {
   readonly filter?: Filter;
   active: boolean;
+  /** Notifications not sent because the filter failed on them (each is logged, at most once a minute). */
+  filterErrors: number;
+  lastFilterErrorLog: number;
 }
 
 export class Session implements SessionInfo {

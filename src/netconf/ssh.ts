@@ -3,10 +3,13 @@
  * authentication against the user directory; hello exchange with end-of-message framing, then chunked
  * framing when both hellos carry base:1.1; one RPC at a time per session, replies in order; notifications
  * interleaved. Bounded: concurrent connections and sessions, message size, login time, idle time.
+ * The listener is ours (node:net): each accepted socket passes the login gate (login-gate.ts: counted and
+ * timed from accept, before any SSH byte) and is then handed to ssh2 with injectSocket.
  * A framing error ends the session (after a malformed-message or too-big rpc-error where possible).
  */
 import { generateKeyPair } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createServer } from 'node:net';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,11 +17,13 @@ import { Server } from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import type { UserDirectory, User } from './auth';
 import { FrameDecoder, FramingError, encodeFrame } from './framing';
+import { LoginGate, connectionKey } from './login-gate';
+import type { LoginGateLimits } from './login-gate';
 import { NC_NS } from './namespaces';
 import type { NetconfServer } from './server';
 import type { Session } from './session';
 
-export interface SshLimits {
+export interface SshLimits extends LoginGateLimits {
   maxSessions(): number;
   /** Seconds; 0: never. */
   idleTimeout(): number;
@@ -31,8 +36,6 @@ export interface SshOptions {
   readonly dataDir: string;
   readonly limits: SshLimits;
   readonly log: (line: string) => void;
-  /** Time allowed to authenticate and start the subsystem, ms (default 30000). */
-  readonly loginGraceMs?: number;
 }
 
 /**
@@ -71,19 +74,31 @@ function rpcErrorMessage(tag: 'malformed-message' | 'too-big', message: string):
 }
 
 export class NetconfSshServer {
-  private server: Server | undefined;
+  private server: NetServer | undefined;
   private readonly connections = new Set<Connection>();
+  /** Every accepted socket, until it closes. */
+  private readonly sockets = new Set<Socket>();
+  readonly gate: LoginGate;
   private idleTimer: NodeJS.Timeout | undefined;
   port = 0;
 
-  constructor(private readonly rpc: NetconfServer, private readonly users: UserDirectory, private readonly opts: SshOptions) {}
+  constructor(private readonly rpc: NetconfServer, private readonly users: UserDirectory, private readonly opts: SshOptions) {
+    this.gate = new LoginGate(opts.limits, opts.log);
+  }
 
   async start(): Promise<void> {
-    const server = new Server({ hostKeys: await hostKeys(this.opts.dataDir), ident: 'bcmgmt' }, (client, info) => this.connection(client, info.ip));
+    const ssh = new Server({ hostKeys: await hostKeys(this.opts.dataDir), ident: 'bcmgmt' }, (client, info) => this.connection(client, info.ip, info.port));
+    ssh.on('error', (e: Error) => this.opts.log(`netconf ssh: ${e.message}`));
+    const server = createServer((sock: Socket) => {
+      if (!this.gate.admit(sock)) return;
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+      // replies go out as soon as written (Nagle's algorithm with delayed ACKs costs ~40 ms per large reply)
+      sock.setNoDelay(true);
+      ssh.injectSocket(sock);
+    });
     this.server = server;
     server.on('error', (e: Error) => this.opts.log(`netconf ssh: ${e.message}`));
-    // replies go out as soon as written (Nagle's algorithm with delayed ACKs costs ~40 ms per large reply)
-    (server as unknown as NetServer).on('connection', (sock: Socket) => sock.setNoDelay(true));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.address, () => { server.off('error', reject); resolve(); });
@@ -96,12 +111,13 @@ export class NetconfSshServer {
   async stop(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
     for (const c of this.connections) c.end();
+    this.gate.closeAll();
     const s = this.server;
     this.server = undefined;
     if (!s) return;
     await new Promise<void>((resolve) => {
       s.close(() => resolve());
-      setTimeout(() => { for (const c of this.connections) (c as unknown as { _sock?: { destroy(): void } })._sock?.destroy(); resolve(); }, 2000).unref();
+      setTimeout(() => { for (const sock of this.sockets) sock.destroy(); resolve(); }, 2000).unref();
     });
   }
 
@@ -115,20 +131,14 @@ export class NetconfSshServer {
     }
   }
 
-  private connection(client: Connection, ip: string): void {
-    // pre-authentication connections are bounded too: sessions plus a little room for logins
-    if (this.connections.size >= this.opts.limits.maxSessions() + 4) {
-      client.on('error', () => undefined);
-      client.end();
-      return;
-    }
+  /** An SSH client that sent its ident (the login gate counts and times it until its session starts). */
+  private connection(client: Connection, ip: string, port: number): void {
     this.connections.add(client);
     let user: User | undefined;
     let failures = 0;
-    const grace = setTimeout(() => { if (!started) client.end(); }, this.opts.loginGraceMs ?? 30000);
     let started = false;
     client.on('error', () => undefined);
-    client.on('close', () => { clearTimeout(grace); this.connections.delete(client); });
+    client.on('close', () => { this.connections.delete(client); });
     client.on('authentication', (ctx: AuthContext) => {
       void this.authenticate(ctx).then((r) => {
         if (r === 'key-acceptable') { ctx.accept(); return; }
@@ -149,7 +159,7 @@ export class NetconfSshServer {
             return;
           }
           started = true;
-          clearTimeout(grace);
+          this.gate.leave(connectionKey(ip, port));
           this.runSession(acceptSub(), user, ip, client);
         });
       });
@@ -173,29 +183,44 @@ export class NetconfSshServer {
     let helloDone = false;
     let busy = false;
     let ending = false;
+    /** Writes handed to the channel and not yet sent (the SSH window may hold them back). */
+    let unsent = 0;
+    let whenSent: (() => void) | undefined;
+    const sent = (): void => { if (--unsent === 0) whenSent?.(); };
     const sink = {
       send: (message: string): void => {
         if (ending) return;
         // a client that does not read (notifications piling up) is dropped rather than buffered without end
         if (channel.writableLength > MAX_UNREAD) { this.rpc.closeSession(session, 'the client does not read its messages', true); return; }
-        channel.write(encodeFrame(message, decoder.mode));
+        unsent++;
+        channel.write(encodeFrame(message, decoder.mode), sent);
       },
-      close: (): void => {
+      close: (_reason: string, dropped: boolean): void => {
         if (ending) return;
         ending = true;
-        channel.end();
-        setTimeout(() => client.end(), 100).unref();
+        // after the last reply: the exit status (0 after close-session, as a shell's ssh -s netconf expects), EOF, close
+        const finish = (): void => {
+          whenSent = undefined;
+          channel.exit(dropped ? 1 : 0);
+          channel.end();
+          setTimeout(() => client.end(), 100).unref();
+        };
+        if (unsent === 0) finish();
+        else {
+          whenSent = finish;
+          setTimeout(() => { if (whenSent) finish(); }, 2000).unref();
+        }
       },
     };
     const session: Session = this.rpc.openSession(user, 'ssh', ip, sink);
     const helloTimer = setTimeout(() => {
       if (!helloDone) { this.rpc.noteBadHello(); this.rpc.closeSession(session, 'no hello in time', true); }
-    }, this.opts.loginGraceMs ?? 30000);
+    }, this.opts.limits.loginGraceTime() * 1000);
     helloTimer.unref();
     // the server's hello goes first, end-of-message framed
     channel.write(encodeFrame(this.rpc.serverHello(session), 'eom'));
     const fail = (tag: 'malformed-message' | 'too-big', message: string): void => {
-      if (!ending) channel.write(encodeFrame(rpcErrorMessage(tag, message), decoder.mode));
+      if (!ending) { unsent++; channel.write(encodeFrame(rpcErrorMessage(tag, message), decoder.mode), sent); }
       this.rpc.closeSession(session, message, true);
     };
     const pump = async (): Promise<void> => {

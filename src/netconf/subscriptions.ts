@@ -1,6 +1,8 @@
 /**
  * Event notifications (RFC 5277): create-subscription on the NETCONF stream (no replay), and publishing a
- * notification to every session with an active subscription whose filter selects it.
+ * notification to every session with an active subscription whose filter selects it. A filter that fails on a
+ * notification (an XPath evaluation error) does not send it: the subscription counts it and a warning log
+ * record says so (the first failure, then at most once a minute with the count).
  */
 import type { ServerContext } from './context';
 import type { DNode } from './data';
@@ -23,7 +25,7 @@ export function createSubscription(s: Session, rpc: XmlElement, op: XmlElement):
   if (stop && !start) throw new MissingElementError('startTime', 'stopTime needs startTime');
   if (start) throw new OperationFailedError('replay is not supported (the :replay capability is not offered): omit startTime', { info: [{ name: 'bad-element', value: 'startTime' }] });
   const f = filterOf(op);
-  const sub: Subscription = { filter: f, active: false };
+  const sub: Subscription = { filter: f, active: false, filterErrors: 0, lastFilterErrorLog: 0 };
   s.subscription = sub;
   return ok(rpc, () => { if (s.subscription === sub) sub.active = true; });
 }
@@ -39,7 +41,7 @@ export function publish(ctx: ServerContext, content: () => DNode[] | undefined, 
     let xml: string;
     if (s.subscription.filter) {
       let sel: DNode[];
-      try { sel = applyFilter(nodes, s.subscription.filter); } catch { continue; }
+      try { sel = applyFilter(nodes, s.subscription.filter); } catch (e) { filterFailed(ctx, s, s.subscription, e); continue; }
       if (!sel.length) continue;
       xml = notificationXml(sel, time);
     } else xml = plain ??= notificationXml(nodes, time);
@@ -47,4 +49,17 @@ export function publish(ctx: ServerContext, content: () => DNode[] | undefined, 
     ctx.stats.outNotifications++;
     try { s.sink.send(xml); } catch { ctx.closeSession(s, 'transport failed', true); }
   }
+}
+
+/** Interval between two warnings about one subscription's failing filter. */
+const FILTER_ERROR_LOG_INTERVAL_MS = 60_000;
+
+function filterFailed(ctx: ServerContext, s: Session, sub: Subscription, e: unknown): void {
+  sub.filterErrors++;
+  const now = Date.now();
+  if (sub.filterErrors > 1 && now - sub.lastFilterErrorLog < FILTER_ERROR_LOG_INTERVAL_MS) return;
+  sub.lastFilterErrorLog = now;
+  ctx.bridge.record({ severity: 'warning', component: 'netconf', msgId: 'NOTIFY',
+    message: `session ${s.id} (${s.username}): notification not sent: the subscription filter failed: ${(e as Error).message} ` +
+      `(${sub.filterErrors} notification(s) not sent so far)` });
 }

@@ -107,7 +107,11 @@ describe('NETCONF over SSH with ncclient', function () {
     });
 
     it('a lock ends with its session', async () => {
-      await ncclient(nb.sshPort, [login(ADMIN, 'a'), { op: 'lock', session: 'a', target: 'startup' }]);
+      const held = await ncclient(nb.sshPort, [login(ADMIN, 'a'), { op: 'lock', session: 'a', target: 'startup' },
+        { op: 'get', session: 'a', filter: ['subtree', '<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><datastores/></netconf-state>'] }]);
+      const first = ok(held[0]).session_id!;
+      ok(held[1]);
+      expect(ok(held[2]).xml).to.match(new RegExp(`<name>startup</name><locks><global-lock><locked-by-session>${first}</locked-by-session>`));
       const rs = await ncclient(nb.sshPort, [login(ADMIN, 'b'), { op: 'lock', session: 'b', target: 'startup' }, { op: 'unlock', session: 'b', target: 'startup' }]);
       ok(rs[1]); ok(rs[2]);
     });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ADMIN, BCM, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
 
@@ -124,14 +124,14 @@ describe('NETCONF with-defaults (RFC 6243)', function () {
     requireTool(this, NCM_FILE, 'libyuma-base');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-nc-wd-'));
     try {
-      fs.copyFileSync(NCM_FILE, path.join(tmp, path.basename(NCM_FILE)));
+      const serverModules = copyServerModules(tmp);
       const data = dataOf(await post(`<get>${wd('report-all')}</get>`));
       expect(data).to.include('<poll-interval>5</poll-interval>');
       const file = path.join(tmp, 'get.xml');
       fs.writeFileSync(file, data);
       const ourModule = path.join(yangDir, fs.readdirSync(yangDir).find((f) => f.startsWith('blockchain-mgmt@'))!);
       const r = spawnSync('yanglint', ['-p', yangDir, '-p', tmp, '-F', 'ietf-alarms:operator-actions,alarm-history', '-F', 'ietf-alarms-x733:',
-        '-y', '-t', 'get', ourModule, path.join(yangDir, 'ietf-alarms-x733@2019-09-11.yang'), path.join(tmp, path.basename(NCM_FILE)), file],
+        '-y', '-t', 'get', ourModule, path.join(yangDir, 'ietf-alarms-x733@2019-09-11.yang'), ...serverModules, file],
       { encoding: 'utf8', cwd: tmp });
       expect(`${r.stdout}${r.stderr}`, 'yanglint output').to.equal('');
       expect(r.status).to.equal(0);

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevChain } from '../../src/devchain';
 import type { DevChain } from '../../src/devchain';
-import { ADMIN, BCM, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 import { haveCommand, projectRoot, requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -68,17 +68,19 @@ describe('NETCONF output against the YANG modules (yanglint, yangcli)', function
       { encoding: 'utf8', cwd: tmp });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   };
-  const schemas = (): string[] => [ourModule, path.join(yangDir, 'ietf-alarms-x733@2019-09-11.yang'), path.join(tmp, path.basename(NCM_FILE))];
+  let serverModules: string[] = [];
+  const schemas = (): string[] => [ourModule, path.join(yangDir, 'ietf-alarms-x733@2019-09-11.yang'), ...serverModules];
 
   it('the data of a full <get> validates with yanglint as get data (and a broken copy does not)', async function () {
     requireTool(this, 'yanglint', 'libyang2-tools');
     requireTool(this, NCM_FILE, 'libyuma-base');
-    fs.copyFileSync(NCM_FILE, path.join(tmp, path.basename(NCM_FILE)));
+    serverModules = copyServerModules(tmp);
     const r = await httpRequest(nb.httpPort, { user: ADMIN, body: rpc(1, '<get/>') });
     expect(r.status).to.equal(200);
     const data = dataOf(r.body);
     for (const want of ['<managed-system', '<ledger>', '<node-ledger-state>', '<alarms xmlns="urn:ietf:params:xml:ns:yang:ietf-alarms">', '<status-change>',
-      '<alarm-inventory>', '<yang-library', '<modules-state', '<netconf-state', '<tx-pool>']) {
+      '<alarm-inventory>', '<yang-library', '<modules-state', '<netconf-state', '<tx-pool>',
+      '<netconf xmlns="urn:ietf:params:xml:ns:netmod:notification"><streams>']) {
       expect(data, want).to.include(want);
     }
     const file = path.join(tmp, 'get.xml');

@@ -16,12 +16,18 @@ import time
 
 from ncclient import manager
 from ncclient.operations import RPCError
-from ncclient.xml_ import to_ele
+from ncclient.xml_ import to_ele, to_xml
 
 logging.disable(logging.CRITICAL)
 
 
 def error_of(e):
+    """The first rpc-error of a reply; 'errors' lists every one when the reply carries several."""
+    if e.errlist:
+        out = error_of(e.errlist[0])
+        out['errors'] = [error_of(x) for x in e.errlist]
+        out['xml'] = to_xml(e.xml) if e.xml is not None and not isinstance(e.xml, str) else e.xml
+        return out
     return {
         'tag': e.tag, 'type': e.type, 'severity': e.severity, 'message': e.message,
         'path': e.path.strip() if e.path else e.path, 'info': e.info, 'xml': e.xml if isinstance(e.xml, str) else None,

@@ -4,6 +4,7 @@
  * plain HTTP requests, and synthetic instance trees.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { Client } from 'ssh2';
@@ -48,6 +49,19 @@ export async function startNetconfBridge(seed: ConfigObject, opts: { withUsers?:
   return { ...tb, view: view!, sshPort: view!.sshPort, httpPort: view!.httpPort };
 }
 
+// ---- YANG modules of the server's own data ------------------------------------------------------------
+
+const YUMA = '/usr/share/yuma/modules';
+/** Modules of libyuma-base that <get> data needs beside yang/ (NETCONF monitoring, the RFC 5277 streams) and their imports. */
+const SERVER_MODULE_FILES = [`${YUMA}/ietf/ietf-netconf-monitoring@2010-10-04.yang`, `${YUMA}/ietf-derived/nc-notifications.yang`,
+  `${YUMA}/ietf-derived/notifications.yang`, `${YUMA}/netconfcentral/yuma-ncx.yang`];
+
+/** Copies those modules into dir (a yanglint search path); returns the ones to load for <get> data. */
+export function copyServerModules(dir: string): string[] {
+  for (const f of SERVER_MODULE_FILES) fs.copyFileSync(f, path.join(dir, path.basename(f)));
+  return SERVER_MODULE_FILES.slice(0, 2).map((f) => path.join(dir, path.basename(f)));
+}
+
 // ---- ncclient ---------------------------------------------------------------------------------------
 
 export interface StepResult {
@@ -59,9 +73,12 @@ export interface StepResult {
   readonly session_id?: string;
   readonly base11?: boolean;
   readonly capabilities?: string[];
-  readonly error?: { tag: string; type: string; severity: string; message: string; path: string | null; info: string | null; xml: string | null };
+  readonly error?: RpcErrorResult & { readonly errors?: RpcErrorResult[] };
   readonly exception?: string;
 }
+
+/** An rpc-error as nc_client.py reports it. */
+export interface RpcErrorResult { tag: string; type: string; severity: string; message: string; path: string | null; info: string | null; xml: string | null }
 
 export type Step = Record<string, unknown> & { op: string };
 
