@@ -15,7 +15,7 @@ import type { Path } from '../state/tree';
 import { SyslogForwarder } from './forwarder';
 import { formatSd, formatSyslog, severityCode } from './rfc5424';
 import type { SyslogRecord } from './rfc5424';
-import { entryForAlarm, entryForCommit, entryForEvent } from './records';
+import { entryForAlarm, entryForCommit, entryForEvent, entryForRollbackFailure } from './records';
 
 const FACILITY_DAEMON = 3;
 const LOG: Path = [{ cls: 'log' }];
@@ -66,6 +66,7 @@ export class LogManager implements View {
       if (r.target === 'running') this.configure(bridge.running);
       this.write(entryForCommit(r));
     });
+    bridge.datastore.on('rollbackFailed', (f) => this.write(entryForRollbackFailure(f)));
   }
 
   /** Reads levels, table size and targets from the running configuration. */

@@ -4,6 +4,7 @@
  * is committed once through the datastore (the one validation and commit path of every protocol);
  * writable state attributes go to their class's handler (writable.ts). Any refusal changes nothing.
  */
+import { RollbackFailedError, SaveFailedError } from '../config/datastore';
 import type { CommitInfo } from '../config/datastore';
 import { ConfigError, fieldOf } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
@@ -137,7 +138,8 @@ export function processSet(view: MibView, committer: Committer, varbinds: readon
       committer.commit(candidate, who);
       committed = true;
     } catch (e) {
-      if (!(e instanceof ConfigError)) return refuse('commitFailed', configOps[0].i, (e as Error).message);
+      if (e instanceof RollbackFailedError) return refuse('undoFailed', configOps[0].i, e.message);
+      if (!(e instanceof ConfigError) || e instanceof SaveFailedError) return refuse('commitFailed', configOps[0].i, (e as Error).message);
       const exact = wheres.find((w) => w.attr === e.path);
       if (exact) return refuse('wrongValue', exact.op.i, e.message);
       const inRow = wheres.find((w) => w.row !== '' && (e.path === w.row || e.path.startsWith(`${w.row}.`) || e.path.startsWith(`${w.row}[`)));
