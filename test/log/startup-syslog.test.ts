@@ -18,28 +18,9 @@ import { freePort } from '../support/litecoind';
 import { freeUdpPort } from '../support/snmp';
 import { projectRoot } from '../support/tools';
 import { until } from '../support/wait';
+import { octetFrames } from './support';
 
 const CLI = path.join(projectRoot, 'dist', 'src', 'cli.js');
-
-/** Splits an RFC 6587 octet-counted stream into messages. */
-function octetFrames(): { push: (d: Buffer) => void; frames: string[] } {
-  let buf = Buffer.alloc(0);
-  const frames: string[] = [];
-  return {
-    frames,
-    push: (d) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const sp = buf.indexOf(0x20);
-        if (sp < 0) return;
-        const len = Number(buf.subarray(0, sp).toString());
-        if (buf.length < sp + 1 + len) return;
-        frames.push(buf.subarray(sp + 1, sp + 1 + len).toString('utf8'));
-        buf = buf.subarray(sp + 1 + len);
-      }
-    },
-  };
-}
 
 describe('start-up and stop records reach syslog (bcmgmt serve as a child process, UDP and TCP collectors)', function () {
   this.timeout(120_000);
