@@ -1,9 +1,11 @@
 /**
  * The configuration datastore: running (in effect) and startup (loaded at boot), as in NETCONF.
  * Every change, whatever the protocol (NETCONF edit-config, SNMP SET, file import), goes through
- * commit(): validate the whole candidate document against the model, check references, let the
- * bridge apply it (an apply that fails rejects the commit), then persist it atomically and audit it.
- * All or nothing.
+ * commit(): validate the whole candidate document against the model, check references, persist it and
+ * its audit entry in one transaction, then let the bridge apply it. An apply that fails rejects the commit:
+ * the previous configuration is put back in effect and back in the store, so that the running datastore
+ * and the configuration in effect always agree. All or nothing; when putting the previous configuration
+ * back fails too, the commit fails with RollbackFailedError and a rollbackFailed event (logged), never silently.
  */
 import { EventEmitter } from 'node:events';
 import type { Db } from '../store/db';
@@ -26,9 +28,36 @@ export interface CommitRecord extends CommitInfo {
   readonly diff: readonly string[];
 }
 
+export interface RollbackFailure {
+  readonly target: DatastoreName;
+  readonly info: CommitInfo;
+  /** Why the commit failed. */
+  readonly cause: string;
+  /** What failed while putting the previous configuration back. */
+  readonly rollback: string;
+}
+
 export interface DatastoreEvents {
   committed: [CommitRecord];
+  /** A refused commit could not be undone completely: the configuration in effect may differ from running. */
+  rollbackFailed: [RollbackFailure];
 }
+
+/** The store refused to save a configuration: nothing changed. */
+export class SaveFailedError extends ConfigError {
+  constructor(readonly target: DatastoreName, cause: string) {
+    super('', `cannot save the ${target} configuration: ${cause}`);
+  }
+}
+
+/** A refused commit could not be undone completely (see RollbackFailure). */
+export class RollbackFailedError extends ConfigError {
+  constructor(readonly failure: RollbackFailure) {
+    super('', `${failure.cause}; restoring the previous ${failure.target} configuration failed too: ${failure.rollback}`);
+  }
+}
+
+interface StoredRow { doc: string; updated: number; user: string; commit_count: number }
 
 /** A datastore is locked (NETCONF <lock>) by a session other than the committer. */
 export class DatastoreLockedError extends ConfigError {
@@ -87,24 +116,27 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
     const diff = diffDocuments(previous, doc);
     const record: CommitRecord = { ...info, time: Date.now(), target, diff };
     if (!diff.length && this.docs.has(target)) return record;
+    const n = target === 'running' ? this.commitCount + 1 : this.commitCount;
+    const before = this.db.prepare('SELECT doc, updated, user, commit_count FROM datastore WHERE name = ?').get(target) as StoredRow | undefined;
+    let auditId: number | bigint;
+    try {
+      auditId = this.db.transaction(() => {
+        this.save(target, { doc: JSON.stringify(doc), updated: record.time, user: info.user, commit_count: n });
+        return this.db.prepare('INSERT INTO audit (time, user, source, target, diff) VALUES (?, ?, ?, ?, ?)')
+          .run(record.time, info.user, info.source, target, JSON.stringify(diff)).lastInsertRowid;
+      })();
+    } catch (e) {
+      throw new SaveFailedError(target, (e as Error).message);
+    }
     if (target === 'running') {
       try {
         this.apply(doc, previous);
       } catch (e) {
-        // Put the previous configuration back in effect; the commit did not happen.
-        try { this.apply(previous, doc); } catch { /* previous was in effect before: best effort */ }
-        if (e instanceof ConfigError) throw e;
-        throw new ConfigError('', `cannot apply: ${(e as Error).message}`);
+        const cause = e instanceof ConfigError ? e : new ConfigError('', `cannot apply: ${(e as Error).message}`);
+        this.undo(target, info, before, auditId, previous, doc, cause);
+        throw cause;
       }
     }
-    const n = target === 'running' ? this.commitCount + 1 : this.commitCount;
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO datastore (name, doc, updated, user, commit_count) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT(name) DO UPDATE SET doc = excluded.doc, updated = excluded.updated, user = excluded.user, commit_count = excluded.commit_count`)
-        .run(target, JSON.stringify(doc), record.time, info.user, n);
-      this.db.prepare('INSERT INTO audit (time, user, source, target, diff) VALUES (?, ?, ?, ?, ?)')
-        .run(record.time, info.user, info.source, target, JSON.stringify(diff));
-    })();
     this.docs.set(target, doc);
     if (target === 'running') { this.commitCount = n; this.lastCommit = record; }
     this.emit('committed', record);
@@ -121,6 +153,40 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
     this.db.prepare('DELETE FROM datastore WHERE name = ?').run(name);
     this.docs.delete(name);
     if (name === 'running') { this.commitCount = 0; this.lastCommit = undefined; }
+  }
+
+  private save(target: DatastoreName, row: StoredRow): void {
+    this.db.prepare(`INSERT INTO datastore (name, doc, updated, user, commit_count) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(name) DO UPDATE SET doc = excluded.doc, updated = excluded.updated, user = excluded.user, commit_count = excluded.commit_count`)
+      .run(target, row.doc, row.updated, row.user, row.commit_count);
+  }
+
+  /**
+   * After a refused apply: puts the previous configuration back in effect and back in the store (with the
+   * audit entry of the refused commit removed). Throws RollbackFailedError, after a rollbackFailed event,
+   * when either fails.
+   */
+  private undo(target: DatastoreName, info: CommitInfo, before: StoredRow | undefined, auditId: number | bigint,
+    previous: ConfigObject, refused: ConfigObject, cause: ConfigError): void {
+    const problems: string[] = [];
+    try {
+      this.apply(previous, refused);
+    } catch (e) {
+      problems.push(`cannot put it back in effect: ${(e as Error).message}`);
+    }
+    try {
+      this.db.transaction(() => {
+        if (before) this.save(target, before);
+        else this.db.prepare('DELETE FROM datastore WHERE name = ?').run(target);
+        this.db.prepare('DELETE FROM audit WHERE id = ?').run(auditId);
+      })();
+    } catch (e) {
+      problems.push(`cannot save it back: ${(e as Error).message}`);
+    }
+    if (!problems.length) return;
+    const failure: RollbackFailure = { target, info, cause: cause.message, rollback: problems.join('; ') };
+    this.emit('rollbackFailed', failure);
+    throw new RollbackFailedError(failure);
   }
 
   /** copy-config running → startup (or back). */

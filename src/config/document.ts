@@ -69,6 +69,16 @@ export function validateObject(cls: ObjectClass, raw: unknown, path: string): Co
       return o;
     });
   }
+  for (const a of cls.attributes) {
+    if (a.required && a.access === 'config' && out[a.name] === undefined) {
+      const hint = a.type.base === 'enum' ? ` (${a.type.values.map((e) => e.name).join(' or ')})` : '';
+      throw new ConfigError(path ? `${path}.${a.name}` : a.name, `is required${hint}`);
+    }
+    const unless = a.requiredUnless;
+    if (unless && out[a.name] === undefined && (out[unless.attribute] ?? modelIndex.attr(cls, unless.attribute).default) !== unless.value) {
+      throw new ConfigError(path ? `${path}.${a.name}` : a.name, `is required unless ${unless.attribute} is ${unless.value}`);
+    }
+  }
   return out;
 }
 

@@ -1,4 +1,7 @@
-/** Checks between configuration entries that the model's types alone cannot express. Errors name the path. */
+/**
+ * Checks between configuration entries that the model's types alone cannot express (required attributes are
+ * checked by validateObject, from the model). Errors name the path.
+ */
 import { ConfigError } from './document';
 import type { ConfigObject } from './document';
 
@@ -11,9 +14,7 @@ export function checkReferences(doc: ConfigObject): void {
   const networks = list(doc, 'networks');
   const names = new Set(networks.map((n) => String(n.name)));
   networks.forEach((n, i) => {
-    if (n.platform === undefined) throw new ConfigError(`networks[${i}].platform`, 'is required (ethereum or bitcoin)');
     list(n, 'nodes').forEach((d, j) => {
-      if (d.endpoint === undefined) throw new ConfigError(`networks[${i}].nodes[${j}].endpoint`, 'is required');
       if (!/^https?:/.test(String(d.endpoint))) throw new ConfigError(`networks[${i}].nodes[${j}].endpoint`, 'must be an http:// or https:// URL (use wsEndpoint for WebSocket)');
     });
     if (n.platform !== 'ethereum' && list(n, 'contracts').length) {
@@ -22,9 +23,6 @@ export function checkReferences(doc: ConfigObject): void {
     list(n, 'crossChainChannels').forEach((c, j) => {
       const where = `networks[${i}].crossChainChannels[${j}]`;
       if (!names.has(String(c.counterparty))) throw new ConfigError(`${where}.counterparty`, `${JSON.stringify(c.counterparty)} is not a configured network`);
-      for (const f of ['sourceContract', 'destContract', 'sentEvent', 'receivedEvent']) {
-        if (c[f] === undefined) throw new ConfigError(`${where}.${f}`, 'is required');
-      }
     });
   });
   const perf = doc.performance as ConfigObject | undefined;
@@ -32,7 +30,6 @@ export function checkReferences(doc: ConfigObject): void {
   list(perf, 'thresholds').forEach((t, i) => {
     const where = `performance.thresholds[${i}]`;
     if (!jobs.has(String(t.job))) throw new ConfigError(`${where}.job`, `${JSON.stringify(t.job)} is not a configured measurement job`);
-    for (const f of ['metric', 'raiseLevel', 'clearLevel']) if (t[f] === undefined) throw new ConfigError(`${where}.${f}`, 'is required');
     const dir = t.direction ?? 'rising';
     const raise = Number(t.raiseLevel);
     const clear = Number(t.clearLevel);
@@ -44,7 +41,6 @@ export function checkReferences(doc: ConfigObject): void {
   const users = new Set(list(cfg, 'snmpUsers').map((u) => String(u.name)));
   list(cfg, 'notificationTargets').forEach((t, i) => {
     const where = `configuration.notificationTargets[${i}]`;
-    if (t.host === undefined) throw new ConfigError(`${where}.host`, 'is required');
     if ((t.version ?? 'v2c') === 'v3' && !users.has(String(t.user))) throw new ConfigError(`${where}.user`, `${JSON.stringify(t.user)} is not a configured snmpUser`);
   });
   list(cfg, 'snmpUsers').forEach((u, i) => {
@@ -52,9 +48,5 @@ export function checkReferences(doc: ConfigObject): void {
     if ((u.authProtocol ?? 'sha') !== 'none' && (typeof u.authKey !== 'string' || u.authKey.length < 8)) throw new ConfigError(`${where}.authKey`, 'must be at least 8 characters');
     if ((u.privProtocol ?? 'aes') !== 'none' && (typeof u.privKey !== 'string' || u.privKey.length < 8)) throw new ConfigError(`${where}.privKey`, 'must be at least 8 characters');
     if ((u.authProtocol ?? 'sha') === 'none' && (u.privProtocol ?? 'aes') !== 'none') throw new ConfigError(`${where}.privProtocol`, 'privacy needs authentication');
-  });
-  const log = doc.log as ConfigObject | undefined;
-  list(log, 'logTargets').forEach((t, i) => {
-    if (t.host === undefined) throw new ConfigError(`log.logTargets[${i}].host`, 'is required');
   });
 }

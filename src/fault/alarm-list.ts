@@ -10,131 +10,38 @@
  * Each alarm has an index that is stable for its life and never reused (kept across restarts).
  *
  * The list is the single writer of class alarm (and alarmStatusChange) in the instance tree and of the
- * fault container's activeAlarms and alarmListLastChanged. Changes are applied to memory and the tree at
- * once, written to SQLite in one transaction per event-loop turn, and announced (AlarmNotice) right after
- * that transaction commits: a notice always describes a persisted state.
+ * fault container's activeAlarms, alarmListLastChanged and persistenceFailures. Changes are applied to
+ * memory and the tree at once (alarm-render.ts), written to SQLite in one transaction per event-loop turn
+ * and announced (AlarmNotice) right after that transaction commits (alarm-batcher.ts): a notice always
+ * describes a persisted state. While writes fail, changes are retried and their notices held, and the
+ * alarm persistenceFailure is raised on the managed system (its own notice goes out at once).
  */
 import { EventEmitter } from 'node:events';
 import type { AlarmChange, AlarmNotice } from '../events';
-import type { Severity } from '../model';
-import { Instance } from '../state/tree';
-import type { InstanceTree, Path } from '../state/tree';
-import type { Db } from '../store/db';
+import type { Instance, InstanceTree } from '../state/tree';
+import { AlarmBatcher } from './alarm-batcher';
+import { matchesPurgeFilter, underResource } from './alarm-filter';
+import type { PurgeFilter } from './alarm-filter';
+import { alarmPath, removeStatusChange, renderAlarm, renderStatusChange, renderSummary, snapshotOf } from './alarm-render';
+import { AlarmError, MAX_ALARMS, OPERATOR_STATES, clip, keyOf } from './alarm-types';
+import type { Alarm, AlarmListEvents, AlarmListOptions, RaiseInput } from './alarm-types';
 import { alarmTypeByName } from './policy';
-import type { RaisedSeverity } from './policy';
-import { FaultStore, batchIsEmpty, emptyBatch } from './store';
-import type { AlarmRecord, Batch, OperatorChange, OperatorStateName, StatusChange } from './store';
+import { FaultStore } from './store';
+import type { AlarmRecord, OperatorChange, OperatorStateName, StatusChange } from './store';
 
 export type { OperatorChange, OperatorStateName, StatusChange } from './store';
+export type { PurgeFilter } from './alarm-filter';
+export { underResource } from './alarm-filter';
+export { alarmPath, snapshotOf } from './alarm-render';
+export { AlarmError, MAX_ALARMS, OPERATOR_STATES, clip, keyOf } from './alarm-types';
+export type { Alarm, AlarmListEvents, AlarmListOptions, OperatorActionNotice, RaiseInput } from './alarm-types';
 
-/** The alarm list holds at most this many alarms: beyond, the oldest cleared alarm is purged (model bound). */
-export const MAX_ALARMS = 10000;
+/** The alarm type the list raises on the managed system (resource "") while it cannot write to the database. */
+export const PERSISTENCE_FAILURE = 'persistenceFailure';
+const BRIDGE_RESOURCE = '';
 
-export const OPERATOR_STATES: readonly OperatorStateName[] = ['none', 'ack', 'closed'];
-
-/** A read-only view of one alarm. */
-export interface Alarm {
-  readonly index: number;
-  readonly resource: string;
-  readonly type: string;
-  readonly qualifier: string;
-  readonly timeCreated: number;
-  readonly isCleared: boolean;
-  readonly lastRaised: number;
-  readonly lastChanged: number;
-  /** Severity, or the last severity when cleared (RFC 8632 perceived-severity). */
-  readonly severity: RaisedSeverity;
-  readonly text: string;
-  readonly thresholdInfo: string | undefined;
-  readonly operatorState: OperatorStateName;
-  readonly operator: string | undefined;
-  readonly operatorText: string | undefined;
-  readonly statusChanges: readonly StatusChange[];
-  readonly operatorChanges: readonly OperatorChange[];
-}
-
-export interface RaiseInput {
-  readonly resource: string;
-  readonly type: string;
-  readonly qualifier: string;
-  readonly severity: RaisedSeverity;
-  readonly text: string;
-  readonly thresholdInfo?: string;
-}
-
-/** Criteria of purge-alarms (RFC 8632 filter-input), ANDed. */
-export interface PurgeFilter {
-  readonly clearance: 'any' | 'cleared' | 'notCleared';
-  /** Only alarms whose last status change is older than this many milliseconds. */
-  readonly olderThanMs?: number;
-  readonly severity?: { readonly below?: Severity; readonly is?: Severity; readonly above?: Severity };
-  readonly operatorState?: OperatorStateName;
-  readonly operator?: string;
-  /** A resource, or a prefix of resources ("network/dev" matches "network/dev/node/n1"). */
-  readonly resource?: string;
-  readonly type?: string;
-}
-
-export interface OperatorActionNotice {
-  readonly alarm: Instance;
-  readonly index: number;
-  readonly state: OperatorStateName;
-  readonly operator: string;
-  readonly text: string;
-  readonly time: number;
-}
-
-export interface AlarmListEvents {
-  /** An operator acted on an alarm (RFC 8632 operator-action notification). */
-  operatorAction: [OperatorActionNotice];
-  /** An alarm was purged. */
-  purged: [Alarm];
-}
-
-export interface AlarmListOptions {
-  readonly db: Db;
-  readonly tree: InstanceTree;
-  readonly now?: () => number;
-  readonly maxStatusChanges: number;
-  /** Called once per state change, after the change is persisted. */
-  readonly notify: (n: AlarmNotice) => void;
-  readonly log: (line: string) => void;
-  readonly maxAlarms?: number;
-}
-
-export class AlarmError extends Error {
-  override readonly name = 'AlarmError';
-  constructor(readonly code: 'unknownAlarm' | 'badValue', message: string) { super(message); }
-}
-
-const FAULT: Path = [{ cls: 'fault' }];
 const META_NEXT_INDEX = 'nextIndex';
 const META_LAST_CHANGED = 'listLastChanged';
-
-/** Severity rank for filters: cleared < indeterminate < warning < minor < major < critical (RFC 8632 order). */
-const RANK: Readonly<Record<Severity, number>> = { cleared: 1, indeterminate: 2, warning: 3, minor: 4, major: 5, critical: 6 };
-
-export function keyOf(resource: string, type: string, qualifier: string): string {
-  return `${resource}\u0000${type}\u0000${qualifier}`;
-}
-
-/** Cuts a text to at most max octets of UTF-8 without splitting a character. */
-export function clip(s: string, max = 255): string {
-  if (Buffer.byteLength(s) <= max) return s;
-  let out = '';
-  let n = 0;
-  for (const ch of s) {
-    const b = Buffer.byteLength(ch);
-    if (n + b > max - 3) break;
-    out += ch;
-    n += b;
-  }
-  return out + '...';
-}
-
-export function alarmPath(index: number): Path {
-  return [...FAULT, { cls: 'alarm', keys: [index] }];
-}
 
 export class AlarmList extends EventEmitter<AlarmListEvents> {
   private readonly store: FaultStore;
@@ -147,16 +54,17 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
   private lastChangedAt: number | undefined;
   private maxStatusChanges: number;
   private readonly maxAlarms: number;
-  private batch: Batch = emptyBatch();
-  private notices: AlarmNotice[] = [];
-  private flushScheduled = false;
-  private closed = false;
-  /** Counters for the bench and the banner. */
-  readonly stats = { changes: 0, flushes: 0, writeErrors: 0 };
+  private readonly batcher: AlarmBatcher;
+  private changes = 0;
 
   constructor(private readonly opts: AlarmListOptions) {
     super();
     this.store = new FaultStore(opts.db);
+    this.batcher = new AlarmBatcher({
+      db: opts.db, store: this.store, notify: opts.notify, log: opts.log, retryMs: opts.retryMs,
+      failed: (message) => this.persistenceFailed(message),
+      written: () => this.persistenceRecovered(),
+    });
     this.tree = opts.tree;
     this.now = opts.now ?? Date.now;
     this.maxStatusChanges = Math.max(1, opts.maxStatusChanges);
@@ -167,6 +75,14 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
   /** The persistence layer, for detector memory kept in fault_meta. */
   get persistence(): FaultStore { return this.store; }
 
+  /** Counters for the bench and the banner. */
+  get stats(): { changes: number; flushes: number; writeErrors: number } {
+    return { changes: this.changes, flushes: this.batcher.stats.flushes, writeErrors: this.batcher.stats.writeErrors };
+  }
+
+  /** Whether changes are waiting for a write that failed to be retried. */
+  get persistenceFailing(): boolean { return this.batcher.failing; }
+
   private load(): void {
     let maxIdx = 0;
     for (const r of this.store.load()) {
@@ -174,7 +90,7 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
       this.byKey.set(keyOf(r.resource, r.type, r.qualifier), r);
       if (!r.isCleared) this.activeCount++;
       maxIdx = Math.max(maxIdx, r.index);
-      this.render(r, true);
+      renderAlarm(this.tree, r, true);
     }
     const stored = Number(this.store.getMeta(META_NEXT_INDEX) ?? '1');
     this.nextIndex = Math.max(Number.isSafeInteger(stored) ? stored : 1, maxIdx + 1);
@@ -233,7 +149,7 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
       };
       this.byIndex.set(r.index, r);
       this.byKey.set(key, r);
-      this.batch.meta.set(META_NEXT_INDEX, String(this.nextIndex));
+      this.batcher.batch.meta.set(META_NEXT_INDEX, String(this.nextIndex));
       this.activeCount++;
       change = 'raised';
     } else if (r.isCleared) {
@@ -282,35 +198,37 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
 
   private addStatusChange(r: AlarmRecord, c: StatusChange): void {
     r.statusChanges.push(c);
-    this.batch.statusChanges.push({ alarm: r.index, change: c });
-    this.tree.set([...alarmPath(r.index), { cls: 'alarmStatusChange', keys: [c.seq] }], {
-      time: c.time, perceivedSeverity: c.severity, alarmText: c.text,
-    }, c.time);
+    this.batcher.batch.statusChanges.push({ alarm: r.index, change: c });
+    renderStatusChange(this.tree, r.index, c);
     this.trimHistory(r);
   }
 
   private trimHistory(r: AlarmRecord): void {
     while (r.statusChanges.length > this.maxStatusChanges) {
       const old = r.statusChanges.shift()!;
-      this.tree.remove([...alarmPath(r.index), { cls: 'alarmStatusChange', keys: [old.seq] }]);
+      removeStatusChange(this.tree, r.index, old.seq);
     }
     while (r.operatorChanges.length > this.maxStatusChanges) r.operatorChanges.shift();
   }
 
   private changed(r: AlarmRecord, change: AlarmChange, at: number): void {
-    this.stats.changes++;
-    this.render(r, false);
+    this.changes++;
+    renderAlarm(this.tree, r, false);
     this.touch(at);
-    this.batch.upserts.set(r.index, r);
+    this.batcher.batch.upserts.set(r.index, r);
     const inst = this.instance(r.index);
-    if (inst) this.notices.push({ change, alarm: snapshotOf(inst), time: at });
     // Log management records every notice (src/log/records.ts entryForAlarm): no second line here.
+    if (inst) {
+      const notice: AlarmNotice = { change, alarm: snapshotOf(inst), time: at };
+      if (r.type === PERSISTENCE_FAILURE && change !== 'cleared') this.batcher.sendNow(notice);
+      else this.batcher.queue(notice);
+    }
     this.schedule();
   }
 
   private touch(at: number): void {
     this.lastChangedAt = at;
-    this.batch.meta.set(META_LAST_CHANGED, String(at));
+    this.batcher.batch.meta.set(META_LAST_CHANGED, String(at));
     this.renderSummary();
   }
 
@@ -335,9 +253,9 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
     const c: OperatorChange = { seq: r.nextOpSeq++, time: at, operator, state: s, text };
     r.operatorChanges.push(c);
     this.trimHistory(r);
-    this.batch.operatorChanges.push({ alarm: r.index, change: c });
-    this.batch.upserts.set(r.index, r);
-    this.render(r, false);
+    this.batcher.batch.operatorChanges.push({ alarm: r.index, change: c });
+    this.batcher.batch.upserts.set(r.index, r);
+    renderAlarm(this.tree, r, false);
     this.touch(at);
     this.opts.log(`alarm ${r.index} (${r.type} on ${r.resource}): operator ${operator} set ${s}${text ? `: ${text}` : ''}`);
     this.schedule();
@@ -357,7 +275,7 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
 
   /** RFC 8632 purge-alarms: removes the matching alarms; returns how many. */
   purge(filter: PurgeFilter, at: number = this.now()): number {
-    const victims = [...this.byIndex.values()].filter((r) => matches(r, filter, at));
+    const victims = [...this.byIndex.values()].filter((r) => matchesPurgeFilter(r, filter, at));
     for (const r of victims) this.remove(r);
     if (victims.length) {
       this.touch(at);
@@ -378,10 +296,8 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
       if (filter.type !== undefined && r.type !== filter.type) continue;
       if (filter.qualifier !== undefined && r.qualifier !== filter.qualifier) continue;
       if (r.statusChanges.length <= 1) continue;
-      for (const c of r.statusChanges.splice(0, r.statusChanges.length - 1)) {
-        this.tree.remove([...alarmPath(r.index), { cls: 'alarmStatusChange', keys: [c.seq] }]);
-      }
-      this.batch.upserts.set(r.index, r);
+      for (const c of r.statusChanges.splice(0, r.statusChanges.length - 1)) removeStatusChange(this.tree, r.index, c.seq);
+      this.batcher.batch.upserts.set(r.index, r);
       n++;
     }
     if (n) {
@@ -412,8 +328,8 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
     this.byIndex.delete(r.index);
     this.byKey.delete(keyOf(r.resource, r.type, r.qualifier));
     if (!r.isCleared) this.activeCount--;
-    this.batch.deletes.add(r.index);
-    this.batch.upserts.delete(r.index);
+    this.batcher.batch.deletes.add(r.index);
+    this.batcher.batch.upserts.delete(r.index);
     this.tree.remove(alarmPath(r.index));
     this.renderSummary();
     this.emit('purged', r);
@@ -428,99 +344,47 @@ export class AlarmList extends EventEmitter<AlarmListEvents> {
     for (const r of this.byIndex.values()) {
       if (r.statusChanges.length <= max && r.operatorChanges.length <= max) continue;
       this.trimHistory(r);
-      this.batch.upserts.set(r.index, r);
+      this.batcher.batch.upserts.set(r.index, r);
     }
-    this.tree.set(FAULT, { maxStatusChanges: max });
+    this.renderSummary();
     this.schedule();
   }
 
-  // ---- tree ---------------------------------------------------------------------------------------------
-
-  private render(r: AlarmRecord, withHistory: boolean): void {
-    const t = alarmTypeByName(r.type);
-    const path = alarmPath(r.index);
-    this.tree.set(path, {
-      resource: r.resource, type: r.type, typeQualifier: r.qualifier, timeCreated: r.timeCreated, isCleared: r.isCleared,
-      lastRaised: r.lastRaised, lastChanged: r.lastChanged, perceivedSeverity: r.severity, alarmText: r.text,
-      eventType: t?.eventType, probableCause: t?.probableCause.value, specificProblem: t?.specificProblem,
-      thresholdInfo: r.thresholdInfo, operatorState: r.operatorState, operator: r.operator, operatorText: r.operatorText,
-    }, r.lastChanged);
-    if (withHistory) {
-      for (const c of r.statusChanges) {
-        this.tree.set([...path, { cls: 'alarmStatusChange', keys: [c.seq] }], { time: c.time, perceivedSeverity: c.severity, alarmText: c.text }, c.time);
-      }
-    }
-  }
-
   private renderSummary(): void {
-    this.tree.set(FAULT, { activeAlarms: this.activeCount, alarmListLastChanged: this.lastChangedAt, maxStatusChanges: this.maxStatusChanges });
+    renderSummary(this.tree, {
+      activeAlarms: this.activeCount, alarmListLastChanged: this.lastChangedAt, maxStatusChanges: this.maxStatusChanges,
+      persistenceFailures: this.batcher.stats.writeErrors,
+    });
   }
 
   // ---- persistence and notices ----------------------------------------------------------------------------
 
   private schedule(): void {
-    if (this.flushScheduled || this.closed) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.batcher.schedule();
+  }
+
+  /** A write failed: the bridge alarm (raised once, its notice sent at once) and the counter show it. */
+  private persistenceFailed(message: string): void {
+    this.renderSummary();
+    this.raise({
+      resource: BRIDGE_RESOURCE, type: PERSISTENCE_FAILURE, qualifier: '', severity: alarmTypeByName(PERSISTENCE_FAILURE)!.defaultSeverity,
+      text: `the alarm list cannot be written to the database (${message}): changes kept in memory and retried, their notifications held`,
+    });
+  }
+
+  /** A write succeeded: the bridge alarm clears. */
+  private persistenceRecovered(): void {
+    const a = this.find(BRIDGE_RESOURCE, PERSISTENCE_FAILURE);
+    if (a && !a.isCleared) this.clear(BRIDGE_RESOURCE, PERSISTENCE_FAILURE, '', 'the alarm list is written to the database again');
   }
 
   /** Writes pending changes in one transaction, then sends their notices. Safe to call at any time. */
   flush(): void {
-    this.flushScheduled = false;
-    const batch = this.batch;
-    const notices = this.notices;
-    this.batch = emptyBatch();
-    this.notices = [];
-    if (!batchIsEmpty(batch) && this.opts.db.open) {
-      try {
-        this.store.write(batch);
-        this.stats.flushes++;
-      } catch (e) {
-        this.stats.writeErrors++;
-        this.opts.log(`alarm list: cannot persist ${batch.upserts.size} alarm(s): ${(e as Error).message}`);
-      }
-    }
-    for (const n of notices) {
-      try { this.opts.notify(n); } catch (e) { this.opts.log(`alarm notice listener failed: ${(e as Error).message}`); }
-    }
+    this.batcher.flush();
   }
 
   /** Flushes and stops scheduling (the database is about to close). */
   close(): void {
-    this.flush();
-    this.closed = true;
+    this.batcher.close();
   }
-}
-
-/**
- * A detached copy of an alarm's instance (same class, parent and keys, so the same path; values as they
- * are now, without the status-change children): what a notice carries, so that it describes the alarm as
- * it was at the change even when the alarm changed again before the notice went out.
- */
-export function snapshotOf(inst: Instance): Instance {
-  const copy = new Instance(inst.cls, inst.parent, inst.keys);
-  for (const [k, v] of inst.values) copy.values.set(k, v);
-  return copy;
-}
-
-/** Whether resource is prefix itself or contained in it ("network/dev" contains "network/dev/node/n1"). */
-export function underResource(resource: string, prefix: string): boolean {
-  return resource === prefix || resource.startsWith(prefix + '/');
-}
-
-function matches(r: AlarmRecord, f: PurgeFilter, now: number): boolean {
-  if (f.clearance === 'cleared' && !r.isCleared) return false;
-  if (f.clearance === 'notCleared' && r.isCleared) return false;
-  if (f.olderThanMs !== undefined && !(r.lastChanged < now - f.olderThanMs)) return false;
-  if (f.severity) {
-    const s = RANK[r.severity];
-    if (f.severity.is !== undefined && s !== RANK[f.severity.is]) return false;
-    if (f.severity.below !== undefined && !(s < RANK[f.severity.below])) return false;
-    if (f.severity.above !== undefined && !(s > RANK[f.severity.above])) return false;
-  }
-  if (f.operatorState !== undefined && r.operatorState !== f.operatorState) return false;
-  if (f.operator !== undefined && r.operator !== f.operator) return false;
-  if (f.resource !== undefined && !underResource(r.resource, f.resource)) return false;
-  if (f.type !== undefined && r.type !== f.type) return false;
-  return true;
 }

@@ -2,6 +2,8 @@
  * Forwarding of log records to one syslog collector: UDP (RFC 5426, one message per datagram) or TCP
  * with octet counting (RFC 6587). Never blocks the caller: TCP records wait in a bounded queue while
  * the connection is (re)established; when the queue is full the oldest is dropped and counted.
+ * closeFlushed() lets what was sent leave (UDP datagrams handed to the kernel, TCP frames written and the
+ * connection ended), within a time bound: the bridge's last record (STOP) is not lost at exit.
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
@@ -27,6 +29,9 @@ export class SyslogForwarder {
   private queue: Buffer[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** UDP datagrams handed to send() whose callback has not run yet. */
+  private inflight = 0;
+  private drained: (() => void) | undefined;
 
   constructor(readonly target: ForwarderTarget, private readonly onStats: () => void) {}
 
@@ -44,8 +49,11 @@ export class SyslogForwarder {
       this.udp.on('error', (e) => { this.stats.lastError = e.message; this.onStats(); });
       this.udp.unref();
     }
+    this.inflight++;
     this.udp.send(buf, this.target.port, this.target.host, (err) => {
       if (err) { this.stats.dropped++; this.stats.lastError = err.message; } else this.stats.sent++;
+      this.inflight--;
+      if (!this.inflight) this.drained?.();
       this.onStats();
     });
   }
@@ -85,6 +93,33 @@ export class SyslogForwarder {
       this.retryTimer = setTimeout(() => { this.retryTimer = undefined; this.connect(); }, 1000);
       this.retryTimer.unref();
     });
+  }
+
+  /**
+   * Closes after the records already given have left: UDP sends completed; TCP frames written (connecting
+   * first if needed) and the connection ended. Gives up after timeoutMs; records still queued then are counted dropped.
+   */
+  async closeFlushed(timeoutMs = 2000): Promise<void> {
+    if (this.closed) return;
+    const done = new Promise<void>((resolve) => {
+      if (this.target.transport === 'udp') {
+        if (!this.inflight) resolve(); else this.drained = resolve;
+        return;
+      }
+      if (!this.queue.length && !this.tcp) { resolve(); return; }
+      const end = (): void => { this.tcp ? this.tcp.end(resolve) : resolve(); };
+      if (this.connected) end();
+      else {
+        this.connect();
+        this.tcp?.once('connect', end);
+        this.tcp?.once('close', () => resolve());
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); })]);
+    clearTimeout(timer);
+    if (this.queue.length) { this.stats.dropped += BigInt(this.queue.length); this.queue = []; this.onStats(); }
+    this.close();
   }
 
   close(): void {

@@ -2,6 +2,12 @@
  * Log management (clause 7.2.4): the bridge's own events as RFC 5424 records in a bounded table
  * (SQLite, mirrored into the instance tree as logRecord instances), levels per component, and
  * forwarding to syslog collectors with a severity filter.
+ *
+ * Nothing is lost silently: a record the table cannot take (the database fails) is counted in droppedRecords
+ * and still forwarded; records written before start() (the configuration commit of the boot, nodes added)
+ * wait in a bounded queue and are forwarded at start, and STOP is forwarded (and flushed) before stop() returns.
+ * "node added" is recorded only for a node the previous running configuration did not have, so a restart
+ * adds none: START says how many nodes are collected instead.
  */
 import * as os from 'node:os';
 import type { Bridge, View } from '../bridge';
@@ -15,9 +21,11 @@ import type { Path } from '../state/tree';
 import { SyslogForwarder } from './forwarder';
 import { formatSd, formatSyslog, severityCode } from './rfc5424';
 import type { SyslogRecord } from './rfc5424';
-import { entryForAlarm, entryForCommit, entryForEvent } from './records';
+import { entryForAlarm, entryForCommit, entryForEvent, entryForRollbackFailure } from './records';
 
 const FACILITY_DAEMON = 3;
+/** Records kept for forwarding until the forwarders start; beyond, the oldest are dropped (and said so at start). */
+const MAX_EARLY = 1000;
 const LOG: Path = [{ cls: 'log' }];
 const logCls = modelIndex.cls('log');
 
@@ -36,6 +44,11 @@ export class LogManager implements View {
   private levels = new Map<string, number>();
   private targets = new Map<string, { fwd: SyslogForwarder; min: number; locked: boolean; key: string }>();
   private readonly onRecord = (e: LogEntry): void => this.write(e);
+  /** Records to forward once started: [severity code, RFC 5424 text]. */
+  private early: [number, string][] | undefined = [];
+  private earlyDropped = 0;
+  /** "network/node" of the nodes of the running configuration last committed (or found at boot). */
+  private knownNodes: Set<string>;
   private readonly insertRow: Statement;
   private readonly deleteBelow: Statement;
   private readonly saveDropped: Statement;
@@ -59,13 +72,23 @@ export class LogManager implements View {
     const rows = bridge.db.prepare('SELECT * FROM log_records ORDER BY idx DESC LIMIT ?').all(this.maxRecords) as Row[];
     for (const r of rows.reverse()) this.mirror(r);
     this.summary();
+    this.knownNodes = nodesOf(bridge.running);
     bridge.on('record', this.onRecord);
-    bridge.on('event', (ev) => { const e = entryForEvent(ev); if (e) this.write(e); });
+    bridge.on('event', (ev) => {
+      // the collector starts the nodes of the stored configuration at every boot: not an addition
+      if (ev.name === 'nodeAdded' && this.knownNodes.has(`${String(ev.params.network)}/${String(ev.params.node)}`)) return;
+      const e = entryForEvent(ev);
+      if (e) this.write(e);
+    });
     bridge.on('alarm', (n) => this.write(entryForAlarm(n)));
     bridge.datastore.on('committed', (r) => {
-      if (r.target === 'running') this.configure(bridge.running);
+      if (r.target === 'running') {
+        this.configure(bridge.running);
+        this.knownNodes = nodesOf(bridge.running);
+      }
       this.write(entryForCommit(r));
     });
+    bridge.datastore.on('rollbackFailed', (f) => this.write(entryForRollbackFailure(f)));
   }
 
   /** Reads levels, table size and targets from the running configuration. */
@@ -113,14 +136,33 @@ export class LogManager implements View {
       idx: this.nextIndex++, time: rec.time, severity: rec.severity, facility: rec.facility, hostname: rec.hostname, app: rec.appName,
       procid: rec.procId, msgid: rec.msgId || '-', component: e.component, sd: formatSd(rec.sd), msg: rec.message,
     };
+    if (this.store(row)) {
+      this.mirror(row);
+      this.trim();
+    }
+    this.summary();
+    this.forward(sev, text);
+  }
+
+  /** Inserts a row; false (the record counted in droppedRecords) when the database refuses it. */
+  private store(row: Row): boolean {
     try {
       this.insertRow.run(row);
+      return true;
     } catch {
-      return; // the database is closing: nothing to record into
+      this.nextIndex = row.idx; // the index is not used
+      this.dropped++;
+      try { this.saveDropped.run(this.dropped.toString()); } catch { /* the same database: kept in memory and served */ }
+      return false;
     }
-    this.mirror(row);
-    this.trim();
-    this.summary();
+  }
+
+  private forward(sev: number, text: string): void {
+    if (this.early) {
+      this.early.push([sev, text]);
+      if (this.early.length > MAX_EARLY) { this.early.shift(); this.earlyDropped++; }
+      return;
+    }
     for (const t of this.targets.values()) if (!t.locked && sev <= t.min) t.fwd.send(text);
   }
 
@@ -150,13 +192,21 @@ export class LogManager implements View {
   }
 
   async start(): Promise<void> {
-    this.write({ severity: 'notice', component: 'bridge', msgId: 'START', message: `bcmgmt started (pid ${process.pid})` });
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const [sev, text] of early) this.forward(sev, text);
+    if (this.earlyDropped) {
+      this.write({ severity: 'warning', component: 'bridge', msgId: 'START', message: `${this.earlyDropped} start-up record(s) not forwarded: more than ${MAX_EARLY} before the forwarders started` });
+    }
+    const nets = [...this.bridge.collector.networks.values()];
+    const nodes = nets.reduce((n, nc) => n + nc.pollers.size, 0);
+    this.write({ severity: 'notice', component: 'bridge', msgId: 'START', message: `bcmgmt started (pid ${process.pid}): collecting ${nodes} node(s) in ${nets.length} network(s)` });
   }
 
   async stop(): Promise<void> {
     this.write({ severity: 'notice', component: 'bridge', msgId: 'STOP', message: 'bcmgmt stopping' });
     this.bridge.off('record', this.onRecord);
-    for (const t of this.targets.values()) t.fwd.close();
+    await Promise.all([...this.targets.values()].map((t) => t.fwd.closeFlushed()));
   }
 
   describe(): string {
@@ -166,4 +216,12 @@ export class LogManager implements View {
 
 export function createLogManager(bridge: Bridge): LogManager {
   return new LogManager(bridge);
+}
+
+function nodesOf(doc: ConfigObject): Set<string> {
+  const out = new Set<string>();
+  for (const n of (doc.networks as ConfigObject[] | undefined) ?? []) {
+    for (const d of (n.nodes as ConfigObject[] | undefined) ?? []) out.add(`${String(n.name)}/${String(d.name)}`);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /** How the bridge's events become log records: severity, MSGID, text and structured data. */
-import type { CommitRecord } from '../config/datastore';
+import type { CommitRecord, RollbackFailure } from '../config/datastore';
 import type { AlarmNotice, LogEntry, LogSeverity, ModelEventNotice } from '../events';
 
 /** SD-ID of our structured data; 32473 is the private enterprise number RFC 5612 reserves for documentation. */
@@ -49,5 +49,14 @@ export function entryForCommit(r: CommitRecord): LogEntry {
     severity: 'notice', component: 'config', msgId: 'CONFIG',
     message: `${r.target} configuration committed by ${r.user} via ${r.source}: ${r.diff.length} change(s)${diff ? `: ${diff}` : ''}`.slice(0, 1024),
     sd: { [SD_ID]: { user: r.user, source: r.source, target: r.target, changes: String(r.diff.length) } },
+  };
+}
+
+/** A refused commit that could not be undone completely: the configuration in effect may differ from running. */
+export function entryForRollbackFailure(f: RollbackFailure): LogEntry {
+  return {
+    severity: 'error', component: 'config', msgId: 'CONFIG',
+    message: `${f.target} configuration commit by ${f.info.user} via ${f.info.source} refused (${f.cause}) and not undone: ${f.rollback}`.slice(0, 1024),
+    sd: { [SD_ID]: { user: f.info.user, source: f.info.source, target: f.target, rollback: 'failed' } },
   };
 }

@@ -43,7 +43,7 @@ export const notificationTarget: ObjectClass = {
   description: 'A receiver of SNMP notifications (trap or inform).',
   attributes: [
     config(1, 'name', T.name, 'Name of the target.'),
-    config(2, 'host', T.text(255), 'Host name or address of the receiver.'),
+    config(2, 'host', T.text(255), 'Host name or address of the receiver.', { required: true }),
     config(3, 'port', T.uint32(1, 65535), 'UDP port of the receiver.', { default: 162 }),
     config(4, 'version', T.enumOf('SnmpVersion', [
       ev(1, 'v2c', 'SNMPv2c with a community'),
@@ -90,13 +90,13 @@ export const snmpUser: ObjectClass = {
       ev(6, 'sha512', 'HMAC-SHA-512 (RFC 7860)'),
       ev(7, 'md5', 'HMAC-MD5-96 (RFC 3414), for old managers'),
     ]), 'Authentication protocol.', { default: 'sha' }),
-    config(3, 'authKey', T.text(128), 'Authentication pass phrase.', { secret: true }),
+    config(3, 'authKey', T.text(128), 'Authentication pass phrase.', { secret: true, requiredUnless: { attribute: 'authProtocol', value: 'none' } }),
     config(4, 'privProtocol', T.enumOf('UsmPrivProtocol', [
       ev(1, 'none', 'No privacy'),
       ev(2, 'aes', 'AES-128 CFB (RFC 3826)'),
       ev(3, 'des', 'DES CBC (RFC 3414), for old managers'),
     ]), 'Privacy protocol.', { default: 'aes' }),
-    config(5, 'privKey', T.text(128), 'Privacy pass phrase.', { secret: true }),
+    config(5, 'privKey', T.text(128), 'Privacy pass phrase.', { secret: true, requiredUnless: { attribute: 'privProtocol', value: 'none' } }),
     config(6, 'access', Role, 'readOnly or admin (SET allowed).', { default: 'readOnly' }),
   ],
 };

@@ -9,17 +9,17 @@ export const crossChainChannel: ObjectClass = {
     'relayer backlog metrics are the reference).',
   attributes: [
     config(1, 'name', T.name, 'Name of the channel, unique in the source network.'),
-    config(2, 'counterparty', T.name, 'Name of the destination network (a managed network).'),
+    config(2, 'counterparty', T.name, 'Name of the destination network (a managed network).', { required: true }),
     config(3, 'protocol', T.enumOf('CrossChainProtocol', [
       ev(1, 'relay', 'Messages relayed by an off-chain relayer'),
       ev(2, 'htlc', 'Hashed time-lock contracts'),
       ev(3, 'notary', 'A notary scheme'),
       ev(4, 'ibc', 'Inter-Blockchain Communication'),
     ]), 'Cross-chain protocol of the channel.', { default: 'relay' }),
-    config(4, 'sourceContract', T.hex(20), 'Contract on the source network that emits sent messages.'),
-    config(5, 'destContract', T.hex(20), 'Contract on the counterparty network that emits received messages.'),
-    config(6, 'sentEvent', T.text(255), 'Signature of the event emitted when a message is sent, e.g. MessageSent(bytes32,address,bytes); its first indexed argument is the message id.', { mib: false }),
-    config(7, 'receivedEvent', T.text(255), 'Signature of the event emitted when a message is delivered, e.g. MessageReceived(bytes32); its first indexed argument is the message id.', { mib: false }),
+    config(4, 'sourceContract', T.hex(20), 'Contract on the source network that emits sent messages.', { required: true }),
+    config(5, 'destContract', T.hex(20), 'Contract on the counterparty network that emits received messages.', { required: true }),
+    config(6, 'sentEvent', T.text(255), 'Signature of the event emitted when a message is sent, e.g. MessageSent(bytes32,address,bytes); its first indexed argument is the message id.', { mib: false, required: true }),
+    config(7, 'receivedEvent', T.text(255), 'Signature of the event emitted when a message is delivered, e.g. MessageReceived(bytes32); its first indexed argument is the message id.', { mib: false, required: true }),
     config(8, 'stuckThreshold', T.uint32(1, 86400), 'Age of the oldest pending message above which crossChainBacklogStuck is raised.', { units: 'seconds', default: 60 }),
     state(9, 'state', T.enumOf('ChannelState', [
       ev(1, 'unknown', 'The bridge has not seen both ends yet'),

@@ -10,6 +10,8 @@ export const fault: ObjectClass = {
     state(2, 'alarmListLastChanged', T.time, 'When the alarm list last changed.'),
     config(3, 'maxStatusChanges', T.uint32(1, 1000), 'Status changes kept per alarm; the oldest is removed first.', { default: 32 }),
     config(4, 'purgeClearedAfter', T.uint32(0, 3650), 'Days after which cleared alarms are purged; 0 keeps them.', { units: 'days', default: 30 }),
+    state(5, 'persistenceFailures', T.counter64, 'Writes of the alarm list to the bridge\'s database that failed (each is retried; ' +
+      'persistenceFailure is raised on the managed system while they fail). Counted since the bridge started.', { units: 'writes' }),
   ],
 };
 
@@ -145,6 +147,12 @@ export const alarmTypes: AlarmType[] = [
     'Performance threshold crossed',
     'A performance measurement of a resource (ledger, node or contract) crossed the raise level of a threshold; the alarm is raised on the measured resource and its qualifier names the threshold.',
     { raise: 'from the threshold\'s raise level', clear: 'from the threshold\'s clear level', units: 'metric units', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.2.3'),
+  at(11, 'persistenceFailure', 'managedSystem', 'processingErrorAlarm', ['fileError', 317], 'major',
+    'Alarm list cannot be written to the database',
+    'The bridge cannot write changes of the alarm list to its database (disk full, I/O error, read-only file). The changes are kept in ' +
+    'memory and retried; their notifications are held until they are written. Raised on the managed system itself (resource ""), ' +
+    'with this notification sent at once; cleared when a write succeeds again.',
+    { raise: 'failed writes of the alarm list', clear: 'a write succeeded', units: 'writes', defaultRaise: 1, defaultClear: 1, defaultHoldDown: 0 }),
 ];
 
 export const faultClasses = [fault, alarm, alarmStatusChange, alarmInventory, alarmPolicy];

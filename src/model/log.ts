@@ -45,7 +45,7 @@ export const logTarget: ObjectClass = {
   description: 'A syslog collector the bridge forwards records to: UDP (RFC 5426) or TCP with octet counting (RFC 6587).',
   attributes: [
     config(1, 'name', T.name, 'Name of the collector.'),
-    config(2, 'host', T.text(255), 'Host name or address of the collector.'),
+    config(2, 'host', T.text(255), 'Host name or address of the collector.', { required: true }),
     config(3, 'port', T.uint32(1, 65535), 'Port of the collector.', { default: 514 }),
     config(4, 'transport', T.enumOf('SyslogTransport', [
       ev(1, 'udp', 'RFC 5426: one record per datagram'),

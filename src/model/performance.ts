@@ -83,15 +83,15 @@ export const threshold: ObjectClass = {
   description: 'A threshold on a metric of a job: crossing the raise level raises thresholdCrossed on the resource, returning past the clear level clears it.',
   attributes: [
     config(1, 'name', T.name, 'Name of the threshold; the qualifier of the alarms it raises.'),
-    config(2, 'job', T.name, 'Measurement job whose intervals are checked.'),
-    config(3, 'metric', Metric, 'Metric checked.'),
+    config(2, 'job', T.name, 'Measurement job whose intervals are checked.', { required: true }),
+    config(3, 'metric', Metric, 'Metric checked.', { required: true }),
     config(4, 'resource', T.text(80), 'Resource path prefix the threshold covers; empty for every resource of the job.', { default: '' }),
     config(5, 'direction', T.enumOf('ThresholdDirection', [
       ev(1, 'rising', 'Raised when the value rises to the raise level or above'),
       ev(2, 'falling', 'Raised when the value falls to the raise level or below'),
     ]), 'Direction of the crossing.', { default: 'rising' }),
-    config(6, 'raiseLevel', T.level, 'Level whose crossing raises the alarm.'),
-    config(7, 'clearLevel', T.level, 'Level whose crossing back clears it.'),
+    config(6, 'raiseLevel', T.level, 'Level whose crossing raises the alarm.', { required: true }),
+    config(7, 'clearLevel', T.level, 'Level whose crossing back clears it.', { required: true }),
     config(8, 'check', T.enumOf('ThresholdCheck', [
       ev(1, 'current', 'Checked against the current interval at every poll'),
       ev(2, 'closed', 'Checked when an interval closes'),

@@ -29,7 +29,7 @@ export const network: ObjectClass = {
     'managed by the bridge.',
   attributes: [
     config(1, 'name', T.name, 'Name of the network, unique in the bridge.'),
-    config(2, 'platform', Platform, 'Platform family of the network; selects the adapter used for its nodes.'),
+    config(2, 'platform', Platform, 'Platform family of the network; selects the adapter used for its nodes.', { required: true }),
     config(3, 'description', T.text(255), 'Free text describing the network.', { default: '' }),
     config(4, 'networkType', T.enumOf('NetworkType', [
       ev(1, 'public', 'Anyone may run a node and transact'),
@@ -92,7 +92,7 @@ export const node: ObjectClass = {
   actions: nodeActions,
   attributes: [
     config(1, 'name', T.name, 'Name of the node, unique in its network.'),
-    config(2, 'endpoint', T.uri, 'RPC endpoint of the node (http://, https://, ws:// or wss:// URL).'),
+    config(2, 'endpoint', T.uri, 'RPC endpoint of the node (http://, https://, ws:// or wss:// URL).', { required: true }),
     config(3, 'role', T.enumOf('NodeRole', [
       ev(1, 'full', 'Full node: validates and stores the chain'),
       ev(2, 'archive', 'Archive node: full node keeping all historical state'),

@@ -66,6 +66,16 @@ export interface Attribute {
   readonly units?: string;
   /** Default of a configuration attribute. */
   readonly default?: string | number | boolean;
+  /**
+   * A configuration attribute every instance must set (no default): the configuration validator refuses a
+   * document without it and the YANG module renders it mandatory. Keys are always required and need no flag.
+   */
+  readonly required?: boolean;
+  /**
+   * Required unless a sibling configuration attribute has a value (the sibling's default counts when it is
+   * absent), e.g. an SNMPv3 user's authKey unless authProtocol is none. YANG renders it as a must on the list.
+   */
+  readonly requiredUnless?: { readonly attribute: string; readonly value: string };
   /** Present in the MIB? false for secrets and for values that only make sense in YANG. */
   readonly mib?: boolean;
   /** Secrets: written, never read back by any view. */

@@ -11,11 +11,12 @@
  *                element in error (a leaf, a list entry, a container) is left out, its error recorded, and
  *                the other elements are applied
  */
+import { RollbackFailedError, SaveFailedError } from '../config/datastore';
 import { ConfigError, fieldOf, validateScalar } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
-import { BadAttributeError, DataExistsError, DataMissingError, InvalidValueError, NetconfError, OperationNotSupportedError,
+import { BadAttributeError, DataExistsError, DataMissingError, InvalidValueError, NetconfError, OperationFailedError, OperationNotSupportedError,
   UnknownElementError, UnknownNamespaceError, MissingElementError } from './errors';
 import { NC_NS } from './namespaces';
 import { OUR_NS, OUR_PREFIX, classYang, fromLeafText, pathStep, xpathLiteral } from './schema';
@@ -309,6 +310,8 @@ export function yangPathOf(doc: ConfigObject, errorPath: string): string {
 export function configErrorToNetconf(e: ConfigError, doc: ConfigObject): NetconfError {
   const path = yangPathOf(doc, e.path);
   const f = { path, pathNamespaces: PATH_NS };
+  // the store failed, not the document: RFC 6241 operation-failed, with the reason
+  if (e instanceof SaveFailedError || e instanceof RollbackFailedError) return new OperationFailedError(e.message);
   if (/is required/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'missing-element' });
   if (/is not a configured/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'instance-required' });
   if (/^duplicate /.test(e.reason)) return new DataExistsError(e.message, f);

@@ -7,6 +7,7 @@
  * refusal changes nothing; a handler that fails while applying has the instances applied before it set
  * back to their previous values and the configuration commit undone (undoFailed when that fails too).
  */
+import { RollbackFailedError, SaveFailedError } from '../config/datastore';
 import type { CommitInfo } from '../config/datastore';
 import { DatastoreLockedError } from '../config/datastore';
 import { ConfigError, fieldOf } from '../config/document';
@@ -142,7 +143,8 @@ interface Where { readonly op: Op; readonly attr: string; readonly row: string }
 function configRefusal(e: unknown, wheres: readonly Where[]): SetOutcome {
   // A NETCONF <lock> held by a session: the datastore is busy, the values are not wrong.
   if (e instanceof DatastoreLockedError) return refuse('resourceUnavailable', wheres[0].op.i, e.message);
-  if (!(e instanceof ConfigError)) return refuse('commitFailed', wheres[0].op.i, (e as Error).message);
+  if (e instanceof RollbackFailedError) return refuse('undoFailed', wheres[0].op.i, e.message);
+  if (!(e instanceof ConfigError) || e instanceof SaveFailedError) return refuse('commitFailed', wheres[0].op.i, (e as Error).message);
   const exact = wheres.find((w) => w.attr === e.path);
   if (exact) return refuse('wrongValue', exact.op.i, e.message);
   const inRow = wheres.find((w) => w.row !== '' && (e.path === w.row || e.path.startsWith(`${w.row}.`) || e.path.startsWith(`${w.row}[`)));

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Bridge } from '../../src/bridge';
 import { createLogManager } from '../../src/log';
 import { formatSyslog, parseSyslog } from '../../src/log/rfc5424';
+import { octetFrames } from './support';
 
 function waitFor<T>(f: () => T | undefined, ms = 5000): Promise<T> {
   const t0 = Date.now();
@@ -66,19 +67,8 @@ describe('log management', () => {
   });
 
   it('forwards over TCP with octet counting and keeps a bounded table across restarts', async () => {
-    const frames: string[] = [];
-    let buf = Buffer.alloc(0);
-    const server = net.createServer((s) => s.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const sp = buf.indexOf(0x20);
-        if (sp < 0) break;
-        const len = Number(buf.subarray(0, sp).toString());
-        if (buf.length < sp + 1 + len) break;
-        frames.push(buf.subarray(sp + 1, sp + 1 + len).toString('utf8'));
-        buf = buf.subarray(sp + 1 + len);
-      }
-    }));
+    const { frames, push } = octetFrames();
+    const server = net.createServer((s) => s.on('data', push));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     bridge = new Bridge({ dataDir: dir, seed: { log: { maxRecords: 10, logTargets: [{ name: 't', host: '127.0.0.1', port, transport: 'tcp' }] } } });

@@ -74,7 +74,7 @@ class DocsRenderer {
       '- Attribute: the name in the information model (camelCase).',
       '- Type: the protocol-neutral type, with its range, units and, for enumerations, the labels and their values (label=value).',
       '- Access: configuration (set by the manager, persistent) or state (observed by the bridge, read-only), with the default ' +
-      'of a configuration attribute and whether the attribute is a key.',
+      'of a configuration attribute, whether the attribute is a key and whether every instance must set it (required; YANG mandatory).',
       '- Description.',
       '- YANG path: the schema node of the attribute in the YANG data model.',
       '- MIB object: the descriptor and object identifier of the attribute in the SMIv2 data model, or "—" when the MIB does not carry it.',
@@ -333,6 +333,7 @@ class DocsRenderer {
     const parts = [a.access === 'config' ? 'configuration' : 'state'];
     if ((c.keys ?? []).includes(a.name)) parts.push('key');
     if (a.default !== undefined) parts.push(`default ${valueText(a.default)}`);
+    if (a.required) parts.push('required');
     if (a.secret) parts.push('secret: written, never read back');
     if (a.multi) parts.push('several values');
     if (a.writable) parts.push('also settable through SNMP' + (c.actions?.length ? ` and the ${list(c.actions.map((x) => code(x.name)))} action` : ''));

@@ -265,6 +265,10 @@ class YangRenderer {
     const subs: Stmt[] = [this.typeStmt(a.type, where)];
     if (a.units) subs.push(sd('units', a.units));
     if (a.default !== undefined && !isKey) subs.push(stmt('default', this.defaultArg(a.type, a.default, where)));
+    if (a.required && !isKey) {
+      if (a.default !== undefined || a.access !== 'config') throw new Error(`${where}: a required attribute is configuration without a default`);
+      subs.push(st('mandatory', 'true'));
+    }
     if (a.access === 'state' && nodeConfig) subs.push(st('config', 'false'));
     let description = a.description;
     if (a.secret) {
@@ -306,6 +310,7 @@ class YangRenderer {
       subs.push(sd('key', cls.keys.map((k) => this.idx.yangLeafName(this.idx.attr(cls, k))).join(' ')));
     }
     if (parentConfig && !config) subs.push(st('config', 'false'));
+    subs.push(...this.requiredUnless(cls));
     subs.push(sd('description', this.classDescription(cls)), sd('reference', `Clause ${cls.clause} of the information model`));
     const rendering = this.idx.mibRendering(cls);
     if (rendering === 'table') {
@@ -324,6 +329,20 @@ class YangRenderer {
     ];
     checkUnique(body.map((s) => argValue(s)), `child nodes and actions of ${cls.name}`);
     return stmt(cls.kind === 'list' ? 'list' : 'container', token(name), [...subs, ...body]);
+  }
+
+  /** Attribute.requiredUnless as must statements of the class's node: "sibling = 'value' or leaf". */
+  private requiredUnless(cls: ObjectClass): Stmt[] {
+    return cls.attributes.filter((a) => a.requiredUnless).map((a) => {
+      const u = a.requiredUnless!;
+      const other = this.idx.attr(cls, u.attribute);
+      const value = this.defaultArg(other.type, u.value, `${cls.name}.${a.name} requiredUnless`).value;
+      const leafName = this.idx.yangLeafName(a);
+      const otherName = this.idx.yangLeafName(other);
+      return sd('must', `${otherName} = '${value}' or ${leafName}`, [
+        sd('error-message', `${leafName} is required unless ${otherName} is ${value}`),
+      ]);
+    });
   }
 
   /** A class rendered by a standard module: augment its node with the attributes the standard lacks. */
