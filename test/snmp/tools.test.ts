@@ -333,14 +333,17 @@ describe('every readable object of the MIB on a live bridge (embedded demo chain
       const up = nodes.filter((n) => n.keys[0] !== 'ldown');
       return up.length === 4 && up.every((n) => n.get('reachability') === 'reachable') && closed && Number(channel?.get('received') ?? 0) >= 2;
     }, 90000, 200);
-    // A partitioned litecoind node: a fork tip, lag and a reorganisation of its own.
+    // A partitioned litecoind node whose branch wins: a reorganisation of the ledger (the bridge followed
+    // l0's block), one of l0's own chain when it rejoins, and a fork tip.
+    const ledger = (): ReturnType<typeof b.tree.find> => b.tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'ledger', keys: ['main'] }]);
     await ltc.partition(1);
-    await ltc.mine(0, 2);
-    await ltc.mine(1, 1);
-    await until('l1 behind', () => b.tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'node', keys: ['l1'] }])?.get('height') === 102n, 20000);
+    await ltc.mine(0, 1);
+    await until('the ledger at l0\'s block 102', () => ledger()?.get('height') === 102n, 20000);
+    await ltc.mine(1, 2);
+    await until('the ledger reorganised onto l1\'s branch', () => ledger()?.get('reorgCount') === 1n, 20000);
     await ltc.heal(1);
     await ltc.waitForSameTip();
-    await until('l1 reorganised', () => b.tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'ledger', keys: ['main'] }, { cls: 'nodeLedgerState', keys: ['l1'] }])?.get('reorgCount') === 1n, 20000);
+    await until('l0 reorganised', () => ledger()?.child('nodeLedgerState', ['l0'])?.get('reorgCount') === 1n, 20000);
   });
 
   after(async function () {
