@@ -84,6 +84,18 @@ export class LedgerTracker {
     }
   }
 
+  /**
+   * Starts following again at head, forgetting the blocks known so far (none counted, no reorganisation):
+   * for a node far ahead of what was tracked, whose old head is still on its chain (a node catching up).
+   */
+  restart(head: BlockSummary): void {
+    this.hashes.clear();
+    this.counted.clear();
+    while (this.window.length) this.unwindProducer(this.window.pop()!);
+    this.lastHeight = undefined;
+    this.accept(head, false);
+  }
+
   /** Finds the common ancestor, unwinds to it, then follows the new chain up to the head. */
   private async reorganise(adapter: BlockSource, head: BlockSummary): Promise<void> {
     const oldTop = this.lastHeight!;

@@ -5,11 +5,13 @@
  *
  * Each node has a LedgerTracker fed with the node's head at every successful poll. Its blocks come
  * through the network's BlockCache, so a node on the same chain as the others costs no RPC call; a node
- * on a branch of its own is asked for its blocks (bounded per cycle like the ledger's tracker).
+ * on a branch of its own is asked for its blocks (bounded per cycle like the ledger's tracker). A node
+ * more than MAX_BLOCKS_PER_CYCLE blocks ahead of its last head (catching up) is asked for one block only:
+ * the one at its old head's height, to tell a catch-up from a reorganisation.
  */
 import type { BlockSummary } from '../chains/adapter';
 import type { BlockCache } from './block-cache';
-import { LedgerTracker } from './ledger-tracker';
+import { LedgerTracker, MAX_BLOCKS_PER_CYCLE } from './ledger-tracker';
 import type { BlockSource } from './ledger-tracker';
 
 /** What the node ledger state shows of a node's reorganisations (model nodeLedgerState). */
@@ -39,9 +41,17 @@ export class NodeBranches {
     }
     if (b.busy) return false;
     b.busy = true;
-    const before = b.tracker.reorgCount;
+    const t = b.tracker;
+    const before = t.reorgCount;
+    const source = this.cache.source(adapter, head);
     try {
-      await b.tracker.advance(this.cache.source(adapter, head), head);
+      const last = t.lastHeight;
+      if (last !== undefined && head.height - last > MAX_BLOCKS_PER_CYCLE) {
+        // A node catching up (syncing): not block by block. Its old head still on its chain: no reorganisation.
+        const [old] = await source.blocks(last, last);
+        if (old !== undefined && old.hash === t.headHash) { t.restart(head); return false; }
+      }
+      await t.advance(source, head);
     } finally {
       b.busy = false;
     }

@@ -138,4 +138,18 @@ describe('ledger tracker', () => {
     expect(branches.reorgs('n1')).to.deep.include({ reorgCount: 0n });
     expect(branches.reorgs('n0')).to.equal(undefined);
   });
+
+  it('follows a node catching up far ahead with one block fetched, and still counts a reorganisation across such a jump', async () => {
+    const cache = new BlockCache();
+    const branches = new NodeBranches(cache);
+    const syncing = new ScriptedChain(10);
+    await branches.follow('n1', syncing.adapter(), syncing.head);
+    for (let i = 0; i < 500; i++) syncing.push();
+    await branches.follow('n1', syncing.adapter(), syncing.head);
+    expect(syncing.calls).to.equal(1); // the block at its old head's height, not 500 blocks
+    expect(branches.reorgs('n1')).to.deep.include({ reorgCount: 0n });
+    syncing.fork(505, 'z', 100); // 506..510 replaced, and 95 more blocks on top
+    await branches.follow('n1', syncing.adapter(), syncing.head);
+    expect(branches.reorgs('n1')).to.deep.include({ reorgCount: 1n });
+  });
 });
