@@ -1,6 +1,12 @@
 /**
  * JSON-RPC over HTTP(S), shared by the chain families: one POST per call, a timeout per call,
  * basic authentication when given, typed errors. No retries: the collector decides.
+ *
+ * The timeout times the call itself: it starts when the connection pool hands the request a socket
+ * (connecting included), not when the call is made. A call queued behind others in the pool (at most
+ * maxSockets at once) waits without a clock running, so the bridge's own queueing never makes a
+ * healthy node look unreachable; a node that hangs still fails each call within timeoutMs of it
+ * reaching the node, and frees the socket for the next one.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -15,6 +21,8 @@ export interface RpcHttpOptions {
   readonly jsonrpc: '1.0' | '2.0';
   /** Largest response accepted, in octets. */
   readonly maxResponseBytes?: number;
+  /** Connections kept to the node at once (default 4); further calls wait in the pool's queue. */
+  readonly maxSockets?: number;
 }
 
 export interface RpcStats { calls: number; errors: number; bytesIn: number; lastLatencyMs: number }
@@ -27,18 +35,18 @@ export class RpcHttpClient {
   constructor(private readonly opts: RpcHttpOptions) {
     const u = new URL(opts.url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported RPC URL scheme ${u.protocol}`);
-    this.agent = u.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const maxSockets = opts.maxSockets ?? 4;
+    this.agent = u.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets });
   }
 
   /** Calls one method; resolves with its result or rejects with a typed error. */
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     const id = this.nextId++;
     const body = JSON.stringify({ jsonrpc: this.opts.jsonrpc, id, method, params });
-    const started = Date.now();
     this.stats.calls++;
     try {
-      const { status, text } = await this.post(body);
-      this.stats.lastLatencyMs = Date.now() - started;
+      const { status, text, latencyMs } = await this.post(body);
+      this.stats.lastLatencyMs = latencyMs;
       let parsed: unknown;
       try { parsed = JSON.parse(text); } catch {
         if (status < 200 || status >= 300) throw new HttpStatusError(status, `${method}: HTTP ${status}`);
@@ -62,7 +70,8 @@ export class RpcHttpClient {
     }
   }
 
-  private post(body: string): Promise<{ status: number; text: string }> {
+  /** One POST; latencyMs runs from the moment the request got its socket, like the timeout. */
+  private post(body: string): Promise<{ status: number; text: string; latencyMs: number }> {
     const u = new URL(this.opts.url);
     const mod = u.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
@@ -74,11 +83,13 @@ export class RpcHttpClient {
     const limit = this.opts.maxResponseBytes ?? 32 * 1024 * 1024;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      let onSocket = 0;
       const done = (err: Error | null, v?: { status: number; text: string }): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        if (err) reject(err); else resolve(v!);
+        if (timer) clearTimeout(timer);
+        if (err) reject(err); else resolve({ ...v!, latencyMs: Date.now() - onSocket });
       };
       const req = mod.request({
         protocol: u.protocol, hostname: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers, agent: this.agent,
@@ -95,7 +106,12 @@ export class RpcHttpClient {
         res.on('error', (e) => done(new TransportError(e.message)));
         res.on('aborted', () => done(new TransportError('connection closed during response')));
       });
-      const timer = setTimeout(() => { req.destroy(); done(new TransportError(`timeout after ${this.opts.timeoutMs} ms`)); }, this.opts.timeoutMs);
+      // The clock starts when the pool assigns a socket: time spent queued behind other calls is not the node's.
+      req.once('socket', () => {
+        onSocket = Date.now();
+        if (settled) return;
+        timer = setTimeout(() => { req.destroy(); done(new TransportError(`timeout after ${this.opts.timeoutMs} ms`)); }, this.opts.timeoutMs);
+      });
       req.on('error', (e) => done(new TransportError(e.message)));
       req.end(body);
     });

@@ -7,6 +7,9 @@
  */
 import type { BlockSummary, ChainAdapter } from '../chains/adapter';
 
+/** Where a tracker reads blocks by height: a node's adapter, or a cache in front of it (./block-cache.ts). */
+export type BlockSource = Pick<ChainAdapter, 'blocks'>;
+
 export const MAX_BLOCKS_PER_CYCLE = 32;
 /** Heights whose hashes are remembered, i.e. the deepest reorganisation measured exactly. */
 export const HASH_WINDOW = 256;
@@ -18,6 +21,9 @@ export interface ReorgInfo {
   readonly height: number;
   /** true when no common ancestor was found within HASH_WINDOW: depth is a lower bound. */
   readonly deeperThanWindow: boolean;
+  /** Of the blocks replaced, those the tracker had counted (block events) and their transactions (absent: none). */
+  readonly removedBlocks?: number;
+  readonly removedTransactions?: number;
 }
 
 export interface ProducerStats { count: number; lastHeight: number; lastTime: number }
@@ -31,6 +37,8 @@ export class LedgerTracker {
   /** Height of the last block accounted for; undefined until the first head is seen. */
   lastHeight: number | undefined;
   private readonly hashes = new Map<number, string>();
+  /** Transactions of the blocks counted (announced as block events), by height, within the hash window. */
+  private readonly counted = new Map<number, number>();
   private readonly window: BlockSummary[] = [];
   readonly producers = new Map<string, ProducerStats>();
   observedBlocks = 0n;
@@ -48,7 +56,7 @@ export class LedgerTracker {
   get windowProducer(): string | undefined { return this.window.length ? this.window[this.window.length - 1].producer : undefined; }
 
   /** Brings the tracker up to the node's head. One call per poll cycle of the best node. */
-  async advance(adapter: ChainAdapter, head: BlockSummary): Promise<void> {
+  async advance(adapter: BlockSource, head: BlockSummary): Promise<void> {
     if (this.lastHeight === undefined) {
       this.accept(head, false);
       return;
@@ -76,8 +84,20 @@ export class LedgerTracker {
     }
   }
 
+  /**
+   * Starts following again at head, forgetting the blocks known so far (none counted, no reorganisation):
+   * for a node far ahead of what was tracked, whose old head is still on its chain (a node catching up).
+   */
+  restart(head: BlockSummary): void {
+    this.hashes.clear();
+    this.counted.clear();
+    while (this.window.length) this.unwindProducer(this.window.pop()!);
+    this.lastHeight = undefined;
+    this.accept(head, false);
+  }
+
   /** Finds the common ancestor, unwinds to it, then follows the new chain up to the head. */
-  private async reorganise(adapter: ChainAdapter, head: BlockSummary): Promise<void> {
+  private async reorganise(adapter: BlockSource, head: BlockSummary): Promise<void> {
     const oldTop = this.lastHeight!;
     const oldHead = this.hashes.get(oldTop) ?? '';
     let h = Math.min(oldTop, head.height);
@@ -94,7 +114,13 @@ export class LedgerTracker {
     }
     const deeper = ancestor === undefined;
     const base = ancestor ?? floor - 1;
-    for (let x = oldTop; x > base; x--) this.hashes.delete(x);
+    let removedBlocks = 0;
+    let removedTransactions = 0;
+    for (let x = oldTop; x > base; x--) {
+      this.hashes.delete(x);
+      const tx = this.counted.get(x);
+      if (tx !== undefined) { removedBlocks++; removedTransactions += tx; this.counted.delete(x); }
+    }
     while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!);
     this.lastHeight = base >= 0 && this.hashes.has(base) ? base : undefined;
     if (this.lastHeight === undefined) this.accept(head, false);
@@ -109,6 +135,7 @@ export class LedgerTracker {
     }
     const info: ReorgInfo = {
       depth: oldTop - base, oldHead, newHead: this.headHash ?? head.hash, height: this.lastHeight ?? head.height, deeperThanWindow: deeper,
+      removedBlocks, removedTransactions,
     };
     this.reorgCount++;
     this.lastReorg = { ...info, time: Date.now() };
@@ -120,8 +147,10 @@ export class LedgerTracker {
     if (b.height > 0 && b.parentHash && !this.hashes.has(b.height - 1)) this.hashes.set(b.height - 1, b.parentHash);
     this.hashes.set(b.height, b.hash);
     this.hashes.delete(b.height - HASH_WINDOW);
+    this.counted.delete(b.height - HASH_WINDOW);
     this.lastHeight = b.height;
     if (counted) {
+      this.counted.set(b.height, b.txCount);
       this.observedBlocks++;
       this.observedTransactions += BigInt(b.txCount);
     }

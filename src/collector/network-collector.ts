@@ -6,8 +6,10 @@
 import type { BlockSummary, ChainAdapter, ChainTipObservation } from '../chains/adapter';
 import type { NetworkSettings, NodeSettings } from '../config/settings';
 import type { InstanceTree, Path, Values } from '../state/tree';
+import { BlockCache } from './block-cache';
 import { LedgerTracker } from './ledger-tracker';
 import type { ReorgInfo } from './ledger-tracker';
+import { NodeBranches } from './node-branches';
 import { NodePoller } from './node-poller';
 import type { PollResult } from './node-poller';
 
@@ -26,6 +28,10 @@ export type AdapterMaker = (platform: string, node: NodeSettings) => ChainAdapte
 export class NetworkCollector {
   readonly pollers = new Map<string, NodePoller>();
   readonly tracker: LedgerTracker;
+  /** Recent blocks of the network's nodes, shared by the ledger's tracker and the nodes' own. */
+  private readonly cache = new BlockCache();
+  /** Each node's own chain, for its reorganisations (nodeLedgerState reorgCount). */
+  readonly branches = new NodeBranches(this.cache);
   private tracking = false;
   private running = false;
 
@@ -59,6 +65,7 @@ export class NetworkCollector {
         void p.adapter.close().catch(() => undefined);
         this.pollers.delete(name);
         if (!w) {
+          this.branches.forget(name);
           this.tree.remove([...this.path, { cls: 'node', keys: [name] }]);
           this.tree.remove([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [name] }]);
           removed.push(name);
@@ -116,7 +123,24 @@ export class NetworkCollector {
     this.events.polled(this.name, p.settings.name, r);
     // A change of reachability, or a first poll that fails (a first success is not news).
     if (was !== undefined ? was !== r.ok : !r.ok) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
-    void this.track();
+    if (!r.ok || !r.observation) { void this.track(); return; }
+    this.cache.add(r.observation.head);
+    // The ledger first: the blocks it fetches from the best node are then in the cache for the node's own tracker.
+    void this.track().then(() => this.followNode(p));
+  }
+
+  /** Follows the node's own chain; writes its node ledger state when that counted a reorganisation. */
+  private async followNode(p: NodePoller): Promise<void> {
+    const head = p.last?.head;
+    if (!head || this.pollers.get(p.settings.name) !== p) return;
+    const node = p.settings.name;
+    try {
+      if (!(await this.branches.follow(node, p.adapter, head))) return;
+    } catch (e) {
+      this.events.problem(this.name, `ledger tracking of node ${node}: ${(e as Error).message}`);
+      return;
+    }
+    if (this.pollers.get(node) === p) this.tree.set([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [node] }], { ...this.branches.reorgs(node) });
   }
 
   /** The reachable poller with the highest head (ties: the first by name). */
@@ -135,7 +159,7 @@ export class NetworkCollector {
     if (!best?.last) return;
     this.tracking = true;
     try {
-      await this.tracker.advance(best.adapter, best.last.head);
+      await this.tracker.advance(this.cache.source(best.adapter, best.last.head), best.last.head);
       this.writeLedger();
     } catch (e) {
       this.events.problem(this.name, `ledger tracking: ${(e as Error).message}`);
@@ -179,7 +203,7 @@ export class NetworkCollector {
         : p.lastHeightChange !== undefined && Date.now() - p.lastHeightChange < 2 * this.settings.pollInterval * 1000 ? 'syncing' : 'stalled';
       this.tree.set(statePath, {
         height: BigInt(h), headHash: p.last.head.hash, lag: BigInt(lag), syncState,
-        lastBlockTime: p.lastHeightChange,
+        lastBlockTime: p.last.head.time * 1000, ...this.branches.reorgs(p.settings.name),
       });
     }
     this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);

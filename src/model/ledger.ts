@@ -15,7 +15,8 @@ export const ledger: ObjectClass = {
     state(5, 'headTxCount', T.gauge32, 'Number of transactions in the best block.', { units: 'transactions' }),
     state(6, 'bestKnownHeight', T.gauge64, 'Highest block height any node knows of, including headers it has not validated (eth_syncing highestBlock, getblockchaininfo headers).', { units: 'blocks' }),
     state(7, 'totalTransactions', T.gauge64, 'Transactions in the whole chain, where the platform reports it (getchaintxstats).', { units: 'transactions' }),
-    state(8, 'observedBlocks', T.counter64, 'Blocks the bridge has seen added to the chain since it started.', { units: 'blocks' }),
+    state(8, 'observedBlocks', T.counter64, 'Blocks the bridge has seen added to the best chain since it started, including ' +
+      'blocks a reorganisation later replaced (a counter never decreases; the performance metric blocks counts the canonical chain).', { units: 'blocks' }),
     state(9, 'observedTransactions', T.counter64, 'Transactions in the blocks counted by observedBlocks.', { units: 'transactions' }),
     state(10, 'sizeOnDisk', T.gauge64, 'Size of the ledger on the reporting node\'s disk, where reported.', { units: 'octets' }),
     state(11, 'difficulty', T.text(96), 'Difficulty of the best block (proof of work), where reported, as decimal text (it has a fraction on Bitcoin-family test networks).'),
@@ -63,7 +64,12 @@ export const nodeLedgerState: ObjectClass = {
       ev(3, 'syncing', 'The node is behind and its height is increasing'),
       ev(4, 'stalled', 'The node is behind and its height did not increase since the previous poll'),
     ]), 'Synchronisation state derived from the lag and its trend.'),
-    state(6, 'lastBlockTime', T.time, 'When the node\'s height last increased.'),
+    state(6, 'lastBlockTime', T.time, 'Timestamp of the node\'s best block (the block\'s own time, as the node reports it).'),
+    state(7, 'reorgCount', T.counter64, 'Reorganisations of the node\'s own chain seen since the bridge started: its best block ' +
+      'replaced by a block of another branch, e.g. a partitioned node rejoining the network. Counted for every node, ' +
+      'whether or not the ledger\'s best chain changed.'),
+    state(8, 'lastReorgTime', T.time, 'When the last reorganisation of the node\'s chain was seen.'),
+    state(9, 'lastReorgDepth', T.gauge32, 'Blocks of the node\'s chain replaced by its last reorganisation.', { units: 'blocks' }),
   ],
 };
 

@@ -104,6 +104,18 @@ export class Accumulator {
     }
   }
 
+  /**
+   * Takes back v of a count or rate (blocks a reorganisation removed from the best chain), down to 0: what
+   * this interval counted of them goes; what an earlier, closed interval counted stays counted there.
+   * So an interval holding a whole reorganisation counts the canonical growth exactly.
+   */
+  retract(v: number): void {
+    if (!Number.isFinite(v) || v <= 0) return;
+    const s = this.s;
+    s.observed = true;
+    s.sum = Math.max(0, s.sum - v);
+  }
+
   /** A timestamp sample (age metrics): the newest wins. */
   setLast(t: number): void {
     this.s.observed = true;

@@ -186,6 +186,8 @@ export class JobTable {
         if (s.suspect) acc.markSuspect();
         const v = s.values?.[p.def.name];
         if (v !== undefined) acc.add(v, p.def.rule === 'p95');
+        const back = s.retract?.[p.def.name];
+        if (back !== undefined) acc.retract(back);
         if (p.def.rule === 'age' && s.last !== undefined) acc.setLast(s.last);
         writeCurrent(this.bridge.tree, job, p, now);
         if (this.thresholds.watches(job, p.def.name)) {

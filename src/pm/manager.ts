@@ -184,7 +184,7 @@ export class PerformanceManager implements View {
   private readonly onChanged = (inst: Instance, attrs: readonly string[]): void => {
     if (inst.cls.name === 'contract') this.guard(() => this.handleChanged(inst, attrs)); // every write of the tree comes here
   };
-  private readonly onReorg = (e: { network: string; ledger: string; reorg: ReorgInfo }): void => { this.sampler.reorg(e); };
+  private readonly onReorg = (e: { network: string; ledger: string; reorg: ReorgInfo }): void => { this.guard(() => this.handleReorg(e)); };
   private readonly onRemoved = (inst: Instance): void => { this.sampler.forget(inst); };
 
   private handleBlock(e: { network: string; ledger: string; block: BlockSummary }): void {
@@ -192,6 +192,13 @@ export class PerformanceManager implements View {
     const now = this.now();
     this.table.rollAll(now);
     this.sampler.block(e, now);
+  }
+
+  private handleReorg(e: { network: string; ledger: string; reorg: ReorgInfo }): void {
+    if (!this.started) return;
+    const now = this.now();
+    this.table.rollAll(now);
+    this.sampler.reorg(e, now);
   }
 
   private handlePolled(e: { network: string; node: string; result: PollResult }): void {

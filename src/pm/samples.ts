@@ -3,7 +3,8 @@
  * event says about each resource it concerns, handed on in order to be applied to the pairs measuring it.
  *
  * A 'block' event counts for the ledger (blocks 1, transactions and tps its txCount, the gap to the previous
- * block's timestamp for blockIntervalMean/Max; the first block after start or a reorg has no gap). A poll
+ * block's timestamp for blockIntervalMean/Max; the first block after start or a reorg has no gap); a 'reorg'
+ * takes back the blocks and transactions it removed from the best chain (canonical counting). A poll
  * observes its node (peerCount, txPool.pending, the poll's latencyMs when it succeeded; deltas of the node's
  * bytesIn/bytesOut and of its adapter error counter rpcErrors; a failed poll counts at least one RPC error:
  * max(1, delta), so the failed call is not counted twice) and, when it succeeded, the network's ledgers (head
@@ -30,6 +31,8 @@ export interface Sample {
   readonly observe?: boolean;
   /** The interval cannot be trusted (node lost). */
   readonly suspect?: boolean;
+  /** Counts taken back (blocks a reorganisation removed from the best chain): see Accumulator.retract. */
+  readonly retract?: Partial<Record<MetricName, number>>;
 }
 
 export type Dispatch = (resource: string, s: Sample, now: number) => void;
@@ -102,10 +105,18 @@ export class Sampler {
     }, now);
   }
 
-  reorg(e: { network: string; ledger: string; reorg: ReorgInfo }): void {
-    const l = this.ledgers.get(resourceOf(e.network, 'ledger', e.ledger));
+  /**
+   * The blocks a reorganisation removed from the best chain were counted when they were added: they are
+   * taken back, so blocks and transactions count the canonical chain (see Accumulator.retract).
+   */
+  reorg(e: { network: string; ledger: string; reorg: ReorgInfo }, now: number): void {
+    const resource = resourceOf(e.network, 'ledger', e.ledger);
+    const l = this.ledgers.get(resource);
     // The next block follows the common ancestor, not the last block seen: no interval to measure.
     if (l) l.prevBlockTime = undefined;
+    const blocks = e.reorg.removedBlocks ?? 0;
+    const tx = e.reorg.removedTransactions ?? 0;
+    if (blocks > 0) this.dispatch(resource, { observe: true, retract: { blocks, transactions: tx, tps: tx } }, now);
   }
 
   polled(e: { network: string; node: string; result: PollResult }, now: number): void {

@@ -5,6 +5,8 @@
  *   getmininginfo (or getnetworkhashps on nodes without it), getnettotals, uptime, getchaintxstats,
  *   getblockheader  → 10 calls per poll.
  * A method the node lacks is remembered by BitcoinRpc and skipped: its attributes are absent.
+ * Only getblockchaininfo and getblockheader are needed: their failure fails the poll (the node is
+ * unreachable); any other call that fails (even by a timeout) only makes its attributes absent.
  */
 import type { NodeObservation } from '../adapter';
 import { consensusValues, headerToSummary, ledgerValues, networkValues, nodeValues, peerValues, tipObservations, txPoolValues } from './convert';
@@ -20,6 +22,8 @@ async function mining(rpc: BitcoinRpc): Promise<{ info?: JsonObject; hashps?: un
   if (!rpc.isMissing('getmininginfo')) {
     const info = await rpc.optional('getmininginfo');
     if (info !== undefined) return { info: asObject(info, 'getmininginfo') };
+    // It failed this time only: absent, no fallback.
+    if (!rpc.isMissing('getmininginfo')) return {};
   }
   return { hashps: await rpc.optional('getnetworkhashps') };
 }
@@ -42,7 +46,7 @@ async function pollCalls(rpc: BitcoinRpc): Promise<NodeObservation> {
     rpc.optional('getnettotals'),
     rpc.optional('uptime'),
     // Refused early in a regtest chain ("Invalid block count"): then the value is absent.
-    rpc.optional('getchaintxstats', [], true),
+    rpc.optional('getchaintxstats'),
   ]);
   const peerList = peers === undefined ? [] : asArray(peers, 'getpeerinfo');
   const logMissing = rpc.isMissing('logging');

@@ -103,17 +103,17 @@ export class BitcoinRpc {
   }
 
   /**
-   * Calls a method whose result is optional: resolves undefined (absent) when the node lacks the
-   * method (without calling it again once known) and, with anyRpcError, when the node refuses it for
-   * any reason (getchaintxstats early in regtest). Transport and protocol errors still reject.
+   * Calls a method whose result is optional: resolves undefined (absent) when the node lacks the method
+   * (without calling it again once known) or when the call fails in any other way (refused, as
+   * getchaintxstats early in regtest; timed out; connection lost): an optional call never fails the
+   * poll, so it never makes the node unreachable. The failure is counted in the client's errors.
    */
-  async optional(method: string, params: unknown[] = [], anyRpcError = false): Promise<unknown> {
+  async optional(method: string, params: unknown[] = []): Promise<unknown> {
     if (this.missing.has(method)) return undefined;
     try {
       return await this.call(method, params);
-    } catch (e) {
-      if (e instanceof RpcError && (e.methodMissing || anyRpcError)) return undefined;
-      throw e;
+    } catch {
+      return undefined;
     }
   }
 
