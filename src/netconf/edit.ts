@@ -7,12 +7,16 @@
  *                remove; on containers, list entries, leaves and leaf-list entries
  *   default      merge | replace | none (none: elements without an operation only locate; a list entry
  *                that does not exist is data-missing)
+ *
+ * Linear in the size of the edit: the entries of each list are found by key through a map (EntryIndex), and
+ * a list or leaf-list that grows past its model maxElements is refused at once (operation-failed,
+ * error-app-tag too-many-elements, RFC 7950 section 15.2), before the rest of the edit is read.
  */
-import { ConfigError, fieldOf, validateScalar } from '../config/document';
+import { ConfigError, ListBoundError, fieldOf, validateScalar } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
-import { BadAttributeError, DataExistsError, DataMissingError, InvalidValueError, NetconfError, OperationNotSupportedError,
+import { BadAttributeError, DataExistsError, DataMissingError, InvalidValueError, NetconfError, OperationFailedError, OperationNotSupportedError,
   UnknownElementError, UnknownNamespaceError, MissingElementError } from './errors';
 import { NC_NS } from './namespaces';
 import { OUR_NS, OUR_PREFIX, classYang, fromLeafText, pathStep, xpathLiteral } from './schema';
@@ -50,6 +54,39 @@ function checkNs(el: XmlElement): void {
 
 function isEmpty(o: ConfigObject): boolean { return Object.values(o).every((v) => v === undefined); }
 
+/** A list or leaf-list over its maxElements, as the rpc-error of RFC 7950 section 15.2 (error-path: the list). */
+function tooManyElements(e: ListBoundError, yangName: string, path: string): NetconfError {
+  return new OperationFailedError(`${yangName} ${e.reason}`, { path, pathNamespaces: PATH_NS, appTag: 'too-many-elements' });
+}
+
+function entryKey(cy: ReturnType<typeof classYang>, values: readonly unknown[]): string {
+  return cy.keys.length === 1 ? String(values[0]) : values.map(String).join('\u0000');
+}
+
+/** The entries of the lists of one instance being edited, by key, written back to the instance by flush(). */
+class EntryIndex {
+  private readonly lists = new Map<ObjectClass, Map<string, ConfigObject>>();
+  constructor(private readonly obj: ConfigObject) {}
+
+  entries(k: ObjectClass): Map<string, ConfigObject> {
+    let m = this.lists.get(k);
+    if (!m) {
+      const cy = classYang(k);
+      m = new Map();
+      const cur = this.obj[fieldOf(k)];
+      if (Array.isArray(cur)) for (const e of cur as ConfigObject[]) m.set(entryKey(cy, cy.keys.map((ka) => e[ka.name])), e);
+      this.lists.set(k, m);
+    }
+    return m;
+  }
+
+  flush(): void {
+    for (const [k, m] of this.lists) {
+      if (m.size) this.obj[fieldOf(k)] = [...m.values()]; else delete this.obj[fieldOf(k)];
+    }
+  }
+}
+
 /** Applies the children of <config> to doc (modified in place). */
 export function applyEdit(doc: ConfigObject, config: XmlElement, defaultOp: DefaultOperation): void {
   const rootCy = classYang(modelIndex.root);
@@ -79,6 +116,7 @@ export function applyEdit(doc: ConfigObject, config: XmlElement, defaultOp: Defa
 function editChildren(cls: ObjectClass, obj: ConfigObject, el: XmlElement, inherited: Op, path: string): void {
   const cy = classYang(cls);
   const keyNames = new Set(cy.keys.map((k) => modelIndex.yangLeafName(k)));
+  const index = new EntryIndex(obj);
   // leaf-list entries of one leaf-list are applied together (merge adds, replace of the parent rebuilt it)
   for (const c of el.children) {
     checkNs(c);
@@ -96,12 +134,13 @@ function editChildren(cls: ObjectClass, obj: ConfigObject, el: XmlElement, inher
     if (k) {
       if (!classYang(k).config) throw new InvalidValueError(`${c.name} is state data (config false)`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
       if (k.kind === 'container') editContainer(k, obj, c, opOf(c, inherited), path);
-      else editListEntry(k, obj, c, opOf(c, inherited), path);
+      else editListEntry(k, index.entries(k), c, opOf(c, inherited), path);
       continue;
     }
     if (cy.actions.has(c.name)) throw new InvalidValueError(`${c.name} is an action, not configuration`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
     throw new UnknownElementError(c.name, `${cls.name} has no node ${c.name}`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
   }
+  index.flush();
 }
 
 function editLeaf(a: Attribute, obj: ConfigObject, el: XmlElement, op: Op, path: string): void {
@@ -125,6 +164,9 @@ function editLeaf(a: Attribute, obj: ConfigObject, el: XmlElement, op: Op, path:
         if (at < 0) { if (op === 'delete') throw new DataMissingError(`${el.name} ${v} does not exist`, { path: entryPath, pathNamespaces: PATH_NS }); break; }
         list.splice(at, 1);
         break;
+    }
+    if (a.maxElements !== undefined && list.length > a.maxElements) {
+      throw tooManyElements(new ListBoundError(el.name, a.name, a.maxElements), el.name, path);
     }
     if (list.length) obj[a.name] = list; else delete obj[a.name];
     return;
@@ -174,7 +216,8 @@ function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
   if (isEmpty(obj[k.name] as ConfigObject)) delete obj[k.name];
 }
 
-function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string): void {
+/** Applies one list entry element to the entries (by key) of its list in the parent instance. */
+function editListEntry(k: ObjectClass, entries: Map<string, ConfigObject>, el: XmlElement, op: Op, parentPath: string): void {
   const cy = classYang(k);
   const keyValues: ConfigScalar[] = [];
   for (const ka of cy.keys) {
@@ -184,9 +227,8 @@ function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
     keyValues.push(scalarOf(ka, kel, `${parentPath}${pathStep(k)}/${OUR_PREFIX}:${name}`));
   }
   const path = `${parentPath}${pathStep(k, keyValues)}`;
-  const field = fieldOf(k);
-  const list = Array.isArray(obj[field]) ? [...(obj[field] as ConfigObject[])] : [];
-  const at = list.findIndex((e) => cy.keys.every((ka, i) => String(e[ka.name]) === String(keyValues[i])));
+  const key = entryKey(cy, keyValues);
+  const existing = entries.get(key);
   const fresh = (): ConfigObject => {
     const o: ConfigObject = {};
     cy.keys.forEach((ka, i) => { o[ka.name] = keyValues[i]; });
@@ -195,40 +237,42 @@ function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
   const describe = (): string => `${el.name} ${cy.keys.map((_, i) => String(keyValues[i])).join(',')}`;
   switch (op) {
     case 'delete': case 'remove':
-      if (at < 0) {
+      if (!existing) {
         if (op === 'delete') throw new DataMissingError(`${describe()} does not exist`, { path, pathNamespaces: PATH_NS });
         return;
       }
-      list.splice(at, 1);
-      break;
+      entries.delete(key);
+      return;
     case 'create': {
-      if (at >= 0) throw new DataExistsError(`${describe()} exists`, { path, pathNamespaces: PATH_NS });
+      if (existing) throw new DataExistsError(`${describe()} exists`, { path, pathNamespaces: PATH_NS });
       const o = fresh();
       editChildren(k, o, el, 'merge', path);
-      list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'replace': {
       const o = fresh();
       editChildren(k, o, el, 'merge', path);
-      if (at >= 0) list[at] = o; else list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'merge': {
-      const o = at >= 0 ? structuredClone(list[at]) : fresh();
+      const o = existing ? structuredClone(existing) : fresh();
       editChildren(k, o, el, 'merge', path);
-      if (at >= 0) list[at] = o; else list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'none': {
-      if (at < 0) throw new DataMissingError(`${describe()} does not exist (default-operation none)`, { path, pathNamespaces: PATH_NS });
-      const o = structuredClone(list[at]);
+      if (!existing) throw new DataMissingError(`${describe()} does not exist (default-operation none)`, { path, pathNamespaces: PATH_NS });
+      const o = structuredClone(existing);
       editChildren(k, o, el, 'none', path);
-      list[at] = o;
+      entries.set(key, o);
       break;
     }
   }
-  if (list.length) obj[field] = list; else delete obj[field];
+  if (k.maxElements !== undefined && entries.size > k.maxElements) {
+    throw tooManyElements(new ListBoundError(el.name, k.name, k.maxElements), el.name, `${parentPath}${pathStep(k)}`);
+  }
 }
 
 // ---- datastore errors as YANG paths ------------------------------------------------------------------
@@ -275,6 +319,7 @@ export function yangPathOf(doc: ConfigObject, errorPath: string): string {
 export function configErrorToNetconf(e: ConfigError, doc: ConfigObject): NetconfError {
   const path = yangPathOf(doc, e.path);
   const f = { path, pathNamespaces: PATH_NS };
+  if (e instanceof ListBoundError) return new OperationFailedError(e.message, { ...f, appTag: 'too-many-elements' });
   if (/is required/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'missing-element' });
   if (/is not a configured/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'instance-required' });
   if (/^duplicate /.test(e.reason)) return new DataExistsError(e.message, f);

@@ -266,6 +266,7 @@ class YangRenderer {
     if (a.units) subs.push(sd('units', a.units));
     if (a.default !== undefined && !isKey) subs.push(stmt('default', this.defaultArg(a.type, a.default, where)));
     if (a.access === 'state' && nodeConfig) subs.push(st('config', 'false'));
+    if (a.multi && a.maxElements !== undefined) subs.push(st('max-elements', a.maxElements));
     let description = a.description;
     if (a.secret) {
       this.use('nacm');
@@ -306,6 +307,7 @@ class YangRenderer {
       subs.push(sd('key', cls.keys.map((k) => this.idx.yangLeafName(this.idx.attr(cls, k))).join(' ')));
     }
     if (parentConfig && !config) subs.push(st('config', 'false'));
+    if (cls.kind === 'list' && cls.maxElements !== undefined) subs.push(st('max-elements', cls.maxElements));
     subs.push(sd('description', this.classDescription(cls)), sd('reference', `Clause ${cls.clause} of the information model`));
     const rendering = this.idx.mibRendering(cls);
     if (rendering === 'table') {
