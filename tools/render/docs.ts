@@ -192,8 +192,7 @@ class DocsRenderer {
 
   private multiplicity(c: ObjectClass): string {
     if (c.parent === null) return '1';
-    if (c.kind === 'container') return '0..1';
-    return c.maxElements !== undefined ? `0..${c.maxElements}` : '0..*';
+    return c.kind === 'list' ? '0..*' : '0..1';
   }
 
   private clause71(): void {
