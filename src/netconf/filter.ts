@@ -125,7 +125,7 @@ function merge(a: DNode, b: DNode, budget: WorkBudget): DNode {
 }
 
 /** Applies a <filter type="subtree"> element's content to top-level data nodes. */
-export function subtreeFilter(data: readonly DNode[], filter: XmlElement, budget = new WorkBudget('subtree')): DNode[] {
+export function subtreeFilter(data: readonly DNode[], filter: XmlElement, budget = WorkBudget.forData('subtree', data)): DNode[] {
   if (!filter.children.length) return [];
   return filterChildren(data, filter.children, budget) ?? [];
 }

@@ -1,22 +1,39 @@
 /**
  * A budget of evaluation steps for filters (XPath and subtree), so that no filter, however crafted, holds
  * the event loop for long: each node visited, predicate evaluated or value compared costs one step, and the
- * evaluation ends with FilterBudgetError when the budget is spent. Pure.
+ * evaluation ends with FilterBudgetError when the budget is spent. The budget is proportional to the data
+ * filtered (FILTER_STEPS_PER_NODE per data node, at least FILTER_MIN_STEPS), so a filter may cost a few times
+ * what rendering the unfiltered data costs, and never more. Pure.
  */
+import type { DNode } from './data';
 
-/** Steps one filter evaluation may take (some 25-100 ms of CPU; selecting from every node of 100 nodes x 20 peers needs under 100,000). */
-export const FILTER_STEP_BUDGET = 250_000;
+/** Steps per data node: "//bcm:node[bcm:height > 5]/bcm:name" needs about 6 per node of the data it filters. */
+export const FILTER_STEPS_PER_NODE = 10;
+/** The least budget (some 5-10 ms of CPU), whatever the size of the data. */
+export const FILTER_MIN_STEPS = 50_000;
 
 export class FilterBudgetError extends Error {
   override readonly name = 'FilterBudgetError';
   constructor(readonly kind: string, readonly limit: number) {
-    super(`the ${kind} filter needs more than ${limit} evaluation steps (the server's limit); select less, or use a subtree filter`);
+    super(`the ${kind} filter needs more than ${limit} evaluation steps (${FILTER_STEPS_PER_NODE} per data node, at least ${FILTER_MIN_STEPS}); select less`);
   }
 }
 
 export class WorkBudget {
   private left: number;
-  constructor(private readonly kind: string, readonly limit = FILTER_STEP_BUDGET) { this.left = limit; }
+  constructor(private readonly kind: string, readonly limit: number) { this.left = limit; }
+
+  /** The budget of a filter over data: FILTER_STEPS_PER_NODE per data node, at least FILTER_MIN_STEPS. */
+  static forData(kind: string, data: readonly DNode[]): WorkBudget {
+    let nodes = 0;
+    const stack: DNode[] = [...data];
+    while (stack.length) {
+      const n = stack.pop()!;
+      nodes++;
+      if (n.children) for (const c of n.children) stack.push(c);
+    }
+    return new WorkBudget(kind, Math.max(FILTER_MIN_STEPS, FILTER_STEPS_PER_NODE * nodes));
+  }
 
   /** Spends n steps; throws FilterBudgetError when the budget is exhausted. */
   spend(n = 1): void {

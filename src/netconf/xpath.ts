@@ -324,7 +324,7 @@ class Evaluator {
       }
       case 'descendant': case 'descendant-or-self': {
         const out: XNode[] = [];
-        const walk = (n: XNode): void => { this.b.spend(); out.push(n); for (const k of kidsOf(n)) walk(k); };
+        const walk = (n: XNode): void => { out.push(n); for (const k of kidsOf(n)) walk(k); };
         if (axis === 'descendant-or-self') walk(x); else for (const k of kidsOf(x)) walk(k);
         return out;
       }
@@ -492,7 +492,7 @@ export function parseXPath(src: string, resolve: Resolve): void {
  * Evaluates an XPath filter over top-level data nodes and returns the selected subtrees with their
  * ancestors (and the ancestors' list keys). resolve maps a prefix to its namespace.
  */
-export function xpathFilter(data: readonly DNode[], select: string, resolve: Resolve, budget = new WorkBudget('XPath')): DNode[] {
+export function xpathFilter(data: readonly DNode[], select: string, resolve: Resolve, budget = WorkBudget.forData('XPath', data)): DNode[] {
   const expr = compile(select, resolve);
   const root: XNode = { node: { name: '', ns: '', children: data }, parent: null };
   const v = new Evaluator(resolve, root, budget).eval(expr, root, 1, 1);
