@@ -14,7 +14,7 @@ import { NC_NS, NCWD_NS } from './namespaces';
 import { attr, child } from './xml';
 import type { XmlElement } from './xml';
 import { FilterBudgetError } from './work-budget';
-import { XPathError, XPathLimitError, parseXPath, xpathFilter } from './xpath';
+import { XPathError, XPathLimitError, parseXPath, xpathFilter, xpathFilterAsync } from './xpath';
 
 export interface Filter {
   readonly kind: 'subtree' | 'xpath';
@@ -84,6 +84,16 @@ export function applyFilter(nodes: readonly DNode[], f: Filter | undefined): DNo
   try {
     if (f.kind === 'subtree') return subtreeFilter(nodes, f.el);
     return xpathFilter(nodes, f.select!, (p) => f.el.scope.get(p));
+  } catch (e) {
+    throw filterError(e);
+  }
+}
+
+/** applyFilter for replies: an XPath filter gives the event loop back while it is evaluated. */
+export async function applyFilterAsync(nodes: readonly DNode[], f: Filter | undefined): Promise<DNode[]> {
+  if (f?.kind !== 'xpath') return applyFilter(nodes, f);
+  try {
+    return await xpathFilterAsync(nodes, f.select!, (p) => f.el.scope.get(p));
   } catch (e) {
     throw filterError(e);
   }

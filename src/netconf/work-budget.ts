@@ -19,9 +19,13 @@ export class FilterBudgetError extends Error {
   }
 }
 
+/** Steps between two points where an asynchronous evaluation gives the event loop back (well under a millisecond). */
+export const STEPS_PER_SLICE = 2000;
+
 export class WorkBudget {
   private left: number;
-  constructor(private readonly kind: string, readonly limit: number) { this.left = limit; }
+  private sliceEnd: number;
+  constructor(private readonly kind: string, readonly limit: number) { this.left = limit; this.sliceEnd = limit - STEPS_PER_SLICE; }
 
   /** The budget of a filter over data: FILTER_STEPS_PER_NODE per data node, at least FILTER_MIN_STEPS. */
   static forData(kind: string, data: readonly DNode[]): WorkBudget {
@@ -42,4 +46,11 @@ export class WorkBudget {
   }
 
   get used(): number { return this.limit - this.left; }
+
+  /** Whether a slice of STEPS_PER_SLICE steps was spent since the last time this returned true. */
+  due(): boolean {
+    if (this.left > this.sliceEnd) return false;
+    this.sliceEnd = this.left - STEPS_PER_SLICE;
+    return true;
+  }
 }

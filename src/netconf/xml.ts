@@ -114,7 +114,7 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
 }
 
 /** Markup items (tags, comments, text) parsed between two yields of parseXmlAsync. */
-const ITEMS_PER_SLICE = 1024;
+const ITEMS_PER_SLICE = 256;
 
 /**
  * parseXml that gives the event loop back every few thousand markup items, so that a large message (up to

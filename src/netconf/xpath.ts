@@ -291,6 +291,9 @@ function toBool(v: XValue): boolean {
 
 type Resolve = (prefix: string) => string | undefined;
 
+/** Evaluation is written as generators that yield when a slice of the budget is spent (see xpathFilterAsync). */
+type Gen<T> = Generator<void, T, void>;
+
 class Evaluator {
   constructor(private readonly resolve: Resolve, private readonly root: XNode, private readonly b: WorkBudget) {}
 
@@ -332,20 +335,24 @@ class Evaluator {
     }
   }
 
-  private steps(ctx: XNode[], steps: Step[]): XNode[] {
+  private *steps(ctx: XNode[], steps: Step[]): Gen<XNode[]> {
     let cur = ctx;
     for (const s of steps) {
       const next: XNode[] = [];
       const seen = new Set<XNode>();
       for (const c of cur) {
+        if (this.b.due()) yield;
         let cand = this.axis(c, s.axis).filter((x) => this.testNode(x, s.test));
         for (const p of s.preds) {
           const size = cand.length;
-          cand = cand.filter((x, i) => {
+          const kept: XNode[] = [];
+          for (let i = 0; i < cand.length; i++) {
             this.b.spend();
-            const v = this.eval(p, x, i + 1, size);
-            return typeof v === 'number' ? v === i + 1 : toBool(v);
-          });
+            if (this.b.due()) yield;
+            const v = yield* this.eval(p, cand[i], i + 1, size);
+            if (typeof v === 'number' ? v === i + 1 : toBool(v)) kept.push(cand[i]);
+          }
+          cand = kept;
         }
         for (const x of cand) if (!seen.has(x)) { seen.add(x); next.push(x); }
       }
@@ -354,30 +361,30 @@ class Evaluator {
     return cur;
   }
 
-  eval(e: Expr, ctx: XNode, pos: number, size: number): XValue {
+  *eval(e: Expr, ctx: XNode, pos: number, size: number): Gen<XValue> {
     switch (e.k) {
       case 'str': return e.v;
       case 'num': return e.v;
-      case 'neg': return -toNum(this.eval(e.e, ctx, pos, size), this.b);
+      case 'neg': return -toNum(yield* this.eval(e.e, ctx, pos, size), this.b);
       case 'path': {
         let start: XNode[];
         if (e.base) {
-          const b = this.eval(e.base, ctx, pos, size);
+          const b = yield* this.eval(e.base, ctx, pos, size);
           if (!Array.isArray(b)) throw new XPathError('a path must start from a node-set');
           start = b;
         } else start = e.absolute ? [this.root] : [ctx];
-        return this.steps(start, e.steps);
+        return yield* this.steps(start, e.steps);
       }
-      case 'bin': return this.binary(e.op, e.l, e.r, ctx, pos, size);
-      case 'func': return this.func(e.name, e.args, ctx, pos, size);
+      case 'bin': return yield* this.binary(e.op, e.l, e.r, ctx, pos, size);
+      case 'func': return yield* this.func(e.name, e.args, ctx, pos, size);
     }
   }
 
-  private binary(op: string, le: Expr, re: Expr, ctx: XNode, pos: number, size: number): XValue {
-    if (op === 'and') return toBool(this.eval(le, ctx, pos, size)) && toBool(this.eval(re, ctx, pos, size));
-    if (op === 'or') return toBool(this.eval(le, ctx, pos, size)) || toBool(this.eval(re, ctx, pos, size));
-    const l = this.eval(le, ctx, pos, size);
-    const r = this.eval(re, ctx, pos, size);
+  private *binary(op: string, le: Expr, re: Expr, ctx: XNode, pos: number, size: number): Gen<XValue> {
+    if (op === 'and') return toBool(yield* this.eval(le, ctx, pos, size)) && toBool(yield* this.eval(re, ctx, pos, size));
+    if (op === 'or') return toBool(yield* this.eval(le, ctx, pos, size)) || toBool(yield* this.eval(re, ctx, pos, size));
+    const l = yield* this.eval(le, ctx, pos, size);
+    const r = yield* this.eval(re, ctx, pos, size);
     if (op === '|') {
       if (!Array.isArray(l) || !Array.isArray(r)) throw new XPathError('| needs node-sets');
       this.b.spend(l.length + r.length);
@@ -391,30 +398,35 @@ class Evaluator {
     return compare(op, l, r, this.b);
   }
 
-  private func(name: string, args: Expr[], ctx: XNode, pos: number, size: number): XValue {
-    const a = (i: number): XValue => {
+  private *func(name: string, args: Expr[], ctx: XNode, pos: number, size: number): Gen<XValue> {
+    const self = this;
+    function* a(i: number): Gen<XValue> {
       if (!args[i]) throw new XPathError(`${name}() needs more arguments`);
-      return this.eval(args[i], ctx, pos, size);
-    };
-    const str = (i: number): string => (args[i] ? toStr(a(i), this.b) : stringValue(ctx, this.b));
+      return yield* self.eval(args[i], ctx, pos, size);
+    }
+    function* str(i: number): Gen<string> { return args[i] ? toStr(yield* a(i), self.b) : stringValue(ctx, self.b); }
     const toS = (v: XValue): string => toStr(v, this.b);
     switch (name) {
-      case 'not': return !toBool(a(0));
+      case 'not': return !toBool(yield* a(0));
       case 'true': return true;
       case 'false': return false;
-      case 'boolean': return toBool(a(0));
-      case 'count': { const v = a(0); if (!Array.isArray(v)) throw new XPathError('count() needs a node-set'); return v.length; }
-      case 'string': return str(0);
-      case 'number': return args[0] ? toNum(a(0), this.b) : toNum(stringValue(ctx, this.b), this.b);
-      case 'contains': return toS(a(0)).includes(toS(a(1)));
-      case 'starts-with': return toS(a(0)).startsWith(toS(a(1)));
-      case 'string-length': return str(0).length;
-      case 'normalize-space': return str(0).trim().replace(/\s+/g, ' ');
-      case 'concat': return args.map((_, i) => toS(a(i))).join('');
+      case 'boolean': return toBool(yield* a(0));
+      case 'count': { const v = yield* a(0); if (!Array.isArray(v)) throw new XPathError('count() needs a node-set'); return v.length; }
+      case 'string': return yield* str(0);
+      case 'number': return args[0] ? toNum(yield* a(0), this.b) : toNum(stringValue(ctx, this.b), this.b);
+      case 'contains': return toS(yield* a(0)).includes(toS(yield* a(1)));
+      case 'starts-with': return toS(yield* a(0)).startsWith(toS(yield* a(1)));
+      case 'string-length': return (yield* str(0)).length;
+      case 'normalize-space': return (yield* str(0)).trim().replace(/\s+/g, ' ');
+      case 'concat': {
+        const parts: string[] = [];
+        for (let i = 0; i < args.length; i++) parts.push(toS(yield* a(i)));
+        return parts.join('');
+      }
       case 'position': return pos;
       case 'last': return size;
       case 'local-name': case 'name': {
-        const v = args[0] ? a(0) : [ctx];
+        const v = args[0] ? yield* a(0) : [ctx];
         return Array.isArray(v) && v.length ? v[0].node.name : '';
       }
       default: throw new XPathError(`function ${name}() is not supported`);
@@ -493,9 +505,30 @@ export function parseXPath(src: string, resolve: Resolve): void {
  * ancestors (and the ancestors' list keys). resolve maps a prefix to its namespace.
  */
 export function xpathFilter(data: readonly DNode[], select: string, resolve: Resolve, budget = WorkBudget.forData('XPath', data)): DNode[] {
+  const g = selectNodes(data, select, resolve, budget);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * xpathFilter that gives the event loop back after every slice of its budget (a few milliseconds), so that a
+ * costly filter delays other requests (an SNMP GET, another session) by no more than that.
+ */
+export async function xpathFilterAsync(data: readonly DNode[], select: string, resolve: Resolve, budget = WorkBudget.forData('XPath', data)): Promise<DNode[]> {
+  const g = selectNodes(data, select, resolve, budget);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function* selectNodes(data: readonly DNode[], select: string, resolve: Resolve, budget: WorkBudget): Gen<DNode[]> {
   const expr = compile(select, resolve);
   const root: XNode = { node: { name: '', ns: '', children: data }, parent: null };
-  const v = new Evaluator(resolve, root, budget).eval(expr, root, 1, 1);
+  const v = yield* new Evaluator(resolve, root, budget).eval(expr, root, 1, 1);
   if (!Array.isArray(v)) throw new XPathError('the expression does not select nodes');
   if (v.includes(root)) return [...data];
   const selected = new Set(v);
