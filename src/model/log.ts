@@ -32,7 +32,7 @@ export const logRecord: ObjectClass = {
 };
 
 export const logComponent: ObjectClass = {
-  name: 'logComponent', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 53, mibPrefix: 'bcmLogComp',
+  name: 'logComponent', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 53, mibPrefix: 'bcmLogComp', maxElements: 64,
   description: 'The level of one component of the bridge: records less severe are not written.',
   attributes: [
     config(1, 'name', T.name, 'Component (collector, fault, pm, config, snmp, netconf, http, chain).'),
