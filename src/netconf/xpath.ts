@@ -111,6 +111,7 @@ function tokenize(src: string): Tok[] {
     }
     out.push({ t: 'name', prefix, local: name });
   }
+  if (out.length > XPATH_LIMITS.maxTokens) throw new XPathLimitError(`the expression has more than ${XPATH_LIMITS.maxTokens} tokens`);
   return out;
 }
 
