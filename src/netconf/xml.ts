@@ -9,7 +9,7 @@
  * Parsing is linear in the input: duplicate attributes are found with a set, and a namespace scope is copied
  * only by an element whose declarations change it. Nesting depth, attributes per element, prefixes in scope
  * and scope-changing namespace declarations are bounded (ParseOptions), so a hostile message of the largest
- * accepted size costs at most a few milliseconds of parsing per 100 KB.
+ * accepted size costs time in proportion to its size, and parseXmlAsync spreads that time over slices.
  */
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -117,7 +117,7 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
 const ITEMS_PER_SLICE = 256;
 
 /**
- * parseXml that gives the event loop back every few thousand markup items, so that a large message (up to
+ * parseXml that gives the event loop back every ITEMS_PER_SLICE markup items, so that a large message (up to
  * maxRequestSize) never holds other requests (an SNMP GET, another session) for more than a few milliseconds.
  */
 export async function parseXmlAsync(text: string, opts: ParseOptions = {}): Promise<XmlElement> {
