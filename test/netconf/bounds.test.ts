@@ -4,7 +4,8 @@
  * the list and the maximum, from a configuration file (ConfigError) and over NETCONF (operation-failed,
  * error-app-tag too-many-elements, error-path the list, RFC 7950 section 15.2); the XML parser and the XPath
  * evaluator accept their largest inputs and refuse one more; an undeclared prefix in an XPath filter is an
- * rpc-error (invalid-value, bad-attribute select), through ncclient and over HTTP.
+ * rpc-error (invalid-value, bad-attribute select), through ncclient and over HTTP; a client hello is parsed only
+ * up to MAX_HELLO_CHARS.
  */
 import { expect } from 'chai';
 import { ConfigError, ListBoundError, hasConfig, validateDocument } from '../../src/config/document';
@@ -15,7 +16,8 @@ import { modelIndex } from '../../src/model';
 import type { ObjectClass } from '../../src/model';
 import { XML_LIMITS, parseXml } from '../../src/netconf/xml';
 import { XPATH_LIMITS, XPathLimitError, parseXPath } from '../../src/netconf/xpath';
-import { ADMIN, BCM, NC, READER, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { MAX_HELLO_CHARS } from '../../src/netconf/session';
+import { ADMIN, BCM, EOM, NC, RawNetconf, READER, chunk, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 import { requireNcclient } from '../support/tools';
 
@@ -182,6 +184,28 @@ describe('NETCONF: list bounds and undeclared XPath prefixes as rpc-errors', fun
     expect(refused).to.match(tooMany("/bcm:managed-system/bcm:configuration/bcm:management-user\\[bcm:name='extra'\\]/bcm:public-key"));
     expect(nb.bridge.datastore.get('running').configuration).to.not.have.nested.property('managementUsers[2]');
     expect(await post(ADMIN, edit(64))).to.include('<ok/>');
+  });
+
+  it(`a client hello over ${MAX_HELLO_CHARS} characters closes the session without being parsed; one just under is accepted`, async () => {
+    const hello = (chars: number): string => {
+      const head = `<hello xmlns="${NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability>`;
+      const tail = '</capabilities></hello>';
+      const pad = '<capability>urn:x:pad</capability>';
+      const n = Math.floor((chars - head.length - tail.length) / pad.length);
+      return `${head}${pad.repeat(n)}${tail}`;
+    };
+    const big = await RawNetconf.connect(nb.sshPort, READER);
+    await big.waitFor(/<\/hello>\]\]>\]\]>/);
+    big.write(`${hello(MAX_HELLO_CHARS + 100)}${EOM}`);
+    expect(await big.waitClosed(), 'session closed').to.equal(true);
+    const ok = await RawNetconf.connect(nb.sshPort, READER);
+    await ok.waitFor(/<\/hello>\]\]>\]\]>/);
+    const h = hello(MAX_HELLO_CHARS);
+    expect(h.length).to.be.at.most(MAX_HELLO_CHARS);
+    ok.write(`${h}${EOM}`);
+    ok.write(chunk(rpc(20, '<get-config><source><running/></source></get-config>')));
+    await ok.waitFor(/message-id="20"[^]*<name>dev<\/name>/);
+    ok.close();
   });
 
   it('an undeclared prefix in an XPath filter is invalid-value naming the select attribute (HTTP)', async () => {
