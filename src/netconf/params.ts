@@ -8,7 +8,6 @@ import {
   BadAttributeError, BadElementError, InvalidValueError, MissingAttributeError, MissingElementError, OperationFailedError, OperationNotSupportedError,
   TooBigError, UnknownElementError, UnknownNamespaceError,
 } from './errors';
-import type { NetconfError } from './errors';
 import { subtreeFilter } from './filter';
 import { NC_NS, NCWD_NS } from './namespaces';
 import { attr, child } from './xml';
@@ -102,9 +101,10 @@ export async function applyFilterAsync(nodes: readonly DNode[], f: Filter | unde
 /**
  * A filter's error as an rpc-error: a bad select expression (syntax, undeclared prefix) is invalid-value, an
  * expression over the size bounds too-big (RFC 6241 Appendix A: the request is too large for the implementation),
- * both naming the select attribute; a filter that exhausts its evaluation budget is operation-failed.
+ * both naming the select attribute; a filter that exhausts its evaluation budget is operation-failed. Any other
+ * error is returned as it is.
  */
-function filterError(e: unknown): NetconfError | unknown {
+function filterError(e: unknown): unknown {
   const info = [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }];
   if (e instanceof XPathLimitError) return new TooBigError(`XPath filter: ${e.message}`, { type: 'application', info });
   if (e instanceof XPathError) return new InvalidValueError(`XPath filter: ${e.message}`, { info });
