@@ -3,6 +3,10 @@
  * datastore, the config file (YAML or JSON) and NETCONF's configuration share. Validation is driven by
  * the model: every field must be a configuration attribute (or a contained class) of the class at that
  * place, and every value must fit the attribute's type. Errors name the field.
+ *
+ * Validation is linear in the size of the document, and every list is bounded by its model maxElements
+ * (ListBoundError, checked before its entries are looked at), so no document of the largest accepted message
+ * size can hold the event loop for long.
  */
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass, ScalarType } from '../model';
@@ -15,6 +19,18 @@ export class ConfigError extends Error {
   constructor(readonly path: string, readonly reason: string) { super(path ? `${path}: ${reason}` : reason); }
 }
 
+/** A list (or leaf-list) holds more entries than the model's maxElements allows. */
+export class ListBoundError extends ConfigError {
+  constructor(path: string, readonly list: string, readonly max: number) {
+    super(path, `has more than ${max} entries (a configuration holds at most ${max} ${list} entries here)`);
+  }
+}
+
+/** Throws ListBoundError when count entries are more than the list's maxElements. */
+export function checkListBound(path: string, list: string, max: number | undefined, count: number): void {
+  if (max !== undefined && count > max) throw new ListBoundError(path, list, max);
+}
+
 /** Field name of a contained class in its parent's document: lists are plural ("nodes"), containers singular. */
 export function fieldOf(cls: ObjectClass): string {
   if (cls.kind === 'container') return cls.name;
@@ -23,11 +39,16 @@ export function fieldOf(cls: ObjectClass): string {
   return cls.name + 's';
 }
 
+const configured = new Map<ObjectClass, boolean>();
+
 /** Whether a class (or anything it contains) has configuration. */
 export function hasConfig(cls: ObjectClass): boolean {
-  if (cls.yangExternal) return false;
-  if (cls.attributes.some((a) => a.access === 'config')) return true;
-  return modelIndex.childrenOf(cls).some(hasConfig);
+  let v = configured.get(cls);
+  if (v === undefined) {
+    v = !cls.yangExternal && (cls.attributes.some((a) => a.access === 'config') || modelIndex.childrenOf(cls).some(hasConfig));
+    configured.set(cls, v);
+  }
+  return v;
 }
 
 /** Validates (and normalises) a whole document rooted at the managed system. */
@@ -57,6 +78,7 @@ export function validateObject(cls: ObjectClass, raw: unknown, path: string): Co
     }
     if (child.kind === 'container') { out[field] = validateObject(child, v, where); continue; }
     if (!Array.isArray(v)) throw new ConfigError(where, 'must be a list');
+    checkListBound(where, child.name, child.maxElements, v.length);
     const seen = new Set<string>();
     out[field] = v.map((item, i) => {
       const o = validateObject(child, item, `${where}[${i}]`);
@@ -84,6 +106,7 @@ export function validateObject(cls: ObjectClass, raw: unknown, path: string): Co
 
 function validateList(attr: Attribute, v: unknown, where: string): string[] {
   const items = Array.isArray(v) ? v : [v];
+  checkListBound(where, attr.name, attr.maxElements, items.length);
   return items.map((x, i) => String(validateScalar(attr.type, x, `${where}[${i}]`)));
 }
 

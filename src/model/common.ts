@@ -21,7 +21,7 @@ export const T = {
   enumOf: (typeName: string, values: readonly EnumValue[]): ScalarType => ({ base: 'enum', typeName, values }),
 };
 
-type Extra = Partial<Pick<Attribute, 'units' | 'default' | 'required' | 'requiredUnless' | 'mib' | 'secret' | 'multi' | 'mibName' | 'yangExternal' | 'writable'>>;
+type Extra = Partial<Pick<Attribute, 'units' | 'default' | 'required' | 'requiredUnless' | 'mib' | 'secret' | 'multi' | 'maxElements' | 'mibName' | 'yangExternal' | 'writable'>>;
 
 /** A live-state attribute (config false). */
 export function state(arc: number, name: string, type: ScalarType, description: string, extra: Extra = {}): Attribute {

@@ -39,7 +39,7 @@ export const configuration: ObjectClass = {
 };
 
 export const notificationTarget: ObjectClass = {
-  name: 'notificationTarget', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 61, mibPrefix: 'bcmNotif',
+  name: 'notificationTarget', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 61, mibPrefix: 'bcmNotif', maxElements: 64,
   description: 'A receiver of SNMP notifications (trap or inform).',
   attributes: [
     config(1, 'name', T.name, 'Name of the target.'),
@@ -66,7 +66,7 @@ export const notificationTarget: ObjectClass = {
 };
 
 export const snmpCommunity: ObjectClass = {
-  name: 'snmpCommunity', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 62, mibPrefix: 'bcmComm', mib: false,
+  name: 'snmpCommunity', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 62, mibPrefix: 'bcmComm', mib: false, maxElements: 64,
   description: 'An SNMPv1/v2c community accepted by the agent.',
   attributes: [
     config(1, 'name', T.name, 'Name of the entry.'),
@@ -77,7 +77,7 @@ export const snmpCommunity: ObjectClass = {
 };
 
 export const snmpUser: ObjectClass = {
-  name: 'snmpUser', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 63, mibPrefix: 'bcmUsm', mib: false,
+  name: 'snmpUser', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 63, mibPrefix: 'bcmUsm', mib: false, maxElements: 64,
   description: 'An SNMPv3 USM user (RFC 3414) accepted by the agent and usable for notifications.',
   attributes: [
     config(1, 'name', T.name, 'USM user name.'),
@@ -102,12 +102,12 @@ export const snmpUser: ObjectClass = {
 };
 
 export const managementUser: ObjectClass = {
-  name: 'managementUser', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 64, mibPrefix: 'bcmUser', mib: false,
+  name: 'managementUser', clause: '7.2.1', kind: 'list', parent: 'configuration', keys: ['name'], arc: 64, mibPrefix: 'bcmUser', mib: false, maxElements: 64,
   description: 'A NETCONF (SSH) and HTTP user with its role.',
   attributes: [
     config(1, 'name', T.name, 'User name.'),
     config(2, 'password', T.text(128), 'Password (stored as a salted scrypt hash).', { secret: true }),
-    config(3, 'publicKey', T.text(4096), 'SSH public keys accepted for the user, in OpenSSH authorized_keys format.', { multi: true }),
+    config(3, 'publicKey', T.text(4096), 'SSH public keys accepted for the user, in OpenSSH authorized_keys format.', { multi: true, maxElements: 64 }),
     config(4, 'role', Role, 'Role of the user.', { default: 'readOnly' }),
   ],
 };

@@ -3,7 +3,7 @@ import { T, config, ev, state } from './common';
 import type { ObjectClass } from './types';
 
 export const contract: ObjectClass = {
-  name: 'contract', clause: '7.3.3', kind: 'list', parent: 'network', keys: ['address'], arc: 20, mibPrefix: 'bcmCtr',
+  name: 'contract', clause: '7.3.3', kind: 'list', parent: 'network', keys: ['address'], arc: 20, mibPrefix: 'bcmCtr', maxElements: 1000,
   description: 'A smart contract of an Ethereum-family network: discovered from the receipts of new blocks (contract creations) ' +
     'or named in the configuration.',
   bound: { max: 10000, eviction: 'when full, the discovered (not configured) contract with the oldest last activity is removed' },

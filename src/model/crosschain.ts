@@ -3,7 +3,7 @@ import { T, config, ev, state } from './common';
 import type { ObjectClass } from './types';
 
 export const crossChainChannel: ObjectClass = {
-  name: 'crossChainChannel', clause: '7.3.4', kind: 'list', parent: 'network', keys: ['name'], arc: 25, mibPrefix: 'bcmXc',
+  name: 'crossChainChannel', clause: '7.3.4', kind: 'list', parent: 'network', keys: ['name'], arc: 25, mibPrefix: 'bcmXc', maxElements: 64,
   description: 'A cross-chain message channel from this network (source) to a counterparty network: messages sent by a contract ' +
     'on the source are matched, by message id, with their delivery on the counterparty (IBC ICS-004 channel states and ' +
     'relayer backlog metrics are the reference).',

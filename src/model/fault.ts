@@ -86,7 +86,7 @@ export const alarmInventory: ObjectClass = {
 };
 
 export const alarmPolicy: ObjectClass = {
-  name: 'alarmPolicy', clause: '7.2.2', kind: 'list', parent: 'fault', keys: ['type'], arc: 34, mibPrefix: 'bcmAlarmPol',
+  name: 'alarmPolicy', clause: '7.2.2', kind: 'list', parent: 'fault', keys: ['type'], arc: 34, mibPrefix: 'bcmAlarmPol', maxElements: 64,
   description: 'How the detector of one alarm type decides: raise and clear levels with hysteresis and a hold-down time, so that alarms do not flap.',
   attributes: [
     config(1, 'type', T.alarmType, 'Alarm type the policy applies to.'),

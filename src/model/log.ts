@@ -32,7 +32,7 @@ export const logRecord: ObjectClass = {
 };
 
 export const logComponent: ObjectClass = {
-  name: 'logComponent', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 53, mibPrefix: 'bcmLogComp',
+  name: 'logComponent', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 53, mibPrefix: 'bcmLogComp', maxElements: 64,
   description: 'The level of one component of the bridge: records less severe are not written.',
   attributes: [
     config(1, 'name', T.name, 'Component (collector, fault, pm, config, snmp, netconf, http, chain).'),
@@ -41,7 +41,7 @@ export const logComponent: ObjectClass = {
 };
 
 export const logTarget: ObjectClass = {
-  name: 'logTarget', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 52, mibPrefix: 'bcmLogTgt',
+  name: 'logTarget', clause: '7.2.4', kind: 'list', parent: 'log', keys: ['name'], arc: 52, mibPrefix: 'bcmLogTgt', maxElements: 64,
   description: 'A syslog collector the bridge forwards records to: UDP (RFC 5426) or TCP with octet counting (RFC 6587).',
   attributes: [
     config(1, 'name', T.name, 'Name of the collector.'),

@@ -32,13 +32,13 @@ export const performance: ObjectClass = {
 };
 
 export const measurementJob: ObjectClass = {
-  name: 'measurementJob', clause: '7.2.3', kind: 'list', parent: 'performance', keys: ['name'], arc: 41, mibPrefix: 'bcmPmJob',
+  name: 'measurementJob', clause: '7.2.3', kind: 'list', parent: 'performance', keys: ['name'], arc: 41, mibPrefix: 'bcmPmJob', maxElements: 64,
   description: 'A measurement job: which metrics to measure on which resources, in intervals of one granularity period. ' +
     'The job keeps, per resource and metric, the current interval, 96 history intervals and a 24-hour total.',
   attributes: [
     config(1, 'name', T.name, 'Name of the job.'),
-    config(2, 'metrics', Metric, 'Metrics measured.', { multi: true, mib: false }),
-    config(3, 'resources', T.text(80), 'Resource path prefixes the job covers (e.g. "network/dev"); none means every resource a metric applies to.', { multi: true, mib: false }),
+    config(2, 'metrics', Metric, 'Metrics measured.', { multi: true, maxElements: 64, mib: false }),
+    config(3, 'resources', T.text(80), 'Resource path prefixes the job covers (e.g. "network/dev"); none means every resource a metric applies to.', { multi: true, maxElements: 64, mib: false }),
     config(4, 'granularity', T.uint32(1, 86400), 'Length of an interval.', { units: 'seconds', default: 900 }),
     config(5, 'adminState', AdminState, 'X.731 administrative state: locked jobs do not measure.', { default: 'unlocked' }),
     state(6, 'operState', OperState, 'enabled while the job measures.'),
@@ -79,7 +79,7 @@ export const pmInterval: ObjectClass = {
 };
 
 export const threshold: ObjectClass = {
-  name: 'threshold', clause: '7.2.3', kind: 'list', parent: 'performance', keys: ['name'], arc: 42, mibPrefix: 'bcmPmThr',
+  name: 'threshold', clause: '7.2.3', kind: 'list', parent: 'performance', keys: ['name'], arc: 42, mibPrefix: 'bcmPmThr', maxElements: 256,
   description: 'A threshold on a metric of a job: crossing the raise level raises thresholdCrossed on the resource, returning past the clear level clears it.',
   attributes: [
     config(1, 'name', T.name, 'Name of the threshold; the qualifier of the alarms it raises.'),

@@ -24,7 +24,7 @@ export const managedSystem: ObjectClass = {
 };
 
 export const network: ObjectClass = {
-  name: 'network', clause: '7.1', kind: 'list', parent: 'managedSystem', keys: ['name'], arc: 2, mibPrefix: 'bcmNet',
+  name: 'network', clause: '7.1', kind: 'list', parent: 'managedSystem', keys: ['name'], arc: 2, mibPrefix: 'bcmNet', maxElements: 256,
   description: 'A blockchain network (a set of nodes sharing one chain, e.g. an Ethereum network or a Litecoin regtest network) ' +
     'managed by the bridge.',
   attributes: [
@@ -87,7 +87,7 @@ const nodeActions = [
 ];
 
 export const node: ObjectClass = {
-  name: 'node', clause: '7.1', kind: 'list', parent: 'network', keys: ['name'], arc: 3, mibPrefix: 'bcmNode',
+  name: 'node', clause: '7.1', kind: 'list', parent: 'network', keys: ['name'], arc: 3, mibPrefix: 'bcmNode', maxElements: 1000,
   description: 'A blockchain node (client process) of a network, reached by the bridge over its RPC endpoint.',
   actions: nodeActions,
   attributes: [

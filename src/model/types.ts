@@ -82,6 +82,8 @@ export interface Attribute {
   readonly secret?: boolean;
   /** Several values (YANG leaf-list); never in the MIB. */
   readonly multi?: boolean;
+  /** Of a configuration leaf-list (multi): the most values it may hold (YANG max-elements); more are refused. */
+  readonly maxElements?: number;
   /** Override of the MIB descriptor when the derived one would exceed 32 characters. */
   readonly mibName?: string;
   /**
@@ -139,6 +141,11 @@ export interface ObjectClass {
    * (e.g. alarms: ietf-alarms); value is the YANG path of its list.
    */
   readonly yangExternal?: string;
+  /**
+   * Of a list with configured instances: the most instances one configuration may hold in each parent instance
+   * (YANG max-elements). The datastore refuses more, naming the list and this bound.
+   */
+  readonly maxElements?: number;
   /** Maximum number of instances the bridge keeps (bounded tables), with the eviction rule. */
   readonly bound?: { readonly max: number; readonly eviction: string };
   readonly attributes: readonly Attribute[];

@@ -21,7 +21,7 @@ import type { DefaultOperation } from './edit';
 import { BadElementError, InvalidValueError, MissingElementError, NetconfError, OperationNotSupportedError } from './errors';
 import { netconfStateNode, streamsNode, yangLibraryNodes } from './monitoring';
 import { NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
-import { applyFilter, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
+import { applyFilterAsync, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
 import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode } from './render';
 import { data, ok } from './reply';
@@ -51,21 +51,21 @@ export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefau
   return out;
 }
 
-export function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
+export async function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
   checkParams(op, ['filter', 'with-defaults']);
   const f = filterOf(op);
   const wd = withDefaultsOf(op);
-  return data(rpc, applyFilter(getNodes(ctx, f, wd), f));
+  return data(rpc, await applyFilterAsync(getNodes(ctx, f, wd), f));
 }
 
-export function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Handled {
+export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
   checkParams(op, ['source', 'filter', 'with-defaults']);
   const src = datastoreParam(op, 'source') as DatastoreName;
   const f = filterOf(op);
   const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.get(src);
   const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults })].filter((n) => n.children?.length);
-  return data(rpc, applyFilter(nodes, f));
+  return data(rpc, await applyFilterAsync(nodes, f));
 }
 
 // ---- edit-config, copy-config, delete-config, validate --------------------------------------------------

@@ -10,9 +10,13 @@
  *   errors       the first error ends the edit (stop-on-error, rollback-on-error); with continue-on-error the
  *                element in error (a leaf, a list entry, a container) is left out, its error recorded, and
  *                the other elements are applied
+ *
+ * Linear in the size of the edit: the entries of each list are found by key through a map (EntryIndex), and
+ * a list or leaf-list that grows past its model maxElements is refused at once (operation-failed,
+ * error-app-tag too-many-elements, RFC 7950 section 15.2), before the rest of the edit is read.
  */
 import { RollbackFailedError, SaveFailedError } from '../config/datastore';
-import { ConfigError, fieldOf, validateScalar } from '../config/document';
+import { ConfigError, ListBoundError, fieldOf, validateScalar } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
@@ -53,6 +57,39 @@ function checkNs(el: XmlElement): void {
 }
 
 function isEmpty(o: ConfigObject): boolean { return Object.values(o).every((v) => v === undefined); }
+
+/** A list or leaf-list over its maxElements, as the rpc-error of RFC 7950 section 15.2 (error-path: the list). */
+function tooManyElements(e: ListBoundError, yangName: string, path: string): NetconfError {
+  return new OperationFailedError(`${yangName} ${e.reason}`, { path, pathNamespaces: PATH_NS, appTag: 'too-many-elements' });
+}
+
+function entryKey(cy: ReturnType<typeof classYang>, values: readonly unknown[]): string {
+  return cy.keys.length === 1 ? String(values[0]) : values.map(String).join('\u0000');
+}
+
+/** The entries of the lists of one instance being edited, by key, written back to the instance by flush(). */
+class EntryIndex {
+  private readonly lists = new Map<ObjectClass, Map<string, ConfigObject>>();
+  constructor(private readonly obj: ConfigObject) {}
+
+  entries(k: ObjectClass): Map<string, ConfigObject> {
+    let m = this.lists.get(k);
+    if (!m) {
+      const cy = classYang(k);
+      m = new Map();
+      const cur = this.obj[fieldOf(k)];
+      if (Array.isArray(cur)) for (const e of cur as ConfigObject[]) m.set(entryKey(cy, cy.keys.map((ka) => e[ka.name])), e);
+      this.lists.set(k, m);
+    }
+    return m;
+  }
+
+  flush(): void {
+    for (const [k, m] of this.lists) {
+      if (m.size) this.obj[fieldOf(k)] = [...m.values()]; else delete this.obj[fieldOf(k)];
+    }
+  }
+}
 
 /** Several rpc-errors of one request (continue-on-error): one <rpc-reply> carries them all. */
 export class RpcErrors extends NetconfError {
@@ -106,12 +143,14 @@ function applyTop(doc: ConfigObject, top: XmlElement, defaultOp: DefaultOperatio
 function editChildren(cls: ObjectClass, obj: ConfigObject, el: XmlElement, inherited: Op, path: string, errors?: NetconfError[]): void {
   const cy = classYang(cls);
   const keyNames = new Set(cy.keys.map((k) => modelIndex.yangLeafName(k)));
+  const index = new EntryIndex(obj);
   // leaf-list entries of one leaf-list are applied together (merge adds, replace of the parent rebuilt it)
-  for (const c of el.children) element(errors, () => editChild(cls, cy, keyNames, obj, c, inherited, path, errors));
+  for (const c of el.children) element(errors, () => editChild(cls, cy, keyNames, obj, index, c, inherited, path, errors));
+  index.flush();
 }
 
-function editChild(cls: ObjectClass, cy: ReturnType<typeof classYang>, keyNames: ReadonlySet<string>, obj: ConfigObject, c: XmlElement, inherited: Op,
-  path: string, errors: NetconfError[] | undefined): void {
+function editChild(cls: ObjectClass, cy: ReturnType<typeof classYang>, keyNames: ReadonlySet<string>, obj: ConfigObject, index: EntryIndex,
+  c: XmlElement, inherited: Op, path: string, errors: NetconfError[] | undefined): void {
   checkNs(c);
   const a = cy.leaves.get(c.name);
   if (a) {
@@ -127,7 +166,7 @@ function editChild(cls: ObjectClass, cy: ReturnType<typeof classYang>, keyNames:
   if (k) {
     if (!classYang(k).config) throw new InvalidValueError(`${c.name} is state data (config false)`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
     if (k.kind === 'container') editContainer(k, obj, c, opOf(c, inherited), path, errors);
-    else editListEntry(k, obj, c, opOf(c, inherited), path, errors);
+    else editListEntry(k, index.entries(k), c, opOf(c, inherited), path, errors);
     return;
   }
   if (cy.actions.has(c.name)) throw new InvalidValueError(`${c.name} is an action, not configuration`, { path: `${path}/${OUR_PREFIX}:${c.name}`, pathNamespaces: PATH_NS });
@@ -155,6 +194,9 @@ function editLeaf(a: Attribute, obj: ConfigObject, el: XmlElement, op: Op, path:
         if (at < 0) { if (op === 'delete') throw new DataMissingError(`${el.name} ${v} does not exist`, { path: entryPath, pathNamespaces: PATH_NS }); break; }
         list.splice(at, 1);
         break;
+    }
+    if (a.maxElements !== undefined && list.length > a.maxElements) {
+      throw tooManyElements(new ListBoundError(el.name, a.name, a.maxElements), el.name, path);
     }
     if (list.length) obj[a.name] = list; else delete obj[a.name];
     return;
@@ -209,7 +251,8 @@ function editContainer(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
   if (isEmpty(obj[k.name] as ConfigObject)) delete obj[k.name];
 }
 
-function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op, parentPath: string, errors?: NetconfError[]): void {
+/** Applies one list entry element to the entries (by key) of its list in the parent instance. */
+function editListEntry(k: ObjectClass, entries: Map<string, ConfigObject>, el: XmlElement, op: Op, parentPath: string, errors?: NetconfError[]): void {
   const cy = classYang(k);
   const keyValues: ConfigScalar[] = [];
   for (const ka of cy.keys) {
@@ -219,9 +262,8 @@ function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
     keyValues.push(scalarOf(ka, kel, `${parentPath}${pathStep(k)}/${OUR_PREFIX}:${name}`));
   }
   const path = `${parentPath}${pathStep(k, keyValues)}`;
-  const field = fieldOf(k);
-  const list = Array.isArray(obj[field]) ? [...(obj[field] as ConfigObject[])] : [];
-  const at = list.findIndex((e) => cy.keys.every((ka, i) => String(e[ka.name]) === String(keyValues[i])));
+  const key = entryKey(cy, keyValues);
+  const existing = entries.get(key);
   const fresh = (): ConfigObject => {
     const o: ConfigObject = {};
     cy.keys.forEach((ka, i) => { o[ka.name] = keyValues[i]; });
@@ -230,40 +272,42 @@ function editListEntry(k: ObjectClass, obj: ConfigObject, el: XmlElement, op: Op
   const describe = (): string => `${el.name} ${cy.keys.map((_, i) => String(keyValues[i])).join(',')}`;
   switch (op) {
     case 'delete': case 'remove':
-      if (at < 0) {
+      if (!existing) {
         if (op === 'delete') throw new DataMissingError(`${describe()} does not exist`, { path, pathNamespaces: PATH_NS });
         return;
       }
-      list.splice(at, 1);
-      break;
+      entries.delete(key);
+      return;
     case 'create': {
-      if (at >= 0) throw new DataExistsError(`${describe()} exists`, { path, pathNamespaces: PATH_NS });
+      if (existing) throw new DataExistsError(`${describe()} exists`, { path, pathNamespaces: PATH_NS });
       const o = fresh();
       editChildren(k, o, el, 'merge', path, errors);
-      list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'replace': {
       const o = fresh();
       editChildren(k, o, el, 'merge', path, errors);
-      if (at >= 0) list[at] = o; else list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'merge': {
-      const o = at >= 0 ? structuredClone(list[at]) : fresh();
+      const o = existing ? structuredClone(existing) : fresh();
       editChildren(k, o, el, 'merge', path, errors);
-      if (at >= 0) list[at] = o; else list.push(o);
+      entries.set(key, o);
       break;
     }
     case 'none': {
-      if (at < 0) throw new DataMissingError(`${describe()} does not exist (default-operation none)`, { path, pathNamespaces: PATH_NS });
-      const o = structuredClone(list[at]);
+      if (!existing) throw new DataMissingError(`${describe()} does not exist (default-operation none)`, { path, pathNamespaces: PATH_NS });
+      const o = structuredClone(existing);
       editChildren(k, o, el, 'none', path, errors);
-      list[at] = o;
+      entries.set(key, o);
       break;
     }
   }
-  if (list.length) obj[field] = list; else delete obj[field];
+  if (k.maxElements !== undefined && entries.size > k.maxElements) {
+    throw tooManyElements(new ListBoundError(el.name, k.name, k.maxElements), el.name, `${parentPath}${pathStep(k)}`);
+  }
 }
 
 // ---- datastore errors as YANG paths ------------------------------------------------------------------
@@ -312,6 +356,7 @@ export function configErrorToNetconf(e: ConfigError, doc: ConfigObject): Netconf
   const f = { path, pathNamespaces: PATH_NS };
   // the store failed, not the document: RFC 6241 operation-failed, with the reason
   if (e instanceof SaveFailedError || e instanceof RollbackFailedError) return new OperationFailedError(e.message);
+  if (e instanceof ListBoundError) return new OperationFailedError(e.message, { ...f, appTag: 'too-many-elements' });
   if (/is required/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'missing-element' });
   if (/is not a configured/.test(e.reason)) return new DataMissingError(e.message, { ...f, appTag: 'instance-required' });
   if (/^duplicate /.test(e.reason)) return new DataExistsError(e.message, f);

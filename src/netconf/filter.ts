@@ -11,11 +11,15 @@
  *   - attribute match expressions: the data carries no XML attributes, so a filter node with an
  *     (unqualified) attribute matches nothing.
  * List entries in the output always carry their key leaves.
+ *
+ * Filter nodes and data nodes are matched through maps by name, and every match tried spends a step of a
+ * WorkBudget, so a filter with thousands of siblings ends with FilterBudgetError rather than stalling.
  */
 import { isLeaf } from './data';
 import type { DNode } from './data';
 import { resolveQName } from './xml';
 import type { XmlElement } from './xml';
+import { WorkBudget } from './work-budget';
 
 const original = new WeakMap<DNode, DNode>();
 function origOf(n: DNode): DNode { return original.get(n) ?? n; }
@@ -43,28 +47,48 @@ function valueMatches(f: XmlElement, d: DNode): boolean {
   return d.value === want;
 }
 
+function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of items) {
+    const l = m.get(x.name);
+    if (l) l.push(x); else m.set(x.name, [x]);
+  }
+  return m;
+}
+
 /** Children of a data node selected by sibling filter nodes; null when a content match fails. */
-function filterChildren(data: readonly DNode[], fkids: readonly XmlElement[]): DNode[] | null {
+function filterChildren(data: readonly DNode[], fkids: readonly XmlElement[], b: WorkBudget): DNode[] | null {
+  b.spend(data.length + fkids.length);
   const content = fkids.filter(isContentMatch);
-  for (const cm of content) {
-    if (hasAttributeMatch(cm)) return null;
-    if (!data.some((d) => nameMatches(cm, d) && valueMatches(cm, d))) return null;
+  if (content.length) {
+    const dataByName = byName(data);
+    for (const cm of content) {
+      if (hasAttributeMatch(cm)) return null;
+      const same = dataByName.get(cm.name) ?? [];
+      b.spend(same.length);
+      if (!same.some((d) => nameMatches(cm, d) && valueMatches(cm, d))) return null;
+    }
   }
   if (content.length === fkids.length && content.length > 0) return [...data];
+  const filtersByName = byName(fkids);
   const out: DNode[] = [];
   for (const d of data) {
-    const matching = fkids.filter((f) => nameMatches(f, d) && !hasAttributeMatch(f));
+    const named = filtersByName.get(d.name);
+    if (!named) continue;
+    b.spend(named.length);
+    const matching = named.filter((f) => nameMatches(f, d) && !hasAttributeMatch(f));
     if (!matching.length) continue;
     if (matching.some((f) => isSelection(f) || (isContentMatch(f) && valueMatches(f, d)))) { out.push(d); continue; }
     const results: DNode[] = [];
     for (const f of matching) {
       if (!f.children.length || isLeaf(d)) continue;
-      const r = filterChildren(d.children ?? [], f.children);
+      const r = filterChildren(d.children ?? [], f.children, b);
       if (r === null || r.length === 0) continue;
+      b.spend(d.children?.length ?? 0);
       results.push(withKeys(d, r));
     }
     if (results.length === 1) out.push(results[0]);
-    else if (results.length > 1) out.push(results.reduce(merge));
+    else if (results.length > 1) out.push(results.reduce((x, y) => merge(x, y, b)));
   }
   return out;
 }
@@ -81,8 +105,9 @@ function withKeys(d: DNode, selected: DNode[]): DNode {
 }
 
 /** Union of two pruned copies of one data node. */
-function merge(a: DNode, b: DNode): DNode {
+function merge(a: DNode, b: DNode, budget: WorkBudget): DNode {
   const orig = origOf(a);
+  budget.spend((a.children?.length ?? 0) + (b.children?.length ?? 0));
   if (a === orig || b === orig) return orig;
   const pick = new Map<DNode, DNode[]>();
   for (const c of [...(a.children ?? []), ...(b.children ?? [])]) {
@@ -94,13 +119,13 @@ function merge(a: DNode, b: DNode): DNode {
   for (const oc of orig.children ?? []) {
     const versions = pick.get(oc);
     if (!versions) continue;
-    kids.push(versions.includes(oc) ? oc : versions.reduce(merge));
+    kids.push(versions.includes(oc) ? oc : versions.reduce((x, y) => merge(x, y, budget)));
   }
   return pruned(orig, kids);
 }
 
 /** Applies a <filter type="subtree"> element's content to top-level data nodes. */
-export function subtreeFilter(data: readonly DNode[], filter: XmlElement): DNode[] {
+export function subtreeFilter(data: readonly DNode[], filter: XmlElement, budget = WorkBudget.forData('subtree', data)): DNode[] {
   if (!filter.children.length) return [];
-  return filterChildren(data, filter.children) ?? [];
+  return filterChildren(data, filter.children, budget) ?? [];
 }

@@ -5,14 +5,15 @@
 import type { DatastoreName } from '../config/datastore';
 import type { DNode } from './data';
 import {
-  BadAttributeError, BadElementError, InvalidValueError, MissingAttributeError, MissingElementError, OperationNotSupportedError,
-  UnknownElementError, UnknownNamespaceError,
+  BadAttributeError, BadElementError, InvalidValueError, MissingAttributeError, MissingElementError, OperationFailedError, OperationNotSupportedError,
+  TooBigError, UnknownElementError, UnknownNamespaceError,
 } from './errors';
 import { subtreeFilter } from './filter';
 import { NC_NS, NCWD_NS } from './namespaces';
 import { attr, child } from './xml';
 import type { XmlElement } from './xml';
-import { XPathError, parseXPath, xpathFilter } from './xpath';
+import { FilterBudgetError } from './work-budget';
+import { XPathError, XPathLimitError, parseXPath, xpathFilter, xpathFilterAsync } from './xpath';
 
 export interface Filter {
   readonly kind: 'subtree' | 'xpath';
@@ -69,8 +70,8 @@ export function filterOf(op: XmlElement): Filter | undefined {
   if (type === 'xpath') {
     const select = attr(f, 'select');
     if (select === undefined) throw new MissingAttributeError('select', 'filter');
-    try { parseXPath(select); } catch (e) {
-      throw new InvalidValueError(`XPath filter: ${(e as Error).message}`, { info: [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }] });
+    try { parseXPath(select, (p) => f.scope.get(p)); } catch (e) {
+      throw filterError(e);
     }
     return { kind: 'xpath', el: f, select };
   }
@@ -79,13 +80,36 @@ export function filterOf(op: XmlElement): Filter | undefined {
 
 export function applyFilter(nodes: readonly DNode[], f: Filter | undefined): DNode[] {
   if (!f) return [...nodes];
-  if (f.kind === 'subtree') return subtreeFilter(nodes, f.el);
   try {
+    if (f.kind === 'subtree') return subtreeFilter(nodes, f.el);
     return xpathFilter(nodes, f.select!, (p) => f.el.scope.get(p));
   } catch (e) {
-    if (e instanceof XPathError) throw new InvalidValueError(`XPath filter: ${e.message}`, { info: [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }] });
-    throw e;
+    throw filterError(e);
   }
+}
+
+/** applyFilter for replies: an XPath filter gives the event loop back while it is evaluated. */
+export async function applyFilterAsync(nodes: readonly DNode[], f: Filter | undefined): Promise<DNode[]> {
+  if (f?.kind !== 'xpath') return applyFilter(nodes, f);
+  try {
+    return await xpathFilterAsync(nodes, f.select!, (p) => f.el.scope.get(p));
+  } catch (e) {
+    throw filterError(e);
+  }
+}
+
+/**
+ * A filter's error as an rpc-error: a bad select expression (syntax, undeclared prefix) is invalid-value, an
+ * expression over the size bounds too-big (RFC 6241 Appendix A: the request is too large for the implementation),
+ * both naming the select attribute; a filter that exhausts its evaluation budget is operation-failed. Any other
+ * error is returned as it is.
+ */
+function filterError(e: unknown): unknown {
+  const info = [{ name: 'bad-attribute', value: 'select' }, { name: 'bad-element', value: 'filter' }];
+  if (e instanceof XPathLimitError) return new TooBigError(`XPath filter: ${e.message}`, { type: 'application', info });
+  if (e instanceof XPathError) return new InvalidValueError(`XPath filter: ${e.message}`, { info });
+  if (e instanceof FilterBudgetError) return new OperationFailedError(e.message, { appTag: 'filter-step-budget' });
+  return e;
 }
 
 /** Whether a top-level node may be selected by the filter (saves building data nobody asked for). */

@@ -30,7 +30,7 @@ import { OUR_NS, OUR_PREFIX } from './schema';
 import { Session, checkClientHello, serverHelloXml } from './session';
 import type { Handled, SessionSink, Transport } from './session';
 import { publish } from './subscriptions';
-import { XmlParseError, attr, parseXml } from './xml';
+import { XmlParseError, attr, parseXmlAsync } from './xml';
 import type { XmlElement } from './xml';
 
 export { Session } from './session';
@@ -157,7 +157,7 @@ export class NetconfServer {
     try {
       const max = this.opts.maxRequestSize?.();
       if (max !== undefined && Buffer.byteLength(text) > max) throw new TooBig(max);
-      el = parseXml(text);
+      el = await parseXmlAsync(text);
     } catch (e) {
       this.bad(s);
       if (e instanceof TooBig) return this.errorReply(s, undefined, new TooBigError(`the request is larger than ${e.max} octets (configuration maxRequestSize)`));

@@ -59,6 +59,9 @@ export interface Handled {
 
 // ---- hello ----------------------------------------------------------------------------------------
 
+/** Largest client hello parsed. */
+export const MAX_HELLO_CHARS = 65536;
+
 export function serverHelloXml(capabilities: readonly string[], sessionId: number): string {
   const caps = capabilities.map((c) => `<capability>${escapeText(c)}</capability>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><hello xmlns="${NC_NS}"><capabilities>${caps}</capabilities><session-id>${sessionId}</session-id></hello>`;
@@ -69,6 +72,8 @@ export function serverHelloXml(capabilities: readonly string[], sessionId: numbe
  * not a valid client hello.
  */
 export function checkClientHello(text: string): boolean {
+  // a hello lists capabilities (ncclient's is about 1 KB); a larger one is not parsed (it would hold the event loop)
+  if (text.length > MAX_HELLO_CHARS) throw new MalformedMessageError(`hello larger than ${MAX_HELLO_CHARS} characters`);
   let el: XmlElement;
   try {
     el = parseXml(text);

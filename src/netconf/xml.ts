@@ -5,6 +5,11 @@
  * (no entity can be declared, so XXE and "billion laughs" cannot happen), only the five predefined entities
  * and character references are recognised, nesting depth is bounded, and characters that XML 1.0 forbids
  * are refused on input and dropped on output. Values are never coerced: "007" stays the string "007".
+ *
+ * Parsing is linear in the input: duplicate attributes are found with a set, and a namespace scope is copied
+ * only by an element whose declarations change it. Nesting depth, attributes per element, prefixes in scope
+ * and scope-changing namespace declarations are bounded (ParseOptions), so a hostile message of the largest
+ * accepted size costs time in proportion to its size, and parseXmlAsync spreads that time over slices.
  */
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -46,7 +51,16 @@ export interface ParseOptions {
   readonly maxDepth?: number;
   /** Most elements accepted (default 1,000,000). */
   readonly maxElements?: number;
+  /** Most attributes on one element, namespace declarations included (default 64). */
+  readonly maxAttributes?: number;
+  /** Most namespace prefixes in scope at one element, the default namespace and xml included (default 64). */
+  readonly maxPrefixesInScope?: number;
+  /** Most namespace declarations in a document that change the scope they appear in (default 4096). */
+  readonly maxNamespaceDeclarations?: number;
 }
+
+/** The parser's default bounds (documented in the README's security section). */
+export const XML_LIMITS = { maxDepth: 128, maxElements: 1_000_000, maxAttributes: 64, maxPrefixesInScope: 64, maxNamespaceDeclarations: 4096 } as const;
 
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 // eslint-disable-next-line no-control-regex
@@ -92,11 +106,40 @@ interface Open {
 
 /** Parses one XML document and returns its root element. Throws XmlParseError. */
 export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
+  const steps = parseSteps(text, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Markup items (tags, comments, text) parsed between two yields of parseXmlAsync. */
+const ITEMS_PER_SLICE = 256;
+
+/**
+ * parseXml that gives the event loop back every ITEMS_PER_SLICE markup items, so that a large message (up to
+ * maxRequestSize) never holds other requests (an SNMP GET, another session) for more than a few milliseconds.
+ */
+export async function parseXmlAsync(text: string, opts: ParseOptions = {}): Promise<XmlElement> {
+  const steps = parseSteps(text, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The parser, yielding after every ITEMS_PER_SLICE markup items; returns the root element. */
+function* parseSteps(text: string, opts: ParseOptions): Generator<void, XmlElement, void> {
   if (hasDoctype(text)) throw new XmlParseError('a document type declaration (DOCTYPE or ENTITY) is not allowed', Math.max(0, text.search(/<!(DOCTYPE|ENTITY)/i)));
   const bad = INVALID_CHARS.exec(text);
   if (bad) throw new XmlParseError(`character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`, bad.index);
-  const maxDepth = opts.maxDepth ?? 128;
-  const maxElements = opts.maxElements ?? 1_000_000;
+  const maxDepth = opts.maxDepth ?? XML_LIMITS.maxDepth;
+  const maxElements = opts.maxElements ?? XML_LIMITS.maxElements;
+  const maxAttributes = opts.maxAttributes ?? XML_LIMITS.maxAttributes;
+  const maxPrefixes = opts.maxPrefixesInScope ?? XML_LIMITS.maxPrefixesInScope;
+  const maxDeclarations = opts.maxNamespaceDeclarations ?? XML_LIMITS.maxNamespaceDeclarations;
+  let declarations = 0;
   let i = text.charCodeAt(0) === 0xFEFF ? 1 : 0;
   const n = text.length;
   const stack: Open[] = [];
@@ -122,7 +165,9 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
     i = end + 2;
   }
 
+  let items = 0;
   while (i < n) {
+    if (++items % ITEMS_PER_SLICE === 0) yield;
     const lt = text.indexOf('<', i);
     const chunkEnd = lt < 0 ? n : lt;
     if (chunkEnd > i) {
@@ -178,6 +223,7 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
     i++;
     const qname = readName();
     const rawAttrs: { qname: string; value: string; at: number }[] = [];
+    const attrNames = new Set<string>();
     let selfClosing = false;
     for (;;) {
       const before = i;
@@ -199,7 +245,9 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
       if (end < 0) fail(`unterminated value of attribute ${aName}`);
       const rawValue = text.slice(i + 1, end);
       if (rawValue.includes('<')) fail(`"<" in the value of attribute ${aName}`, i + 1);
-      if (rawAttrs.some((x) => x.qname === aName)) fail(`duplicate attribute ${aName}`, aAt);
+      if (attrNames.has(aName)) fail(`duplicate attribute ${aName}`, aAt);
+      if (attrNames.size >= maxAttributes) fail(`more than ${maxAttributes} attributes on <${qname}>`, aAt);
+      attrNames.add(aName);
       rawAttrs.push({ qname: aName, value: decodeEntities(rawValue.replace(/[\t\r\n]/g, ' '), i + 1), at: aAt });
       i = end + 1;
     }
@@ -213,8 +261,11 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
         if (p === 'xmlns' || (p === 'xml' && a.value !== XML_NS)) fail(`prefix ${p} cannot be declared`, a.at);
         if (p !== '' && a.value === '') fail(`prefix ${p} cannot be undeclared`, a.at);
         if (a.value === XMLNS_NS) fail('the xmlns namespace cannot be declared', a.at);
+        if ((scope ?? parentScope).get(p) === a.value) continue; // a redundant declaration changes nothing
+        if (++declarations > maxDeclarations) fail(`more than ${maxDeclarations} namespace declarations`, a.at);
         if (!scope) scope = new Map(parentScope);
         scope.set(p, a.value);
+        if (scope.size > maxPrefixes) fail(`more than ${maxPrefixes} namespace prefixes in scope`, a.at);
       }
     }
     const sc: ReadonlyMap<string, string> = scope ?? parentScope;

@@ -11,12 +11,25 @@
  *
  * The result of a filter is the selected nodes with their whole subtrees and their ancestors, each list
  * entry on the way with its keys.
+ *
+ * Bounds: an expression is at most XPATH_LIMITS.maxLength characters and maxTokens tokens, nested at most
+ * maxNesting deep (XPathLimitError); every prefix it uses must be declared (XPathError, before evaluation);
+ * evaluation spends a WorkBudget (FilterBudgetError when it is exhausted), so "//*[count(//*) > 0]" ends
+ * quickly with an error instead of walking the tree once per node.
  */
 import type { DNode } from './data';
+import { WorkBudget } from './work-budget';
 
 export class XPathError extends Error {
-  override readonly name = 'XPathError';
+  override readonly name: string = 'XPathError';
 }
+
+/** The expression is larger than the server accepts (length, tokens or nesting). */
+export class XPathLimitError extends XPathError {
+  override readonly name = 'XPathLimitError';
+}
+
+export const XPATH_LIMITS = { maxLength: 8192, maxTokens: 2048, maxNesting: 64 } as const;
 
 // ---- tokens -------------------------------------------------------------------------------------
 
@@ -32,6 +45,7 @@ type Tok =
 const NCNAME = /[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9._\-\u00B7\u00C0-\uFFFF]*/y;
 
 function tokenize(src: string): Tok[] {
+  if (src.length > XPATH_LIMITS.maxLength) throw new XPathLimitError(`the expression is longer than ${XPATH_LIMITS.maxLength} characters`);
   const out: Tok[] = [];
   let i = 0;
   const prevAllowsOperator = (): boolean => {
@@ -41,6 +55,7 @@ function tokenize(src: string): Tok[] {
     return p.t === 'name' || p.t === 'str' || p.t === 'num' || p.t === 'nodetype';
   };
   while (i < src.length) {
+    if (out.length > XPATH_LIMITS.maxTokens) throw new XPathLimitError(`the expression has more than ${XPATH_LIMITS.maxTokens} tokens`);
     const c = src[i];
     if (/\s/.test(c)) { i++; continue; }
     const two = src.slice(i, i + 2);
@@ -96,6 +111,7 @@ function tokenize(src: string): Tok[] {
     }
     out.push({ t: 'name', prefix, local: name });
   }
+  if (out.length > XPATH_LIMITS.maxTokens) throw new XPathLimitError(`the expression has more than ${XPATH_LIMITS.maxTokens} tokens`);
   return out;
 }
 
@@ -115,6 +131,7 @@ const AXES = new Set(['child', 'descendant', 'descendant-or-self', 'self', 'pare
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: Tok[]) {}
   private peek(): Tok | undefined { return this.toks[this.i]; }
   private isOp(v: string): boolean { const t = this.peek(); return t !== undefined && t.t === 'op' && t.v === v; }
@@ -135,14 +152,25 @@ class Parser {
       if (t?.t === 'op' && ops.includes(t.v)) { this.i++; l = { k: 'bin', op: t.v, l, r: next() }; } else return l;
     }
   }
-  private or(): Expr { return this.binary(() => this.and(), ['or']); }
+  private or(): Expr {
+    if (++this.depth > XPATH_LIMITS.maxNesting) throw new XPathLimitError(`the expression is nested deeper than ${XPATH_LIMITS.maxNesting}`);
+    const e = this.binary(() => this.and(), ['or']);
+    this.depth--;
+    return e;
+  }
   private and(): Expr { return this.binary(() => this.eq(), ['and']); }
   private eq(): Expr { return this.binary(() => this.rel(), ['=', '!=']); }
   private rel(): Expr { return this.binary(() => this.add(), ['<', '<=', '>', '>=']); }
   private add(): Expr { return this.binary(() => this.mul(), ['+', '-']); }
   private mul(): Expr { return this.binary(() => this.unary(), ['*', 'div', 'mod']); }
   private unary(): Expr {
-    if (this.isOp('-')) { this.i++; return { k: 'neg', e: this.unary() }; }
+    if (this.isOp('-')) {
+      if (++this.depth > XPATH_LIMITS.maxNesting) throw new XPathLimitError(`the expression is nested deeper than ${XPATH_LIMITS.maxNesting}`);
+      this.i++;
+      const e: Expr = { k: 'neg', e: this.unary() };
+      this.depth--;
+      return e;
+    }
     return this.union();
   }
   private union(): Expr { return this.binary(() => this.pathExpr(), ['|']); }
@@ -238,20 +266,21 @@ function kidsOf(x: XNode): XNode[] {
   return x.kids;
 }
 
-function stringValue(x: XNode): string {
+function stringValue(x: XNode, b: WorkBudget): string {
+  b.spend();
   if (x.node.value !== undefined) return x.node.value;
-  return kidsOf(x).map(stringValue).join('');
+  return kidsOf(x).map((k) => stringValue(k, b)).join('');
 }
 
-function toStr(v: XValue): string {
-  if (Array.isArray(v)) return v.length ? stringValue(v[0]) : '';
+function toStr(v: XValue, b: WorkBudget): string {
+  if (Array.isArray(v)) return v.length ? stringValue(v[0], b) : '';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
   return String(v);
 }
-function toNum(v: XValue): number {
+function toNum(v: XValue, b: WorkBudget): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  const s = toStr(v).trim();
+  const s = toStr(v, b).trim();
   return s === '' ? NaN : Number(s);
 }
 function toBool(v: XValue): boolean {
@@ -263,8 +292,11 @@ function toBool(v: XValue): boolean {
 
 type Resolve = (prefix: string) => string | undefined;
 
+/** Evaluation is written as generators that yield when a slice of the budget is spent (see xpathFilterAsync). */
+type Gen<T> = Generator<void, T, void>;
+
 class Evaluator {
-  constructor(private readonly resolve: Resolve, private readonly root: XNode) {}
+  constructor(private readonly resolve: Resolve, private readonly root: XNode, private readonly b: WorkBudget) {}
 
   private testNode(x: XNode, test: NodeTest): boolean {
     if (test.kind === 'node') return true;
@@ -278,6 +310,12 @@ class Evaluator {
   }
 
   private axis(x: XNode, axis: string): XNode[] {
+    const out = this.axisNodes(x, axis);
+    this.b.spend(out.length + 1);
+    return out;
+  }
+
+  private axisNodes(x: XNode, axis: string): XNode[] {
     switch (axis) {
       case 'child': return kidsOf(x);
       case 'self': return [x];
@@ -298,19 +336,24 @@ class Evaluator {
     }
   }
 
-  private steps(ctx: XNode[], steps: Step[]): XNode[] {
+  private *steps(ctx: XNode[], steps: Step[]): Gen<XNode[]> {
     let cur = ctx;
     for (const s of steps) {
       const next: XNode[] = [];
       const seen = new Set<XNode>();
       for (const c of cur) {
+        if (this.b.due()) yield;
         let cand = this.axis(c, s.axis).filter((x) => this.testNode(x, s.test));
         for (const p of s.preds) {
           const size = cand.length;
-          cand = cand.filter((x, i) => {
-            const v = this.eval(p, x, i + 1, size);
-            return typeof v === 'number' ? v === i + 1 : toBool(v);
-          });
+          const kept: XNode[] = [];
+          for (let i = 0; i < cand.length; i++) {
+            this.b.spend();
+            if (this.b.due()) yield;
+            const v = yield* this.eval(p, cand[i], i + 1, size);
+            if (typeof v === 'number' ? v === i + 1 : toBool(v)) kept.push(cand[i]);
+          }
+          cand = kept;
         }
         for (const x of cand) if (!seen.has(x)) { seen.add(x); next.push(x); }
       }
@@ -319,65 +362,72 @@ class Evaluator {
     return cur;
   }
 
-  eval(e: Expr, ctx: XNode, pos: number, size: number): XValue {
+  *eval(e: Expr, ctx: XNode, pos: number, size: number): Gen<XValue> {
     switch (e.k) {
       case 'str': return e.v;
       case 'num': return e.v;
-      case 'neg': return -toNum(this.eval(e.e, ctx, pos, size));
+      case 'neg': return -toNum(yield* this.eval(e.e, ctx, pos, size), this.b);
       case 'path': {
         let start: XNode[];
         if (e.base) {
-          const b = this.eval(e.base, ctx, pos, size);
+          const b = yield* this.eval(e.base, ctx, pos, size);
           if (!Array.isArray(b)) throw new XPathError('a path must start from a node-set');
           start = b;
         } else start = e.absolute ? [this.root] : [ctx];
-        return this.steps(start, e.steps);
+        return yield* this.steps(start, e.steps);
       }
-      case 'bin': return this.binary(e.op, e.l, e.r, ctx, pos, size);
-      case 'func': return this.func(e.name, e.args, ctx, pos, size);
+      case 'bin': return yield* this.binary(e.op, e.l, e.r, ctx, pos, size);
+      case 'func': return yield* this.func(e.name, e.args, ctx, pos, size);
     }
   }
 
-  private binary(op: string, le: Expr, re: Expr, ctx: XNode, pos: number, size: number): XValue {
-    if (op === 'and') return toBool(this.eval(le, ctx, pos, size)) && toBool(this.eval(re, ctx, pos, size));
-    if (op === 'or') return toBool(this.eval(le, ctx, pos, size)) || toBool(this.eval(re, ctx, pos, size));
-    const l = this.eval(le, ctx, pos, size);
-    const r = this.eval(re, ctx, pos, size);
+  private *binary(op: string, le: Expr, re: Expr, ctx: XNode, pos: number, size: number): Gen<XValue> {
+    if (op === 'and') return toBool(yield* this.eval(le, ctx, pos, size)) && toBool(yield* this.eval(re, ctx, pos, size));
+    if (op === 'or') return toBool(yield* this.eval(le, ctx, pos, size)) || toBool(yield* this.eval(re, ctx, pos, size));
+    const l = yield* this.eval(le, ctx, pos, size);
+    const r = yield* this.eval(re, ctx, pos, size);
     if (op === '|') {
       if (!Array.isArray(l) || !Array.isArray(r)) throw new XPathError('| needs node-sets');
+      this.b.spend(l.length + r.length);
       const s = new Set(l);
       return [...l, ...r.filter((x) => !s.has(x))];
     }
     if (op === '+' || op === '-' || op === '*' || op === 'div' || op === 'mod') {
-      const a = toNum(l), b = toNum(r);
+      const a = toNum(l, this.b), b = toNum(r, this.b);
       return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === 'div' ? a / b : a % b;
     }
-    return compare(op, l, r);
+    return compare(op, l, r, this.b);
   }
 
-  private func(name: string, args: Expr[], ctx: XNode, pos: number, size: number): XValue {
-    const a = (i: number): XValue => {
+  private *func(name: string, args: Expr[], ctx: XNode, pos: number, size: number): Gen<XValue> {
+    const self = this;
+    function* a(i: number): Gen<XValue> {
       if (!args[i]) throw new XPathError(`${name}() needs more arguments`);
-      return this.eval(args[i], ctx, pos, size);
-    };
-    const str = (i: number): string => (args[i] ? toStr(a(i)) : stringValue(ctx));
+      return yield* self.eval(args[i], ctx, pos, size);
+    }
+    function* str(i: number): Gen<string> { return args[i] ? toStr(yield* a(i), self.b) : stringValue(ctx, self.b); }
+    const toS = (v: XValue): string => toStr(v, this.b);
     switch (name) {
-      case 'not': return !toBool(a(0));
+      case 'not': return !toBool(yield* a(0));
       case 'true': return true;
       case 'false': return false;
-      case 'boolean': return toBool(a(0));
-      case 'count': { const v = a(0); if (!Array.isArray(v)) throw new XPathError('count() needs a node-set'); return v.length; }
-      case 'string': return str(0);
-      case 'number': return args[0] ? toNum(a(0)) : toNum(stringValue(ctx));
-      case 'contains': return toStr(a(0)).includes(toStr(a(1)));
-      case 'starts-with': return toStr(a(0)).startsWith(toStr(a(1)));
-      case 'string-length': return str(0).length;
-      case 'normalize-space': return str(0).trim().replace(/\s+/g, ' ');
-      case 'concat': return args.map((_, i) => toStr(a(i))).join('');
+      case 'boolean': return toBool(yield* a(0));
+      case 'count': { const v = yield* a(0); if (!Array.isArray(v)) throw new XPathError('count() needs a node-set'); return v.length; }
+      case 'string': return yield* str(0);
+      case 'number': return args[0] ? toNum(yield* a(0), this.b) : toNum(stringValue(ctx, this.b), this.b);
+      case 'contains': return toS(yield* a(0)).includes(toS(yield* a(1)));
+      case 'starts-with': return toS(yield* a(0)).startsWith(toS(yield* a(1)));
+      case 'string-length': return (yield* str(0)).length;
+      case 'normalize-space': return (yield* str(0)).trim().replace(/\s+/g, ' ');
+      case 'concat': {
+        const parts: string[] = [];
+        for (let i = 0; i < args.length; i++) parts.push(toS(yield* a(i)));
+        return parts.join('');
+      }
       case 'position': return pos;
       case 'last': return size;
       case 'local-name': case 'name': {
-        const v = args[0] ? a(0) : [ctx];
+        const v = args[0] ? yield* a(0) : [ctx];
         return Array.isArray(v) && v.length ? v[0].node.name : '';
       }
       default: throw new XPathError(`function ${name}() is not supported`);
@@ -385,7 +435,7 @@ class Evaluator {
   }
 }
 
-function compare(op: string, l: XValue, r: XValue): boolean {
+function compare(op: string, l: XValue, r: XValue, budget: WorkBudget): boolean {
   const cmp = (a: string, b: string, numeric: boolean): boolean => {
     if (op === '=' || op === '!=') {
       const eq = numeric ? Number(a) === Number(b) : a === b;
@@ -395,9 +445,10 @@ function compare(op: string, l: XValue, r: XValue): boolean {
     return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
   };
   if (Array.isArray(l) || Array.isArray(r)) {
-    const ls = Array.isArray(l) ? l.map(stringValue) : [l];
-    const rs = Array.isArray(r) ? r.map(stringValue) : [r];
+    const ls = Array.isArray(l) ? l.map((x) => stringValue(x, budget)) : [l];
+    const rs = Array.isArray(r) ? r.map((x) => stringValue(x, budget)) : [r];
     for (const a of ls) {
+      budget.spend(rs.length);
       for (const b of rs) {
         if (typeof a === 'boolean' || typeof b === 'boolean') {
           const ba = typeof a === 'boolean' ? a : toBool(l), bb = typeof b === 'boolean' ? b : toBool(r);
@@ -415,28 +466,77 @@ function compare(op: string, l: XValue, r: XValue): boolean {
     return op === '=' ? a === b : op === '!=' ? a !== b : cmp(String(+a), String(+b), true);
   }
   const numeric = typeof l === 'number' || typeof r === 'number';
-  return cmp(toStr(l), toStr(r), numeric);
+  return cmp(toStr(l, budget), toStr(r, budget), numeric);
 }
 
-/** Parses an expression (throws XPathError), for checking a filter before use. */
-export function parseXPath(src: string): void {
-  new Parser(tokenize(src)).parse();
+/** The prefixes of the name tests of an expression. */
+function prefixesOf(e: Expr, out: Set<string>): Set<string> {
+  switch (e.k) {
+    case 'path':
+      if (e.base) prefixesOf(e.base, out);
+      for (const s of e.steps) {
+        if (s.test.kind === 'name' && s.test.prefix) out.add(s.test.prefix);
+        for (const p of s.preds) prefixesOf(p, out);
+      }
+      break;
+    case 'bin': prefixesOf(e.l, out); prefixesOf(e.r, out); break;
+    case 'neg': prefixesOf(e.e, out); break;
+    case 'func': for (const a of e.args) prefixesOf(a, out); break;
+    default: break;
+  }
+  return out;
+}
+
+/** Parses an expression and checks that every prefix it uses is declared; throws XPathError (XPathLimitError). */
+function compile(src: string, resolve: Resolve): Expr {
+  const expr = new Parser(tokenize(src)).parse();
+  for (const p of prefixesOf(expr, new Set())) {
+    if (resolve(p) === undefined) throw new XPathError(`prefix ${p} is not declared on the filter (declare it with xmlns:${p})`);
+  }
+  return expr;
+}
+
+/** Checks an expression before use: syntax, bounds and declared prefixes (throws XPathError). */
+export function parseXPath(src: string, resolve: Resolve): void {
+  compile(src, resolve);
 }
 
 /**
  * Evaluates an XPath filter over top-level data nodes and returns the selected subtrees with their
  * ancestors (and the ancestors' list keys). resolve maps a prefix to its namespace.
  */
-export function xpathFilter(data: readonly DNode[], select: string, resolve: Resolve): DNode[] {
-  const expr = new Parser(tokenize(select)).parse();
+export function xpathFilter(data: readonly DNode[], select: string, resolve: Resolve, budget = WorkBudget.forData('XPath', data)): DNode[] {
+  const g = selectNodes(data, select, resolve, budget);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * xpathFilter that gives the event loop back after every slice of its budget (a few milliseconds), so that a
+ * costly filter delays other requests (an SNMP GET, another session) by no more than that.
+ */
+export async function xpathFilterAsync(data: readonly DNode[], select: string, resolve: Resolve, budget = WorkBudget.forData('XPath', data)): Promise<DNode[]> {
+  const g = selectNodes(data, select, resolve, budget);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function* selectNodes(data: readonly DNode[], select: string, resolve: Resolve, budget: WorkBudget): Gen<DNode[]> {
+  const expr = compile(select, resolve);
   const root: XNode = { node: { name: '', ns: '', children: data }, parent: null };
-  const v = new Evaluator(resolve, root).eval(expr, root, 1, 1);
+  const v = yield* new Evaluator(resolve, root, budget).eval(expr, root, 1, 1);
   if (!Array.isArray(v)) throw new XPathError('the expression does not select nodes');
   if (v.includes(root)) return [...data];
   const selected = new Set(v);
   const onPath = new Set<XNode>();
   for (const x of v) for (let p = x.parent; p && !onPath.has(p); p = p.parent) onPath.add(p);
   const build = (x: XNode): DNode | undefined => {
+    budget.spend();
     if (selected.has(x)) return x.node;
     if (!onPath.has(x)) return undefined;
     const kc = x.node.keyCount ?? 0;

@@ -296,6 +296,7 @@ class DocsRenderer {
     } else facts.push(`Contained in ${code(c.parent)}: at most one instance per ${code(c.parent)}.`);
     const ids = idx.instanceKeys(c);
     if (ids.length) facts.push(`Instance identifier: ${ids.map((k) => code(`${k.cls.name}.${k.attr.name}`)).join(', ')}.`);
+    if (c.maxElements !== undefined) facts.push(`Configuration: at most ${c.maxElements} instances per ${code(c.parent ?? '')} (YANG max-elements); the datastore refuses more.`);
     if (c.bound) facts.push(`Bound: at most ${c.bound.max} instances; ${c.bound.eviction}.`);
     if (c.yangExternal) {
       facts.push(`YANG: rendered by the standard list ${code(c.yangExternal)}; attributes without a standard node augment it.`);
@@ -335,7 +336,7 @@ class DocsRenderer {
     if (a.default !== undefined) parts.push(`default ${valueText(a.default)}`);
     if (a.required) parts.push('required');
     if (a.secret) parts.push('secret: written, never read back');
-    if (a.multi) parts.push('several values');
+    if (a.multi) parts.push(a.maxElements !== undefined ? `several values (at most ${a.maxElements})` : 'several values');
     if (a.writable) parts.push('also settable through SNMP' + (c.actions?.length ? ` and the ${list(c.actions.map((x) => code(x.name)))} action` : ''));
     return parts.join('; ');
   }

@@ -424,6 +424,7 @@ class MibWriter {
     if (cls.bound) parts.push(`The bridge keeps at most ${cls.bound.max} rows: ${cls.bound.eviction}.`);
     const configKeys = cls.kind === 'list' && (cls.keys ?? []).some((k) => this.idx.attr(cls, k).access === 'config');
     if (configKeys) parts.push('Rows are created and deleted through the configuration datastore (NETCONF); SNMP may change the writable columns of existing rows.');
+    if (configKeys && cls.maxElements !== undefined) parts.push(`A configuration holds at most ${cls.maxElements} rows for each ${parent?.name ?? 'system'}.`);
     else if (cls.kind === 'list') parts.push('Rows are maintained by the bridge.');
     return [
       `${c.descriptor} OBJECT-TYPE`,

@@ -270,6 +270,7 @@ class YangRenderer {
       subs.push(st('mandatory', 'true'));
     }
     if (a.access === 'state' && nodeConfig) subs.push(st('config', 'false'));
+    if (a.multi && a.maxElements !== undefined) subs.push(st('max-elements', a.maxElements));
     let description = a.description;
     if (a.secret) {
       this.use('nacm');
@@ -311,6 +312,7 @@ class YangRenderer {
     }
     if (parentConfig && !config) subs.push(st('config', 'false'));
     subs.push(...this.requiredUnless(cls));
+    if (cls.kind === 'list' && cls.maxElements !== undefined) subs.push(st('max-elements', cls.maxElements));
     subs.push(sd('description', this.classDescription(cls)), sd('reference', `Clause ${cls.clause} of the information model`));
     const rendering = this.idx.mibRendering(cls);
     if (rendering === 'table') {
