@@ -42,6 +42,8 @@ export const MAX_CATCHUP_BLOCKS = 2_000;
 
 export interface ContractManagerOptions extends InventoryOptions {
   readonly checksPerBlock?: number;
+  /** Blocks caught up at most at a start (default MAX_CATCHUP_BLOCKS). */
+  readonly maxCatchupBlocks?: number;
 }
 
 interface NetState {
@@ -284,11 +286,12 @@ export class ContractManager implements View {
     let from = c.height + 1;
     const to = height - 1;
     if (to < from) return true;
-    if (to - from + 1 > MAX_CATCHUP_BLOCKS) {
+    const max = this.opts.maxCatchupBlocks ?? MAX_CATCHUP_BLOCKS;
+    if (to - from + 1 > max) {
       this.bridge.record({ severity: 'warning', component: 'contract', msgId: 'ACTIVITY',
-        message: `network ${net}: ${to - from + 1} blocks missed; only the last ${MAX_CATCHUP_BLOCKS} are counted (counter discontinuity)` });
+        message: `network ${net}: ${to - from + 1} blocks missed; only the last ${max} are counted (counter discontinuity)` });
       this.discontinuity(net, s);
-      from = to - MAX_CATCHUP_BLOCKS + 1;
+      from = to - max + 1;
     }
     let txs = 0;
     for (let h = from; h <= to; h++) {
