@@ -9,6 +9,7 @@
  */
 import { migrate } from '../store/db';
 import type { Db } from '../store/db';
+import type { Statement } from 'better-sqlite3';
 import type { ContractRecord, Lifecycle, MethodStats } from './inventory';
 
 const SCHEMA: readonly string[] = [
@@ -65,11 +66,28 @@ const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 export class ContractStore {
   private seq = 0;
+  /** Statements of save(), prepared once (a save runs at every block). */
+  private readonly st: Record<'up' | 'upM' | 'del' | 'delMs' | 'delM' | 'cur', Statement>;
 
   constructor(private readonly db: Db) {
     migrate(db, SCHEMA);
     const r = db.prepare('SELECT MAX(seq) AS m FROM ct_contract').get() as { m: number | null };
     this.seq = r.m ?? 0;
+    this.st = {
+      up: db.prepare(`INSERT INTO ct_contract (network, address, deployer, deploy_block, deploy_tx, deploy_searched, code_hash, code_size, lifecycle, balance,
+          calls, failed_calls, events, last_activity_time, last_activity_block, discontinuity, seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(network, address) DO UPDATE SET deployer = excluded.deployer, deploy_block = excluded.deploy_block, deploy_tx = excluded.deploy_tx,
+          deploy_searched = excluded.deploy_searched, code_hash = excluded.code_hash, code_size = excluded.code_size, lifecycle = excluded.lifecycle,
+          balance = excluded.balance, calls = excluded.calls, failed_calls = excluded.failed_calls, events = excluded.events,
+          last_activity_time = excluded.last_activity_time, last_activity_block = excluded.last_activity_block, discontinuity = excluded.discontinuity,
+          seq = CASE WHEN ct_contract.last_activity_block IS excluded.last_activity_block THEN ct_contract.seq ELSE excluded.seq END`),
+      upM: db.prepare('INSERT OR REPLACE INTO ct_method (network, address, selector, calls, failures, gas_sum, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      del: db.prepare('DELETE FROM ct_contract WHERE network = ? AND address = ?'),
+      delMs: db.prepare('DELETE FROM ct_method WHERE network = ? AND address = ?'),
+      delM: db.prepare('DELETE FROM ct_method WHERE network = ? AND address = ? AND selector = ?'),
+      cur: db.prepare('INSERT OR REPLACE INTO ct_cursor (network, height, hash) VALUES (?, ?, ?)'),
+    };
   }
 
   /** The contracts stored for a network, oldest activity first, with their methods. */
@@ -98,19 +116,7 @@ export class ContractStore {
 
   /** Writes contracts, methods, deletions and the cursor of one network in one transaction. */
   save(network: string, ch: ContractChanges): void {
-    const up = this.db.prepare(`INSERT INTO ct_contract (network, address, deployer, deploy_block, deploy_tx, deploy_searched, code_hash, code_size, lifecycle, balance,
-        calls, failed_calls, events, last_activity_time, last_activity_block, discontinuity, seq)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(network, address) DO UPDATE SET deployer = excluded.deployer, deploy_block = excluded.deploy_block, deploy_tx = excluded.deploy_tx,
-        deploy_searched = excluded.deploy_searched, code_hash = excluded.code_hash, code_size = excluded.code_size, lifecycle = excluded.lifecycle,
-        balance = excluded.balance, calls = excluded.calls, failed_calls = excluded.failed_calls, events = excluded.events,
-        last_activity_time = excluded.last_activity_time, last_activity_block = excluded.last_activity_block, discontinuity = excluded.discontinuity,
-        seq = CASE WHEN ct_contract.last_activity_block IS excluded.last_activity_block THEN ct_contract.seq ELSE excluded.seq END`);
-    const upM = this.db.prepare(`INSERT OR REPLACE INTO ct_method (network, address, selector, calls, failures, gas_sum, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    const del = this.db.prepare('DELETE FROM ct_contract WHERE network = ? AND address = ?');
-    const delMs = this.db.prepare('DELETE FROM ct_method WHERE network = ? AND address = ?');
-    const delM = this.db.prepare('DELETE FROM ct_method WHERE network = ? AND address = ? AND selector = ?');
-    const cur = this.db.prepare('INSERT OR REPLACE INTO ct_cursor (network, height, hash) VALUES (?, ?, ?)');
+    const { up, upM, del, delMs, delM, cur } = this.st;
     this.db.transaction(() => {
       for (const a of ch.deleted ?? []) { del.run(network, a); delMs.run(network, a); }
       for (const [a, sels] of ch.deletedMethods ?? []) for (const s of sels) delM.run(network, a, s);

@@ -9,25 +9,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Bridge } from '../../src/bridge';
-import type { ConfigObject } from '../../src/config/document';
-import { RECEIVED_EVENT, RECEIVER_BYTECODE, RECEIVER_SELECTORS, Relayer, SENDER_BYTECODE, SENDER_SELECTORS, SENT_EVENT, createCrossChainManager, encodeSend, utf8Hex } from '../../src/crosschain';
-import { startDevChain } from '../../src/devchain';
+import { RECEIVER_SELECTORS, Relayer, SENDER_SELECTORS, createCrossChainManager } from '../../src/crosschain';
 import type { DevChain } from '../../src/devchain';
-import { deploy } from '../../src/devchain/demo';
 import type { Instance } from '../../src/state/tree';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { rpcProxy } from '../support/rpc-proxy';
 import type { RpcProxy } from '../support/rpc-proxy';
 import { sleep, until } from '../support/wait';
+import { channelDoc, sendMessages, tracking, twoChains } from './two-chains';
+import type { TwoChains } from './two-chains';
 
 describe('cross-chain catch-up that fails, then recovers', function () {
   this.timeout(120_000);
-  let a: DevChain;
-  let b: DevChain;
+  let t: TwoChains;
   let proxy: RpcProxy;
-  let sender: string;
-  let receiver: string;
   let relayer: Relayer | undefined;
   let tb: TestBridge | undefined;
   let dataDir = '';
@@ -40,44 +36,25 @@ describe('cross-chain catch-up that fails, then recovers', function () {
     br.addView(createCrossChainManager(br, { codeCheckMs: 300 }));
     br.on('record', (r) => { if (r.component === 'crosschain') records.push(r.message); });
   };
-  const tracking = (net: string): boolean => {
-    const l = tb?.bridge.tree.find([{ cls: 'network', keys: [net] }, { cls: 'ledger', keys: ['main'] }]);
-    return l !== undefined && Number(l.get('observedBlocks') ?? 0) > 0;
-  };
-  const send = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) {
-      await a.request('eth_sendTransaction', [{ from: a.accounts[1].address, to: sender, gas: '0x30d40', data: encodeSend(a.accounts[2].address, utf8Hex(`m${i}`)) }]);
-    }
-  };
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-xc-fail-'));
-    a = await startDevChain({ chainId: 1337, blockIntervalMs: 250, workload: false });
-    b = await startDevChain({ chainId: 1338, blockIntervalMs: 250, workload: false });
-    proxy = await rpcProxy(b.url);
-    sender = await deploy(a, SENDER_BYTECODE);
-    receiver = await deploy(b, RECEIVER_BYTECODE);
+    t = await twoChains();
+    proxy = await rpcProxy(t.b.url);
   });
   after(async () => {
     await relayer?.stop();
     await tb?.cleanup();
     await proxy?.close();
-    await a?.stop();
-    await b?.stop();
+    await t?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('counts the deliveries made while it was down once the node answers eth_getLogs again', async () => {
-    const doc: ConfigObject = {
-      networks: [
-        { name: 'dev-a', platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: a.url }],
-          crossChainChannels: [{ name: 'ab', counterparty: 'dev-b', sourceContract: sender, destContract: receiver, sentEvent: SENT_EVENT, receivedEvent: RECEIVED_EVENT }] },
-        { name: 'dev-b', platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: proxy.url }] },
-      ],
-    };
-    tb = await startBridge(doc, { dataDir, setup });
-    await until('both ledgers tracked', () => tracking('dev-a') && tracking('dev-b'));
-    await send(3);
+    const { a, b, sender, receiver } = t;
+    tb = await startBridge(channelDoc(t, { bEndpoint: proxy.url }), { dataDir, setup });
+    await until('both ledgers tracked', () => tracking(tb!.bridge, 'dev-a') && tracking(tb!.bridge, 'dev-b'));
+    await sendMessages(t, 3);
     await until('3 pending', () => v('pending') === 3n && v('sent') === 3n, 30_000);
     await tb.stop();
 

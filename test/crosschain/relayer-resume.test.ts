@@ -11,11 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Bridge } from '../../src/bridge';
-import type { ConfigObject } from '../../src/config/document';
-import { RECEIVED_EVENT, RECEIVER_BYTECODE, SENDER_BYTECODE, SENT_EVENT, createCrossChainManager, encodeSend, utf8Hex } from '../../src/crosschain';
-import { startDevChain } from '../../src/devchain';
-import type { DevChain } from '../../src/devchain';
-import { deploy } from '../../src/devchain/demo';
+import { createCrossChainManager } from '../../src/crosschain';
 import { createFaultManager } from '../../src/fault';
 import type { FaultManager } from '../../src/fault';
 import type { Instance } from '../../src/state/tree';
@@ -23,15 +19,14 @@ import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { projectRoot } from '../support/tools';
 import { until } from '../support/wait';
+import { channelDoc, sendMessages, tracking, twoChains } from './two-chains';
+import type { TwoChains } from './two-chains';
 
 const STUCK = 2;
 
 describe('relayer restarted with its default arguments', function () {
   this.timeout(120_000);
-  let a: DevChain;
-  let b: DevChain;
-  let sender: string;
-  let receiver: string;
+  let t: TwoChains;
   let tb: TestBridge;
   let fault: FaultManager;
   let workDir = '';
@@ -40,16 +35,11 @@ describe('relayer restarted with its default arguments', function () {
   const channel = (): Instance | undefined => tb.bridge.tree.find([{ cls: 'network', keys: ['dev-a'] }, { cls: 'crossChainChannel', keys: ['ab'] }]);
   const v = (attr: string): unknown => channel()?.get(attr);
   const alarm = (): { isCleared: boolean } | undefined => fault.list.all().find((x) => x.type === 'crossChainBacklogStuck' && x.resource === 'network/dev-a/crossChainChannel/ab');
-  const tracking = (net: string): boolean => Number(tb.bridge.tree.find([{ cls: 'network', keys: [net] }, { cls: 'ledger', keys: ['main'] }])?.get('observedBlocks') ?? 0) > 0;
-  const send = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) {
-      await a.request('eth_sendTransaction', [{ from: a.accounts[1].address, to: sender, gas: '0x30d40', data: encodeSend(a.accounts[2].address, utf8Hex(`m${i}`)) }]);
-    }
-  };
+  const send = (n: number): Promise<void> => sendMessages(t, n);
   /** The relayer command with the default arguments only (no --from-block, no --state). */
   const startRelayer = async (): Promise<{ p: ChildProcess; out: () => string }> => {
     const p = spawn(process.execPath, [path.join(projectRoot, 'dist', 'tools', 'relayer.js'),
-      '--from', a.url, '--to', b.url, '--sender', sender, '--receiver', receiver, '--poll-ms', '200'], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--from', t.a.url, '--to', t.b.url, '--sender', t.sender, '--receiver', t.receiver, '--poll-ms', '200'], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -59,25 +49,14 @@ describe('relayer restarted with its default arguments', function () {
 
   before(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-relayer-resume-'));
-    a = await startDevChain({ chainId: 1337, blockIntervalMs: 250, workload: false });
-    b = await startDevChain({ chainId: 1338, blockIntervalMs: 250, workload: false });
-    sender = await deploy(a, SENDER_BYTECODE);
-    receiver = await deploy(b, RECEIVER_BYTECODE);
-    const doc: ConfigObject = {
-      networks: [
-        { name: 'dev-a', platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: a.url }],
-          crossChainChannels: [{ name: 'ab', counterparty: 'dev-b', sourceContract: sender, destContract: receiver, sentEvent: SENT_EVENT, receivedEvent: RECEIVED_EVENT, stuckThreshold: STUCK }] },
-        { name: 'dev-b', platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: b.url }] },
-      ],
-    };
-    tb = await startBridge(doc, { setup: (br: Bridge) => { fault = createFaultManager(br); br.addView(createCrossChainManager(br, { codeCheckMs: 300 })); br.addView(fault); } });
-    await until('both ledgers tracked', () => tracking('dev-a') && tracking('dev-b'));
+    t = await twoChains();
+    tb = await startBridge(channelDoc(t, { stuckThreshold: STUCK }), { setup: (br: Bridge) => { fault = createFaultManager(br); br.addView(createCrossChainManager(br, { codeCheckMs: 300 })); br.addView(fault); } });
+    await until('both ledgers tracked', () => tracking(tb.bridge, 'dev-a') && tracking(tb.bridge, 'dev-b'));
   });
   after(async () => {
     relayer?.p.kill('SIGKILL');
     await tb?.cleanup();
-    await a?.stop();
-    await b?.stop();
+    await t?.stop();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 

@@ -89,6 +89,25 @@ describe('cross-chain relayer', function () {
     expect(out).to.match(/stopped: 3 delivered/);
   });
 
+  it('keeps its cursor in the state file, and refuses a state file of another channel', async () => {
+    const file = path.join(workDir, 'state.json');
+    const r = await Relayer.start({ from: a.url, to: b.url, sender, receiver, pollMs: 100, stateFile: file });
+    const next = r.stats().nextBlock;
+    await until('the cursor moved', () => r.stats().nextBlock > next + 2);
+    await r.stop();
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nextBlock: number; sender: string; receiver: string };
+    expect(saved).to.include({ nextBlock: r.stats().nextBlock, sender, receiver });
+    const lines: string[] = [];
+    const again = await Relayer.start({ from: a.url, to: b.url, sender, receiver, pollMs: 100, stateFile: file, log: (l) => lines.push(l) });
+    expect(again.stats().nextBlock).to.equal(saved.nextBlock);
+    await again.stop();
+    expect(lines[0]).to.match(new RegExp(`resuming at block ${saved.nextBlock}, where it stopped`));
+    const other = '0x' + '11'.repeat(20);
+    let err: Error | undefined;
+    await Relayer.start({ from: a.url, to: b.url, sender: other, receiver, stateFile: file }).catch((e: Error) => { err = e; });
+    expect(err?.message).to.match(/belongs to another channel/);
+  });
+
   it('refuses bad arguments', async () => {
     const p = spawn(process.execPath, [path.join(projectRoot, 'dist', 'tools', 'relayer.js'), '--from', a.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
