@@ -129,9 +129,9 @@ export class ContractManager implements View {
         // not any more, never seen deployed, goes as configure() would drop it).
         const addrs = new Set(wanted.map((c) => c.address));
         const stored = this.store.load(net);
-        const kept = stored.filter((r) => r.deployBlock !== undefined || addrs.has(r.address));
-        s.inventory.restore(kept);
-        const gone = stored.filter((r) => !kept.includes(r)).map((r) => r.address);
+        const keep = (r: ContractRecord): boolean => r.deployBlock !== undefined || addrs.has(r.address);
+        s.inventory.restore(stored.filter(keep));
+        const gone = stored.filter((r) => !keep(r)).map((r) => r.address);
         if (gone.length) this.store.save(net, { contracts: [], deleted: gone });
         this.networks.set(net, s);
       }
@@ -150,8 +150,9 @@ export class ContractManager implements View {
       this.store.save(net, { contracts: saved, methods: new Map(saved.map((r) => [r.address, r.methods.keys()])), deleted: removed });
       if (fresh) {
         // The contracts read back from the database appear at once, with their counts.
+        const written = new Set(changed);
         for (const rec of s.inventory.all()) {
-          if (changed.includes(rec.address)) continue;
+          if (written.has(rec.address)) continue;
           this.writeContract(net, rec);
           for (const m of rec.methods.keys()) this.writeMethod(net, rec, m);
         }
@@ -272,7 +273,7 @@ export class ContractManager implements View {
         const [b] = c.height < height ? await adapter.blocks(c.height, c.height) : [];
         if (!b || b.hash !== c.hash) {
           this.bridge.record({ severity: 'notice', component: 'contract', msgId: 'ACTIVITY',
-            message: `network ${net}: block ${c.height} processed before is no longer on the chain (chain replaced): counts since then not recovered (counter discontinuity)` });
+            message: `network ${net}: block ${c.height} processed before is no longer on the chain (reorganised or replaced while the bridge was down): the blocks since are not counted (counter discontinuity)` });
           this.discontinuity(net, s);
           s.cursor = undefined;
           s.resumed = true;
