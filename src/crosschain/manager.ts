@@ -258,8 +258,14 @@ export class CrossChainManager implements View {
     if (last === undefined) { ch.resumed[side] = true; return true; }
     if (ch.resumed[side] && height <= last + 1) return true;
     const warn = (message: string): void => this.bridge.record({ severity: 'warning', component: 'crosschain', msgId: 'CHANNEL', message: `cross-chain channel ${ch.cfg.name} of network ${ch.cfg.network}: ${message}` });
+    /** A failure: reported once until a catch-up of this side succeeds again. */
+    const fail = (message: string): false => {
+      if (!ch.catchUpFailing[side]) warn(message);
+      ch.catchUpFailing[side] = true;
+      return false;
+    };
     const adapter = this.feed.adapter(network);
-    if (!adapter) { warn(`no reachable node of network ${network} to catch up blocks ${last + 1}..${height - 1}: tried again at the next block`); return false; }
+    if (!adapter) return fail(`no reachable node of network ${network} to catch up blocks ${last + 1}..${height - 1}: tried again at the next block`);
     if (!ch.resumed[side]) {
       try {
         const [b] = last < height ? await adapter.blocks(last, last) : [];
@@ -271,8 +277,7 @@ export class CrossChainManager implements View {
           return true;
         }
       } catch (err) {
-        warn(`cannot check the last block handled on network ${network}: ${(err as Error).message}; tried again at the next block`);
-        return false;
+        return fail(`cannot check the last block handled on network ${network}: ${(err as Error).message}; tried again at the next block`);
       }
       ch.resumed[side] = true;
     }
@@ -297,9 +302,9 @@ export class CrossChainManager implements View {
         for (const l of logs) if (l.topics.length >= 2) found.push(l.topics[1]);
       }
     } catch (err) {
-      warn(`catching up blocks ${from}..${to} of network ${network} failed: ${(err as Error).message}; tried again at the next block`);
-      return false;
+      return fail(`catching up blocks ${from}..${to} of network ${network} failed: ${(err as Error).message}; tried again at the next block`);
     }
+    ch.catchUpFailing[side] = false;
     for (const id of found) if (side === 'src') ch.sent(id, at); else ch.received(id, at);
     if (found.length) {
       this.bridge.record({ severity: 'info', component: 'crosschain', msgId: 'CHANNEL',
