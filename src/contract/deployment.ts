@@ -46,3 +46,10 @@ export async function findDeployment(adapter: ChainAdapter, address: string, hea
   const tx = activity.transactions.find((t) => t.createdContract === address);
   return tx ? { block, deployer: tx.from, tx: tx.hash } : { block };
 }
+
+/** What a search found, as a log line says it. */
+export function deploymentText(contract: string, d: Deployment): string {
+  return d.tx
+    ? `contract ${contract} was deployed in block ${d.block} by ${d.deployer} (transaction ${d.tx})`
+    : `contract ${contract} appeared in block ${d.block}, created by another contract: no receipt names its deployer or transaction`;
+}

@@ -26,7 +26,7 @@ import type { Instance, Path, Values } from '../state/tree';
 import { loadAbiFile } from './abi';
 import { activityFeed } from './feed';
 import type { ActivityEvent, ActivityFeed } from './feed';
-import { findDeployment } from './deployment';
+import { deploymentText, findDeployment } from './deployment';
 import { ContractInventory, meanGas } from './inventory';
 import type { BlockChanges, ContractRecord, InventoryOptions } from './inventory';
 import { keccakHex } from './keccak';
@@ -259,10 +259,7 @@ export class ContractManager implements View {
     const c = s.cursor;
     if (!c || (s.resumed && height <= c.height + 1)) { s.resumed = true; return true; }
     const fail = (what: string, err: unknown): false => {
-      if (!s.failing) {
-        this.bridge.record({ severity: 'warning', component: 'contract', msgId: 'ACTIVITY',
-          message: `network ${net}: ${what} failed: ${(err as Error).message ?? String(err)}; tried again at the next block` });
-      }
+      if (!s.failing) this.bridge.record({ severity: 'warning', component: 'contract', msgId: 'ACTIVITY', message: `network ${net}: ${what} failed: ${(err as Error).message ?? String(err)}; tried again at the next block` });
       s.failing = true;
       return false;
     };
@@ -390,9 +387,7 @@ export class ContractManager implements View {
         rec.deploySearched = true;
         this.writeContract(net, rec);
         this.store.save(net, { contracts: [rec] });
-        this.bridge.record({ severity: 'info', component: 'contract', msgId: 'CONTRACT', message: d.tx
-          ? `network ${net}: contract ${rec.name || rec.address} was deployed in block ${d.block} by ${d.deployer} (transaction ${d.tx})`
-          : `network ${net}: contract ${rec.name || rec.address} appeared in block ${d.block}, created by another contract: no receipt names its deployer or transaction` });
+        this.bridge.record({ severity: 'info', component: 'contract', msgId: 'CONTRACT', message: `network ${net}: ${deploymentText(rec.name || rec.address, d)}` });
       } catch (err) {
         this.bridge.record({ severity: 'notice', component: 'contract', msgId: 'CONTRACT',
           message: `network ${net}: deployment of contract ${rec.name || rec.address} not found: ${(err as Error).message}` });
