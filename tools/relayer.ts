@@ -1,15 +1,23 @@
 #!/usr/bin/env node
 /**
  * The demonstration relayer as a command:
- *   node dist/tools/relayer.js --from URL --to URL --sender ADDR --receiver ADDR [--account ADDR] [--from-block N] [--poll-ms MS]
+ *   node dist/tools/relayer.js --from URL --to URL --sender ADDR --receiver ADDR [--account ADDR] [--from-block N]
+ *                              [--state FILE] [--poll-ms MS]
  * Watches MessageSent of the Sender contract on the chain at --from and delivers each message to the
  * Receiver contract on the chain at --to (eth_sendTransaction from --account, or the node's first
- * account). SIGUSR1 pauses, SIGUSR2 resumes, SIGINT / SIGTERM stop. Progress goes to stdout.
+ * account). The block cursor is kept in --state (default relayer-<sender>-<receiver>.json in the working
+ * directory), so a restart resumes where the relayer stopped; --from-block overrides it. SIGUSR1 pauses,
+ * SIGUSR2 resumes, SIGINT / SIGTERM stop. Progress goes to stdout.
  */
 import { Relayer } from '../src/crosschain/relayer';
 import type { RelayerOptions } from '../src/crosschain/relayer';
 
-const USAGE = 'usage: relayer --from URL --to URL --sender ADDR --receiver ADDR [--account ADDR] [--from-block N] [--poll-ms MS]';
+const USAGE = 'usage: relayer --from URL --to URL --sender ADDR --receiver ADDR [--account ADDR] [--from-block N] [--state FILE] [--poll-ms MS]';
+
+/** The default state file: one per pair of contracts, in the working directory. */
+export function defaultStateFile(sender: string, receiver: string): string {
+  return `relayer-${sender.toLowerCase()}-${receiver.toLowerCase()}.json`;
+}
 
 function parse(argv: readonly string[]): RelayerOptions {
   const v: Record<string, string> = {};
@@ -27,7 +35,7 @@ function parse(argv: readonly string[]): RelayerOptions {
   };
   return {
     from: v.from, to: v.to, sender: v.sender, receiver: v.receiver, account: v.account,
-    fromBlock: int('from-block'), pollMs: int('poll-ms'),
+    fromBlock: int('from-block'), pollMs: int('poll-ms'), stateFile: v.state ?? defaultStateFile(v.sender, v.receiver),
     log: (l) => console.log(l),
   };
 }

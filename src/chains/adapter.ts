@@ -143,6 +143,8 @@ export interface ChainAdapter {
   blockActivity?(height: number, hash?: string): Promise<BlockActivity>;
   /** Ethereum family, optional: code and balance of an account at the latest block. */
   accountState?(address: string): Promise<AccountState>;
+  /** Ethereum family, optional: an account's code at a height ("0x": none); finding when a contract was deployed. */
+  codeAt?(address: string, height: number): Promise<string>;
   /** Ethereum family, optional: logs of one contract and event in a bounded height range (gap catch-up). */
   eventLogs?(q: LogQuery): Promise<FoundLog[]>;
   stats(): AdapterStats;

@@ -9,7 +9,10 @@ import type { Bridge, View } from '../bridge';
 import { ContractManager } from './manager';
 import type { ContractManagerOptions } from './manager';
 
-export { ContractManager, CHECKS_PER_BLOCK, ROUND_ROBIN_PER_BLOCK } from './manager';
+export { ContractManager, CHECKS_PER_BLOCK, MAX_CATCHUP_BLOCKS, ROUND_ROBIN_PER_BLOCK } from './manager';
+export { ContractStore } from './store';
+export { DeploymentNotFoundError, findDeployment, firstHeightWithCode } from './deployment';
+export type { Deployment } from './deployment';
 export type { ContractManagerOptions } from './manager';
 export { ContractInventory, MAX_CONTRACTS, MAX_METHODS, meanGas } from './inventory';
 export type { BlockChanges, ContractRecord, Lifecycle, MethodStats } from './inventory';

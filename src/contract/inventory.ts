@@ -39,6 +39,8 @@ export interface ContractRecord {
   deployer?: string;
   deployBlock?: number;
   deployTx?: string;
+  /** Whether the deployment of a contract not seen deployed was looked for (deployment.ts), found or not. */
+  deploySearched?: boolean;
   codeHash?: string;
   codeSize?: number;
   lifecycle: Lifecycle;
@@ -48,6 +50,8 @@ export interface ContractRecord {
   events: number;
   lastActivityTime?: number;
   lastActivityBlock?: number;
+  /** When the counters began counting (configured or discovered) or last missed blocks (ms since the epoch). */
+  discontinuityTime?: number;
   readonly methods: Map<string, MethodStats>;
 }
 
@@ -96,6 +100,15 @@ export class ContractInventory {
   /** Every contract: configured first (configuration order), then discovered (oldest activity first). */
   all(): ContractRecord[] {
     return [...this.configured.values(), ...this.discovered.values()];
+  }
+
+  /** Puts back contracts read from the database (oldest activity first), as discovered; configure() follows. */
+  restore(records: readonly ContractRecord[]): void {
+    for (const r of records) {
+      if (this.get(r.address)) continue;
+      this.discovered.set(r.address, r);
+      for (const m of r.methods.values()) this.seq = Math.max(this.seq, m.lastSeq);
+    }
   }
 
   /**

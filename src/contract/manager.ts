@@ -8,25 +8,42 @@
  * contracts deployed or active in the block first (in order; those over the budget wait for the next
  * blocks), then ROUND_ROBIN_PER_BLOCK contracts in turn (configured ones first), so that a contract whose
  * code disappears or whose balance changes without a transaction to it (internal calls) is seen too.
- * A configured contract is checked at the first block after it is configured.
+ * A configured contract is checked at the first block after it is configured; one that has code and was
+ * not seen deployed gets its deployment looked for once (deployment.ts).
+ *
+ * Persistence (store.ts): contracts, methods and counters are kept in the database with the block last
+ * processed per network. A block that does not follow it (after a restart, SIGTERM or kill -9; or blocks
+ * the feed could not fetch) is preceded by a catch-up of the gap, block by block (at most
+ * MAX_CATCHUP_BLOCKS), so the counts equal the chain's receipts; a catch-up that fails leaves the cursor
+ * where it is and is tried again at the next block. When counts cannot be recovered (a longer gap, or the
+ * block last processed is no longer on the chain) the network's contracts get a new counter
+ * discontinuity time (like IF-MIB ifCounterDiscontinuityTime).
  */
 import type { Bridge, View } from '../bridge';
+import type { BlockActivity } from '../chains/adapter';
 import type { ConfigObject } from '../config/document';
 import type { Instance, Path, Values } from '../state/tree';
 import { loadAbiFile } from './abi';
 import { activityFeed } from './feed';
 import type { ActivityEvent, ActivityFeed } from './feed';
+import { deploymentText, findDeployment } from './deployment';
 import { ContractInventory, meanGas } from './inventory';
 import type { BlockChanges, ContractRecord, InventoryOptions } from './inventory';
 import { keccakHex } from './keccak';
+import { ContractStore } from './store';
+import type { Cursor } from './store';
 
 export const CHECKS_PER_BLOCK = 16;
 export const ROUND_ROBIN_PER_BLOCK = 4;
 /** Contracts waiting for a check, per network, beyond which the oldest waits for its round-robin turn. */
 const MAX_CHECK_QUEUE = 10_000;
+/** Blocks caught up at most after a restart; a longer gap is a counter discontinuity. */
+export const MAX_CATCHUP_BLOCKS = 2_000;
 
 export interface ContractManagerOptions extends InventoryOptions {
   readonly checksPerBlock?: number;
+  /** Blocks caught up at most at a start (default MAX_CATCHUP_BLOCKS). */
+  readonly maxCatchupBlocks?: number;
 }
 
 interface NetState {
@@ -34,6 +51,14 @@ interface NetState {
   /** Contracts waiting for an account check, in order. */
   readonly checkQueue: Set<string>;
   rrCursor: number;
+  /** The block last processed (persisted with the counts). */
+  cursor: Cursor | undefined;
+  /** Whether the cursor was checked against the chain since the start. */
+  resumed: boolean;
+  /** Whether the last catch-up failed (its warning is not repeated at every block). */
+  failing: boolean;
+  /** Contracts whose deployment was looked for since the start (found or not). */
+  readonly searched: Set<string>;
 }
 
 function list(o: ConfigObject | undefined, f: string): ConfigObject[] {
@@ -48,9 +73,12 @@ export class ContractManager implements View {
   private unsubscribe: (() => void) | undefined;
   private readonly offs: (() => void)[] = [];
   private readonly abiWarned = new Set<string>();
+  readonly store: ContractStore;
+  private readonly searches = new Set<Promise<void>>();
 
   constructor(private readonly bridge: Bridge, private readonly opts: ContractManagerOptions = {}) {
     this.feed = activityFeed(bridge);
+    this.store = new ContractStore(bridge.db);
   }
 
   async start(): Promise<void> {
@@ -71,6 +99,7 @@ export class ContractManager implements View {
     this.unsubscribe = undefined;
     for (const off of this.offs.splice(0)) off();
     await this.feed.idle();
+    while (this.searches.size) await Promise.all([...this.searches]);
   }
 
   describe(): string {
@@ -84,27 +113,49 @@ export class ContractManager implements View {
     const nets = list(doc, 'networks').filter((n) => n.platform === 'ethereum');
     const names = new Set(nets.map((n) => String(n.name)));
     for (const name of [...this.networks.keys()]) if (!names.has(name)) this.networks.delete(name);
+    for (const name of this.store.networks()) if (!names.has(name)) this.store.forget(name);
     for (const n of nets) {
       const net = String(n.name);
-      let s = this.networks.get(net);
-      if (!s) {
-        s = { inventory: new ContractInventory(this.opts), checkQueue: new Set(), rrCursor: 0 };
-        this.networks.set(net, s);
-      }
       const wanted = list(n, 'contracts').map((c) => ({
         address: String(c.address).toLowerCase(),
         name: typeof c.name === 'string' ? c.name : '',
         methodNames: this.abiOf(net, c.abi),
       }));
+      let s = this.networks.get(net);
+      const fresh = !s;
+      if (!s) {
+        s = { inventory: new ContractInventory(this.opts), checkQueue: new Set(), rrCursor: 0, cursor: this.store.cursor(net), resumed: false, failing: false, searched: new Set() };
+        // Stored contracts: those seen deployed, and the configured ones (a contract configured before and
+        // not any more, never seen deployed, goes as configure() would drop it).
+        const addrs = new Set(wanted.map((c) => c.address));
+        const stored = this.store.load(net);
+        const keep = (r: ContractRecord): boolean => r.deployBlock !== undefined || addrs.has(r.address);
+        s.inventory.restore(stored.filter(keep));
+        const gone = stored.filter((r) => !keep(r)).map((r) => r.address);
+        if (gone.length) this.store.save(net, { contracts: [], deleted: gone });
+        this.networks.set(net, s);
+      }
       const before = new Set(s.inventory.all().filter((c) => c.configured).map((c) => c.address));
       const { removed, changed } = s.inventory.configure(wanted);
       for (const a of removed) this.bridge.tree.remove(this.contractPath(net, a));
+      const saved: ContractRecord[] = [];
       for (const a of changed) {
         const rec = s.inventory.get(a);
         if (!rec) continue;
         if (rec.configured && !before.has(a)) s.checkQueue.add(a);
         this.writeContract(net, rec);
         for (const m of rec.methods.keys()) this.writeMethod(net, rec, m);
+        saved.push(rec);
+      }
+      this.store.save(net, { contracts: saved, methods: new Map(saved.map((r) => [r.address, r.methods.keys()])), deleted: removed });
+      if (fresh) {
+        // The contracts read back from the database appear at once, with their counts.
+        const written = new Set(changed);
+        for (const rec of s.inventory.all()) {
+          if (written.has(rec.address)) continue;
+          this.writeContract(net, rec);
+          for (const m of rec.methods.keys()) this.writeMethod(net, rec, m);
+        }
       }
     }
   }
@@ -134,8 +185,11 @@ export class ContractManager implements View {
   }
 
   private writeContract(net: string, c: ContractRecord): void {
+    c.discontinuityTime ??= Date.now();
     this.set(net, this.contractPath(net, c.address), {
       address: c.address,
+      addressText: c.address,
+      counterDiscontinuityTime: c.discontinuityTime,
       name: c.configured ? c.name : undefined,
       source: c.configured ? 'configured' : 'discovered',
       deployer: c.deployer,
@@ -158,6 +212,8 @@ export class ContractManager implements View {
     if (!m) return;
     this.set(net, [...this.contractPath(net, c.address), { cls: 'contractMethod', keys: [selector] }], {
       name: c.methodNames.get(selector) ?? '',
+      addressText: c.address,
+      selectorText: selector,
       calls: BigInt(m.calls),
       failures: BigInt(m.failures),
       meanGas: meanGas(m),
@@ -167,12 +223,89 @@ export class ContractManager implements View {
   private async onBlock(e: ActivityEvent): Promise<void> {
     const s = this.networks.get(e.network);
     if (!s) return;
-    const ch = s.inventory.applyBlock(e.activity);
-    this.writeChanges(e.network, s, ch);
+    if (!(await this.catchUp(e.network, s, e.activity.height))) return;
+    if (this.networks.get(e.network) !== s) return;
+    this.applyBlock(e.network, s, e.activity);
+    await this.check(e.network, s);
+  }
+
+  /** Counts one block, writes the tree, and saves the changes with the cursor past the block. */
+  private applyBlock(net: string, s: NetState, b: BlockActivity): void {
+    const ch = s.inventory.applyBlock(b);
+    this.writeChanges(net, s, ch);
+    s.cursor = { height: b.height, hash: b.hash };
+    const contracts = [...ch.touched].map((a) => s.inventory.get(a)).filter((r): r is ContractRecord => r !== undefined);
+    this.store.save(net, { contracts, methods: ch.methods, deleted: ch.evicted, deletedMethods: ch.evictedMethods, cursor: s.cursor });
     for (const a of ch.deployed) s.checkQueue.add(a);
     for (const a of ch.touched) s.checkQueue.add(a);
     while (s.checkQueue.size > MAX_CHECK_QUEUE) s.checkQueue.delete(s.checkQueue.values().next().value as string);
-    await this.check(e.network, s);
+  }
+
+  /** A new counter discontinuity for every contract of a network (counts that cannot be recovered). */
+  private discontinuity(net: string, s: NetState): void {
+    const now = Date.now();
+    const all = s.inventory.all();
+    for (const c of all) { c.discontinuityTime = now; this.writeContract(net, c); }
+    this.store.save(net, { contracts: all });
+  }
+
+  /**
+   * Before a block: when it does not follow the block last processed, the blocks between are processed
+   * first (fetched from the network's best node). The first time since the start, the block last processed
+   * must still be on the chain. Returns false when the gap could not be read: the block is not processed
+   * (the next one tries again from the same cursor).
+   */
+  private async catchUp(net: string, s: NetState, height: number): Promise<boolean> {
+    const c = s.cursor;
+    if (!c || (s.resumed && height <= c.height + 1)) { s.resumed = true; return true; }
+    const fail = (what: string, err: unknown): false => {
+      if (!s.failing) this.bridge.record({ severity: 'warning', component: 'contract', msgId: 'ACTIVITY', message: `network ${net}: ${what} failed: ${(err as Error).message ?? String(err)}; tried again at the next block` });
+      s.failing = true;
+      return false;
+    };
+    const adapter = this.feed.adapter(net);
+    if (!adapter?.blockActivity) return fail(`catching up blocks ${c.height + 1}..${height - 1}`, new Error('no reachable node'));
+    if (!s.resumed) {
+      try {
+        const [b] = c.height < height ? await adapter.blocks(c.height, c.height) : [];
+        if (!b || b.hash !== c.hash) {
+          this.bridge.record({ severity: 'notice', component: 'contract', msgId: 'ACTIVITY',
+            message: `network ${net}: block ${c.height} processed before is no longer on the chain (reorganised or replaced while the bridge was down): the blocks since are not counted (counter discontinuity)` });
+          this.discontinuity(net, s);
+          s.cursor = undefined;
+          s.resumed = true;
+          return true;
+        }
+      } catch (err) {
+        return fail(`checking block ${c.height} processed before`, err);
+      }
+      s.resumed = true;
+    }
+    let from = c.height + 1;
+    const to = height - 1;
+    if (to < from) return true;
+    const max = this.opts.maxCatchupBlocks ?? MAX_CATCHUP_BLOCKS;
+    if (to - from + 1 > max) {
+      this.bridge.record({ severity: 'warning', component: 'contract', msgId: 'ACTIVITY',
+        message: `network ${net}: ${to - from + 1} blocks missed; only the last ${max} are counted (counter discontinuity)` });
+      this.discontinuity(net, s);
+      from = to - max + 1;
+    }
+    let txs = 0;
+    for (let h = from; h <= to; h++) {
+      let b: BlockActivity;
+      try {
+        b = await adapter.blockActivity(h);
+      } catch (err) {
+        return fail(`catching up block ${h} (of ${from}..${to})`, err);
+      }
+      if (this.networks.get(net) !== s) return false;
+      this.applyBlock(net, s, b);
+      txs += b.transactions.length;
+    }
+    s.failing = false;
+    this.bridge.record({ severity: 'info', component: 'contract', msgId: 'ACTIVITY', message: `network ${net}: caught up blocks ${from}..${to} (${txs} transaction(s))` });
+    return true;
   }
 
   private writeChanges(net: string, s: NetState, ch: BlockChanges): void {
@@ -210,6 +343,7 @@ export class ContractManager implements View {
     }
     if (all.length) s.rrCursor = (s.rrCursor + rr) % all.length;
     const getState = adapter.accountState.bind(adapter);
+    const checked: ContractRecord[] = [];
     await Promise.all(picked.map(async (a) => {
       let st;
       try { st = await getState(a); } catch { s.checkQueue.add(a); return; }
@@ -227,8 +361,38 @@ export class ContractManager implements View {
         rec.lifecycle = 'deployed';
         rec.codeSize = (st.code.length - 2) / 2;
         rec.codeHash = keccakHex(st.code);
+        if (rec.deployBlock === undefined && !rec.deploySearched && !s.searched.has(a)) this.searchDeployment(net, s, rec);
       }
       this.writeContract(net, rec);
+      checked.push(rec);
     }));
+    if (checked.length) this.store.save(net, { contracts: checked });
+  }
+
+  /** Looks for the deployment of a contract not seen deployed (in the background, once per start). */
+  private searchDeployment(net: string, s: NetState, rec: ContractRecord): void {
+    const adapter = this.feed.adapter(net);
+    const head = s.cursor?.height;
+    if (!adapter || head === undefined) return;
+    s.searched.add(rec.address);
+    const p = (async () => {
+      try {
+        const d = await findDeployment(adapter, rec.address, head);
+        if (this.networks.get(net) !== s || s.inventory.get(rec.address) !== rec) return;
+        // No code yet at the block last processed: its deployment is in a block still to come.
+        if (!d) { s.searched.delete(rec.address); return; }
+        rec.deployBlock = d.block;
+        rec.deployer = d.deployer;
+        rec.deployTx = d.tx;
+        rec.deploySearched = true;
+        this.writeContract(net, rec);
+        this.store.save(net, { contracts: [rec] });
+        this.bridge.record({ severity: 'info', component: 'contract', msgId: 'CONTRACT', message: `network ${net}: ${deploymentText(rec.name || rec.address, d)}` });
+      } catch (err) {
+        this.bridge.record({ severity: 'notice', component: 'contract', msgId: 'CONTRACT',
+          message: `network ${net}: deployment of contract ${rec.name || rec.address} not found: ${(err as Error).message}` });
+      }
+    })().finally(() => this.searches.delete(p));
+    this.searches.add(p);
   }
 }

@@ -77,6 +77,8 @@ export class Channel {
   checking = false;
   /** Whether the gap since the last block handled before a restart was looked at, per side. */
   readonly resumed = { src: false, dst: false };
+  /** Whether the last catch-up of a side failed (its warning is not repeated at every block). */
+  readonly catchUpFailing = { src: false, dst: false };
 
   constructor(public cfg: ChannelConfig, private readonly maxPending: number = MAX_PENDING, stored?: { row: ChannelRow; pending: readonly PendingRow[] }) {
     const fp = fingerprint(cfg);

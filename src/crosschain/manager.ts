@@ -7,10 +7,12 @@
  * with its configuration attributes (the fault manager's crossChainBacklogStuck detector reads
  * oldestPendingAge, pending and stuckThreshold there), refreshed every second.
  *
- * Counters and pending ids are persisted (store.ts). After a restart the first new block of each side
- * is preceded by a bounded catch-up of the gap since the last block handled (eth_getLogs of the one
- * contract and event, at most MAX_CATCHUP_BLOCKS blocks), so deliveries made while the bridge was down
- * are not left pending forever. When the block last handled is no longer on the chain (the chain was
+ * Counters and pending ids are persisted (store.ts). A new block of a side that does not follow the
+ * block last handled (after a restart, or when the feed could not fetch some blocks) is preceded by a
+ * bounded catch-up of the gap (eth_getLogs of the one contract and event, at most MAX_CATCHUP_BLOCKS
+ * blocks), so deliveries made while the bridge was down are not left pending forever. A catch-up that
+ * fails leaves the cursor (the block last handled) where it is and the block unhandled: the next block
+ * tries the whole gap again. When the block last handled is no longer on the chain (the chain was
  * replaced, e.g. a development chain restarted), the channel starts afresh.
  *
  * Channel state: closed when either contract has no code (checked every codeCheckMs, default 15 s),
@@ -227,10 +229,10 @@ export class CrossChainManager implements View {
   /** One new block on one side of a channel. */
   private async side(ch: Channel, side: 'src' | 'dst', e: ActivityEvent): Promise<void> {
     const b = e.activity;
-    if (!ch.resumed[side]) {
-      ch.resumed[side] = true;
-      await this.resume(ch, side, e.network, b.height);
-    }
+    // The gap since the last block handled (a restart, or blocks the feed could not fetch) is caught up
+    // first; when that fails, this block is not handled either and the cursor stays: the next block tries
+    // the whole gap again (eth_getLogs covers this block too), so no message is left uncounted.
+    if (!(await this.catchUp(ch, side, e.network, b.height))) return;
     const { contract, topic } = side === 'src'
       ? { contract: ch.cfg.sourceContract, topic: ch.cfg.sentTopic }
       : { contract: ch.cfg.destContract, topic: ch.cfg.receivedTopic };
@@ -245,51 +247,70 @@ export class CrossChainManager implements View {
   }
 
   /**
-   * First block of a side since the bridge started: checks that the block last handled is still on the
-   * chain (otherwise the channel starts afresh) and catches up the gap with a bounded eth_getLogs.
+   * Before a block of one side: the first block since the bridge started checks that the block last
+   * handled is still on the chain (otherwise the channel starts afresh); any gap between the block last
+   * handled and this one is caught up with bounded eth_getLogs queries. Returns false when the gap could
+   * not be looked at (node unreachable, query failed): the caller leaves the cursor where it is.
    */
-  private async resume(ch: Channel, side: 'src' | 'dst', network: string, height: number): Promise<void> {
+  private async catchUp(ch: Channel, side: 'src' | 'dst', network: string, height: number): Promise<boolean> {
     const last = side === 'src' ? ch.row.srcHeight : ch.row.dstHeight;
     const lastHash = side === 'src' ? ch.row.srcHash : ch.row.dstHash;
-    if (last === undefined) return;
-    const adapter = this.feed.adapter(network);
-    if (!adapter) return;
+    if (last === undefined) { ch.resumed[side] = true; return true; }
+    if (ch.resumed[side] && height <= last + 1) return true;
     const warn = (message: string): void => this.bridge.record({ severity: 'warning', component: 'crosschain', msgId: 'CHANNEL', message: `cross-chain channel ${ch.cfg.name} of network ${ch.cfg.network}: ${message}` });
-    try {
-      const [b] = last < height ? await adapter.blocks(last, last) : [];
-      if (!b || b.hash !== lastHash) {
-        this.bridge.record({ severity: 'notice', component: 'crosschain', msgId: 'CHANNEL',
-          message: `cross-chain channel ${ch.cfg.name} of network ${ch.cfg.network}: block ${last} of network ${network} handled before is no longer on the chain (chain replaced): the channel starts afresh` });
-        ch.reset();
-        return;
+    /** A failure: reported once until a catch-up of this side succeeds again. */
+    const fail = (message: string): false => {
+      if (!ch.catchUpFailing[side]) warn(message);
+      ch.catchUpFailing[side] = true;
+      return false;
+    };
+    const adapter = this.feed.adapter(network);
+    if (!adapter) return fail(`no reachable node of network ${network} to catch up blocks ${last + 1}..${height - 1}: tried again at the next block`);
+    if (!ch.resumed[side]) {
+      try {
+        const [b] = last < height ? await adapter.blocks(last, last) : [];
+        if (!b || b.hash !== lastHash) {
+          this.bridge.record({ severity: 'notice', component: 'crosschain', msgId: 'CHANNEL',
+            message: `cross-chain channel ${ch.cfg.name} of network ${ch.cfg.network}: block ${last} of network ${network} handled before is no longer on the chain (chain replaced): the channel starts afresh` });
+          ch.reset();
+          ch.resumed[side] = true;
+          return true;
+        }
+      } catch (err) {
+        return fail(`cannot check the last block handled on network ${network}: ${(err as Error).message}; tried again at the next block`);
       }
-    } catch (err) {
-      warn(`cannot check the last block handled on network ${network}: ${(err as Error).message}`);
-      return;
+      ch.resumed[side] = true;
     }
     let from = last + 1;
     const to = height - 1;
-    if (to < from) return;
+    if (to < from) return true;
     if (to - from + 1 > MAX_CATCHUP_BLOCKS) {
-      warn(`${to - from + 1} blocks of network ${network} missed while the bridge was down; only the last ${MAX_CATCHUP_BLOCKS} are looked at`);
+      warn(`${to - from + 1} blocks of network ${network} missed; only the last ${MAX_CATCHUP_BLOCKS} are looked at`);
       from = to - MAX_CATCHUP_BLOCKS + 1;
     }
-    if (!adapter.eventLogs) { warn(`network ${network} cannot be searched for the events missed while the bridge was down`); return; }
+    if (!adapter.eventLogs) { warn(`network ${network} cannot be searched for the events of blocks ${from}..${to}`); return true; }
     const { contract, topic } = side === 'src'
       ? { contract: ch.cfg.sourceContract, topic: ch.cfg.sentTopic }
       : { contract: ch.cfg.destContract, topic: ch.cfg.receivedTopic };
     const at = this.now();
+    // All chunks are read before any is counted: a failure part way counts nothing (and the retry would
+    // count the first chunks again otherwise).
+    const found: string[] = [];
     try {
       for (let f = from; f <= to; f += CATCHUP_CHUNK) {
         const logs = await adapter.eventLogs({ address: contract, topic0: topic, fromBlock: f, toBlock: Math.min(to, f + CATCHUP_CHUNK - 1) });
-        for (const l of logs) {
-          if (l.topics.length < 2) continue;
-          if (side === 'src') ch.sent(l.topics[1], at); else ch.received(l.topics[1], at);
-        }
+        for (const l of logs) if (l.topics.length >= 2) found.push(l.topics[1]);
       }
     } catch (err) {
-      warn(`catching up blocks ${from}..${to} of network ${network} failed: ${(err as Error).message}`);
+      return fail(`catching up blocks ${from}..${to} of network ${network} failed: ${(err as Error).message}; tried again at the next block`);
     }
+    ch.catchUpFailing[side] = false;
+    for (const id of found) if (side === 'src') ch.sent(id, at); else ch.received(id, at);
+    if (found.length) {
+      this.bridge.record({ severity: 'info', component: 'crosschain', msgId: 'CHANNEL',
+        message: `cross-chain channel ${ch.cfg.name} of network ${ch.cfg.network}: ${found.length} ${side === 'src' ? 'sent' : 'received'} event(s) caught up in blocks ${from}..${to} of network ${network}` });
+    }
+    return true;
   }
 
   private save(ch: Channel): void {

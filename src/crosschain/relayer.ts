@@ -7,7 +7,14 @@
  * A message already delivered (Receiver.delivered(id), or sent by this relayer recently) is skipped, so a
  * relayer restarted from an earlier block does not deliver twice. pause() stops delivering at the next
  * message (the block cursor stays where the undelivered messages are), resume() carries on, stop() ends it.
+ *
+ * Where it starts: fromBlock when given; otherwise the block cursor kept in the state file (stateFile,
+ * written after every cycle that moves it, so a restart - even after kill -9 - resumes where the relayer
+ * stopped and relays the messages sent meanwhile); otherwise (first run) the block after the head. The
+ * start line it logs says which.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { RpcHttpClient } from '../chains/rpc-http';
 import { keccakText } from '../contract/keccak';
 import { SENT_EVENT, decodeSentData, encodeDeliver, encodeDelivered } from './abi-words';
@@ -23,8 +30,10 @@ export interface RelayerOptions {
   readonly receiver: string;
   /** Account on B that sends the deliveries (signed by the node); default: B's first eth_accounts entry. */
   readonly account?: string;
-  /** First block of A to watch; default: the block after A's head when the relayer starts. */
+  /** First block of A to watch; default: the cursor in stateFile, else the block after A's head. */
   readonly fromBlock?: number;
+  /** File keeping the block cursor across restarts (JSON; written after each cycle that moves it). */
+  readonly stateFile?: string;
   /** Time between cycles, ms (default 1000). */
   readonly pollMs?: number;
   /** Blocks per eth_getLogs query (default 1000). */
@@ -55,6 +64,31 @@ const SENT_TOPIC = keccakText(SENT_EVENT);
 
 interface RawLog { topics?: unknown; data?: unknown; blockNumber?: unknown; removed?: unknown }
 
+/** What the state file holds: the cursor, and what it is a cursor of. */
+interface SavedState { readonly chainId: string; readonly sender: string; readonly receiver: string; readonly nextBlock: number }
+
+/** The cursor kept in a state file for this source chain and pair of contracts, if any. */
+function readState(file: string, chainId: bigint, sender: string, receiver: string): number | undefined {
+  let raw: string;
+  try { raw = fs.readFileSync(file, 'utf8'); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const st = JSON.parse(raw) as Partial<SavedState>;
+  if (st.chainId !== chainId.toString() || st.sender !== sender.toLowerCase() || st.receiver !== receiver.toLowerCase()) {
+    throw new Error(`state file ${file} belongs to another channel (chain ${String(st.chainId)}, sender ${String(st.sender)}, receiver ${String(st.receiver)}): give another --state`);
+  }
+  if (!Number.isSafeInteger(st.nextBlock) || (st.nextBlock as number) < 0) throw new Error(`state file ${file}: nextBlock is not a block height`);
+  return st.nextBlock;
+}
+
+/** Writes the state file whole or not at all (a temporary file renamed over it). */
+function writeState(file: string, st: SavedState): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(st) + '\n');
+  fs.renameSync(tmp, file);
+}
+
 export class Relayer {
   private readonly a: RpcHttpClient;
   private readonly b: RpcHttpClient;
@@ -64,6 +98,8 @@ export class Relayer {
   private next: number;
   private readonly recent = new Set<string>();
   private s = { seen: 0, delivered: 0, skipped: 0, errors: 0, lastError: undefined as string | undefined };
+  /** The cursor last written to the state file. */
+  private saved: number | undefined;
 
   private constructor(private readonly opts: RelayerOptions, private readonly account: string, private readonly sourceChainId: bigint, fromBlock: number) {
     this.a = new RpcHttpClient({ url: opts.from, timeoutMs: opts.timeoutMs ?? 5000, jsonrpc: '2.0' });
@@ -87,7 +123,14 @@ export class Relayer {
         if (!Array.isArray(accounts) || typeof accounts[0] !== 'string') throw new Error('the destination node signs for no account: give one');
         account = accounts[0];
       }
-      const r = new Relayer(opts, account.toLowerCase(), chainId, opts.fromBlock ?? head + 1);
+      const saved = opts.fromBlock === undefined && opts.stateFile !== undefined ? readState(opts.stateFile, chainId, opts.sender, opts.receiver) : undefined;
+      const from = opts.fromBlock ?? saved ?? head + 1;
+      const r = new Relayer(opts, account.toLowerCase(), chainId, from);
+      opts.log?.(opts.fromBlock !== undefined ? `relayer: starting at block ${from} (given)`
+        : saved !== undefined ? `relayer: resuming at block ${from}, where it stopped (state file ${opts.stateFile}); head is ${head}`
+          : `relayer: starting at block ${from}, after the head: messages sent before are not relayed (none kept in ${opts.stateFile ?? 'a state file'}; give a first block to relay them)`);
+      r.saved = saved;
+      r.save();
       r.schedule(0);
       return r;
     } finally {
@@ -170,10 +213,25 @@ export class Relayer {
         budget--;
       }
       this.next = to + 1;
+      this.save();
     } catch (e) {
       this.s.errors++;
       this.s.lastError = (e as Error).message;
       this.opts.log?.(`relayer: ${(e as Error).message}`);
+    }
+  }
+
+  /** Keeps the cursor in the state file when it moved (a failed write is reported and tried again next cycle). */
+  private save(): void {
+    const file = this.opts.stateFile;
+    if (file === undefined || this.saved === this.next) return;
+    try {
+      writeState(file, { chainId: this.sourceChainId.toString(), sender: this.opts.sender.toLowerCase(), receiver: this.opts.receiver.toLowerCase(), nextBlock: this.next });
+      this.saved = this.next;
+    } catch (e) {
+      this.s.errors++;
+      this.s.lastError = `state file ${file}: ${(e as Error).message}`;
+      this.opts.log?.(`relayer: ${this.s.lastError}`);
     }
   }
 

@@ -1,6 +1,8 @@
 /** The demonstration relayer: in process (pause / resume / restart without double delivery) and as the tools/relayer command. */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { RECEIVER_BYTECODE, Relayer, SENDER_BYTECODE, encodeDelivered, encodeSend, utf8Hex } from '../../src/crosschain';
 import { startDevChain } from '../../src/devchain';
@@ -15,6 +17,8 @@ describe('cross-chain relayer', function () {
   let b: DevChain;
   let sender: string;
   let receiver: string;
+  /** Working directory of the relayer command (its default state file lands there). */
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-relayer-'));
 
   const count = async (): Promise<number> => Number(BigInt(await b.request('eth_call', [{ to: receiver, data: '0x06661abd' }, 'latest']) as string));
   const send = async (n: number): Promise<void> => {
@@ -32,6 +36,7 @@ describe('cross-chain relayer', function () {
   after(async () => {
     await a?.stop();
     await b?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
   });
 
   it('delivers each message once; pauses, resumes; a second relayer from an earlier block delivers nothing twice', async () => {
@@ -68,7 +73,7 @@ describe('cross-chain relayer', function () {
   it('runs as a command: node dist/tools/relayer.js --from --to --sender --receiver', async () => {
     const before = await count();
     const p = spawn(process.execPath, [path.join(projectRoot, 'dist', 'tools', 'relayer.js'),
-      '--from', a.url, '--to', b.url, '--sender', sender, '--receiver', receiver, '--poll-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--from', a.url, '--to', b.url, '--sender', sender, '--receiver', receiver, '--poll-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir });
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -82,6 +87,25 @@ describe('cross-chain relayer', function () {
     }
     expect(await exited).to.equal(0);
     expect(out).to.match(/stopped: 3 delivered/);
+  });
+
+  it('keeps its cursor in the state file, and refuses a state file of another channel', async () => {
+    const file = path.join(workDir, 'state.json');
+    const r = await Relayer.start({ from: a.url, to: b.url, sender, receiver, pollMs: 100, stateFile: file });
+    const next = r.stats().nextBlock;
+    await until('the cursor moved', () => r.stats().nextBlock > next + 2);
+    await r.stop();
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nextBlock: number; sender: string; receiver: string };
+    expect(saved).to.include({ nextBlock: r.stats().nextBlock, sender, receiver });
+    const lines: string[] = [];
+    const again = await Relayer.start({ from: a.url, to: b.url, sender, receiver, pollMs: 100, stateFile: file, log: (l) => lines.push(l) });
+    expect(again.stats().nextBlock).to.equal(saved.nextBlock);
+    await again.stop();
+    expect(lines[0]).to.match(new RegExp(`resuming at block ${saved.nextBlock}, where it stopped`));
+    const other = '0x' + '11'.repeat(20);
+    let err: Error | undefined;
+    await Relayer.start({ from: a.url, to: b.url, sender: other, receiver, stateFile: file }).catch((e: Error) => { err = e; });
+    expect(err?.message).to.match(/belongs to another channel/);
   });
 
   it('refuses bad arguments', async () => {

@@ -15,7 +15,7 @@ import { blockSummary, producerOf } from './codec';
 import { subscribeNewHeads } from './heads';
 import { MethodBook, RpcTransport } from './methods';
 import { PollState, pollNode } from './poll';
-import { accountState, blockActivity, eventLogs } from './receipts';
+import { accountState, blockActivity, codeAt, eventLogs } from './receipts';
 
 /** Largest range blocks() accepts (the interface's "to - from < 64"). */
 const MAX_BLOCKS = 64;
@@ -91,6 +91,10 @@ export class EthereumAdapter implements ChainAdapter {
 
   accountState(address: string): Promise<AccountState> {
     return accountState(this.state.book, address);
+  }
+
+  codeAt(address: string, height: number): Promise<string> {
+    return codeAt(this.state.book, address, height);
   }
 
   eventLogs(q: LogQuery): Promise<FoundLog[]> {

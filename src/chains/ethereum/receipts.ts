@@ -160,6 +160,14 @@ export async function accountState(book: MethodBook, address: string): Promise<A
   return { code: code.toLowerCase(), balance: b };
 }
 
+/** Code of an account at a height (archive state for old heights: a pruned node rejects them). */
+export async function codeAt(book: MethodBook, address: string, height: number): Promise<string> {
+  if (!ADDRESS.test(address) || !Number.isSafeInteger(height) || height < 0) throw new RangeError(`codeAt(${address}, ${height}): bad address or height`);
+  const code = await book.call('eth_getCode', [address, hex(height)]);
+  if (typeof code !== 'string' || !HEX.test(code)) throw new MalformedResponseError(`eth_getCode(${address}, ${height}): not hex data`);
+  return code.toLowerCase();
+}
+
 /** Logs of one contract and event over a bounded range, in chain order. */
 export async function eventLogs(book: MethodBook, q: LogQuery): Promise<FoundLog[]> {
   if (!ADDRESS.test(q.address) || !HASH.test(q.topic0)) throw new RangeError('eventLogs: bad address or topic');
