@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { model, modelIndex } from '../../src/model';
+import type { AlarmType } from '../../src/model';
 import { createFaultManager } from '../../src/fault';
 import { createNetconfView } from '../../src/netconf';
 import type { NetconfView } from '../../src/netconf';
@@ -19,7 +20,7 @@ import { prometheusArtifacts } from '../../tools/render/prometheus-artifacts';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind, waitFor } from '../support/litecoind';
-import { READER, usersConfig } from '../support/netconf';
+import { READER, httpRequest, usersConfig } from '../support/netconf';
 import { projectRoot, requireTool } from '../support/tools';
 import { fillEveryMetric, freePort, httpGet, promAlerts, promQuery, runTool, startServer, tempDir } from './prometheus-support';
 import type { Server } from './prometheus-support';
@@ -87,6 +88,58 @@ describe('Prometheus: generated files (nms/prometheus)', () => {
     }
   });
 
+  it('promtool test rules: a rule fires on either source, once when both are scraped, not below its level', async function () {
+    requireTool(this, 'promtool', 'prometheus');
+    const rulesFile = path.join(DIR, 'bcmgmt-rules.yml');
+    const rules = (YAML.parse(fs.readFileSync(rulesFile, 'utf8')) as { groups: { rules: { alert: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[] }).groups[0].rules;
+    /** The alert a rule should produce for the instance labels given (annotations with the labels filled in). */
+    const alert = (name: string, labels: Record<string, string>): Record<string, unknown> => {
+      const r = rules.find((x) => x.alert === name)!;
+      const fill = (t: string): string => t.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_m, l: string) => labels[l] ?? '');
+      return { exp_labels: { ...labels, ...r.labels }, exp_annotations: Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, fill(v)])) };
+    };
+    const at = (name: string): AlarmType => model.alarmTypes.find((t) => t.name === name)!;
+    const lag = at('ledgerSyncLag').levels.defaultRaise;
+    const pool = at('txPoolSaturation').levels.defaultRaise;
+    const unit = {
+      rule_files: [rulesFile],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          // nodeUnreachable from both sources of one node: one alert
+          { series: `${metricFor('node', 'reachability').name}{job="bcmgmt-metrics",instance="h:8080",network="ltc",node="n2"}`, values: '2 3 3 3' },
+          { series: `bcmNodeReachability{job="bcmgmt-snmp",instance="h:1161",network="ltc",node="n2"}`, values: '2 3 3 3' },
+          { series: `bcmNodeReachability{job="bcmgmt-snmp",instance="h:1161",network="ltc",node="n1"}`, values: '2 2 2 2' },
+          // ledgerSyncLag from the SNMP source only
+          { series: `bcmNlsLag{job="bcmgmt-snmp",instance="h:1161",network="ltc",ledger="main",node="n1"}`, values: `0 ${lag} ${lag + 4} ${lag + 4}` },
+          // txPoolSaturation one below its level: no alert
+          { series: `${metricFor('txPool', 'pending').name}{job="bcmgmt-metrics",instance="h:8080",network="ltc",node="n0"}`, values: `${pool - 1}x3` },
+          // alarm types without a metric condition: the bridge's alarm list, on /metrics and through SNMP
+          { series: `${metricFor('alarm', 'isCleared').name}{job="bcmgmt-metrics",instance="h:8080",alarm="7",resource="network/ltc/ledger/main",type="blockProductionStalled"}`, values: '1 0 0 0' },
+          { series: `bcmAlarmIsCleared{job="bcmgmt-snmp",instance="h:1161",alarm="8",resource="network/ltc",type_oid="${modelIndex.alarmTypeOid(at('consensusQuorumAtRisk'))}"}`, values: '1 2 2 2' },
+        ],
+        alert_rule_test: [
+          { eval_time: '0m', alertname: 'BcmNodeUnreachable', exp_alerts: [] },
+          { eval_time: '2m', alertname: 'BcmNodeUnreachable', exp_alerts: [alert('BcmNodeUnreachable', { network: 'ltc', node: 'n2' })] },
+          { eval_time: '2m', alertname: 'BcmLedgerSyncLag', exp_alerts: [alert('BcmLedgerSyncLag', { network: 'ltc', ledger: 'main', node: 'n1' })] },
+          { eval_time: '3m', alertname: 'BcmTxPoolSaturation', exp_alerts: [] },
+          { eval_time: '2m', alertname: 'BcmBlockProductionStalled', exp_alerts: [alert('BcmBlockProductionStalled', { resource: 'network/ltc/ledger/main' })] },
+          { eval_time: '2m', alertname: 'BcmConsensusQuorumAtRisk', exp_alerts: [alert('BcmConsensusQuorumAtRisk', { resource: 'network/ltc' })] },
+        ],
+      }],
+    };
+    const dir = tempDir('bcm-prom-unit-');
+    try {
+      fs.writeFileSync(path.join(dir, 'unit.yml'), YAML.stringify(unit));
+      const r = await runTool('promtool', ['test', 'rules', path.join(dir, 'unit.yml')]);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout).to.include('SUCCESS');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prometheus-snmp-exporter 0.21 accepts the module (--dry-run)', async function () {
     requireTool(this, 'prometheus-snmp-exporter', 'prometheus-snmp-exporter');
     const r = await runTool('prometheus-snmp-exporter', [`--config.file=${path.join(DIR, 'snmp.yml')}`, '--dry-run']);
@@ -113,6 +166,8 @@ describe('Prometheus: GET /metrics', function () {
     const ok = await httpGet(view.httpPort, '/metrics', READER);
     expect(ok.status).to.equal(200);
     expect(ok.type).to.equal(EXPOSITION_CONTENT_TYPE);
+    const post = await httpRequest(view.httpPort, { method: 'POST', path: '/metrics', body: 'x', user: READER });
+    expect([post.status, post.headers.allow]).to.deep.equal([405, 'GET']);
   });
 
   it('renders every metric of the model with HELP and TYPE, labelled by keys', async () => {
@@ -285,8 +340,9 @@ describe('Prometheus and snmp_exporter against a bridge watching litecoind', fun
     const fired = Date.now() - t0;
     expect(await nodeAlerts()).to.deep.equal(['ltc/n2 major firing']);
     // the exporter's alarm rows carry the alarmed resource through a lookup
-    const alarms = await promQuery(port, 'bcmAlarmIsCleared == 2');
-    expect(alarms.map((s) => `${s.metric.resource} ${s.metric.type_oid}`)).to.include(`network/ltc/node/n2 ${modelIndex.alarmTypeOid(model.alarmTypes.find((t) => t.name === 'nodeUnreachable')!)}`);
+    const row = `network/ltc/node/n2 ${modelIndex.alarmTypeOid(model.alarmTypes.find((t) => t.name === 'nodeUnreachable')!)}`;
+    await waitFor(`an active alarm row ${row} through the exporter`, async () => (await promQuery(port, 'bcmAlarmIsCleared == 2'))
+      .some((x) => `${x.metric.resource} ${x.metric.type_oid}` === row), 30_000, 250);
     await net!.start(2);
     await waitFor('BcmNodeUnreachable resolved', async () => (await nodeAlerts()).length === 0, 60_000, 250);
     console.log(`      alert fired ${fired} ms after the node stopped (poll 1 s, scrape 1 s, evaluation 1 s); resolved ${Date.now() - t0 - fired} ms after the restart began`);
