@@ -159,6 +159,17 @@ describe('Prometheus: GET /metrics', function () {
   });
   after(async () => { await tb?.cleanup(); });
 
+  it('derives unique, valid metric and label names from the model', () => {
+    const names = classMetrics.flatMap((c) => c.metrics.map((m) => m.name));
+    expect(names.filter((n, i) => names.indexOf(n) !== i), 'duplicate metric names').to.deep.equal([]);
+    for (const n of names) expect(n).to.match(/^bcm_[a-z0-9_]+$/);
+    for (const c of classMetrics) {
+      const labels = [...c.keys, ...c.identities].map((l) => l.label);
+      expect(new Set(labels).size, `${c.cls.name} labels ${labels.join(', ')}`).to.equal(labels.length);
+      for (const l of labels) expect(l).to.match(/^[a-z][a-z0-9_]*$/).and.not.to.be.oneOf(['job', 'instance', 'le', 'quantile']);
+    }
+  });
+
   it('asks for HTTP basic authentication like /netconf; a readOnly user may read it', async () => {
     const none = await httpGet(view.httpPort, '/metrics');
     expect(none.status).to.equal(401);
