@@ -320,6 +320,10 @@ describe('Prometheus and snmp_exporter against a bridge watching litecoind', fun
     expect(r.body).to.match(new RegExp(`^bcmNodeHeight\\{network="ltc",node="n0"\\} ${height}$`, 'm'));
     expect(r.body).to.match(/^bcmNlsLag\{ledger="main",network="ltc",node="n2"\} 0$/m);
     expect(r.body).to.match(/^bcmAlarmInvDefaultSeverity\{type="nodeUnreachable"\} 4$/m);
+    // a decimal string (the pool's minimum fee rate) is parsed into a number
+    const fee = tb!.bridge.tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'node', keys: ['n0'] }, { cls: 'txPool' }])?.get('minFeeRate');
+    expect(fee, 'minFeeRate polled').to.match(/^\d+$/);
+    expect(r.body).to.match(new RegExp(`^bcmPoolMinFeeRate\\{network="ltc",node="n0"\\} ${fee}$`, 'm'));
   });
 
   it('a query for a node\'s height answers getblockcount, from the exporter and from /metrics', async () => {
