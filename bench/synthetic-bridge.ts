@@ -9,6 +9,8 @@ import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
 import { createNetconfView } from '../src/netconf';
 import type { NetconfView } from '../src/netconf';
+import { createSnmpView } from '../src/snmp';
+import type { SnmpView } from '../src/snmp';
 import { fillSynthetic, usersConfig } from '../test/support/netconf';
 
 export function stats(ms: number[]): { median: number; p99: number; min: number; max: number } {
@@ -21,9 +23,10 @@ export const fmt = (x: number): string => x.toFixed(2);
 
 /**
  * A started bridge (users admin and reader) with one network of `nodes` nodes of `peers` peers each,
- * administratively locked so that the collector does not poll the fake endpoints. stop() removes its data dir.
+ * administratively locked so that the collector does not poll the fake endpoints; with the SNMP view too
+ * when asked (community public). stop() removes its data dir.
  */
-export async function syntheticBridge(nodes: number, peers: number): Promise<{ bridge: Bridge; view: NetconfView; stop(): Promise<void> }> {
+export async function syntheticBridge(nodes: number, peers: number, opts: { snmp?: boolean } = {}): Promise<{ bridge: Bridge; view: NetconfView; snmp?: SnmpView; stop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-bench-'));
   const seed: ConfigObject = {
     configuration: usersConfig(),
@@ -33,7 +36,9 @@ export async function syntheticBridge(nodes: number, peers: number): Promise<{ b
   const bridge = new Bridge({ dataDir, seed });
   const view = createNetconfView(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
   bridge.addView(view);
+  const snmp = opts.snmp ? createSnmpView(bridge, { port: 0, address: '127.0.0.1' }) : undefined;
+  if (snmp) bridge.addView(snmp);
   await bridge.start();
   fillSynthetic(bridge.tree, 1, nodes, peers);
-  return { bridge, view, stop: async () => { await bridge.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
+  return { bridge, view, snmp, stop: async () => { await bridge.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
 }
