@@ -13,17 +13,13 @@
  *     edit-config published for netopeer2/sysrepo.
  * Nothing leaves the loopback interface; the bench stops by itself.
  */
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Bridge } from '../src/bridge';
-import type { ConfigObject } from '../src/config/document';
-import { createNetconfView } from '../src/netconf';
 import type { Session } from '../src/netconf/server';
 import { Client } from 'ssh2';
 import { FrameDecoder, encodeFrame } from '../src/netconf/framing';
-import { ADMIN, BCM, fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
+import { ADMIN, BCM, rpc } from '../test/support/netconf';
+import { fmt, stats, syntheticBridge } from './synthetic-bridge';
 
 /** A minimal NETCONF client: hello with base:1.1, then one request at a time. */
 function sshClient(port: number): Promise<{ request(msg: string): Promise<string>; close(): void }> {
@@ -64,29 +60,11 @@ function sshClient(port: number): Promise<{ request(msg: string): Promise<string
 const NODES = 100;
 const PEERS = 20;
 
-function stats(ms: number[]): { median: number; p99: number; min: number; max: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { median: at(0.5), p99: at(0.99), min: s[0], max: s[s.length - 1] };
-}
-
-const fmt = (x: number): string => x.toFixed(2);
-
 async function main(): Promise<void> {
   const iArg = process.argv.indexOf('--iterations');
   const N = iArg > 0 ? Number(process.argv[iArg + 1]) : 200;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-bench-nc-'));
-  // one network of 100 nodes, administratively locked so that the collector does not poll the fake endpoints
-  const seed: ConfigObject = {
-    configuration: usersConfig(),
-    networks: [{ name: 'net0', platform: 'ethereum', adminState: 'locked', pollInterval: 5,
-      nodes: Array.from({ length: NODES }, (_, i) => ({ name: `node${i}`, endpoint: `http://127.0.0.1:${10000 + i}` })) }],
-  };
-  const bridge = new Bridge({ dataDir, seed });
-  const view = createNetconfView(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
-  bridge.addView(view);
-  await bridge.start();
-  fillSynthetic(bridge.tree, 1, NODES, PEERS);
+  const synthetic = await syntheticBridge(NODES, PEERS);
+  const view = synthetic.view;
   const rpcLayer = view.rpc;
   const session: Session = rpcLayer.openSession({ name: 'admin', role: 'admin', publicKeys: [] }, 'ssh', '127.0.0.1', { send: () => undefined, close: () => undefined });
   session.base11 = true;
@@ -161,8 +139,7 @@ async function main(): Promise<void> {
   console.log(`  server side      median ${fmt(result.editConfigServerMs.median)} ms  p99 ${fmt(result.editConfigServerMs.p99)} ms  (n=${editMs.length})`);
   console.log(`  over SSH         median ${fmt(result.editConfigOverSshMs.median)} ms  p99 ${fmt(result.editConfigOverSshMs.p99)} ms  (reference: netopeer2/sysrepo ~80 ms)`);
   console.log(JSON.stringify(result));
-  await bridge.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await synthetic.stop();
 }
 
 main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });

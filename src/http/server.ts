@@ -3,6 +3,7 @@
  *
  *   POST /netconf   body: one <rpc> document (application/xml or text/xml); answer: the <rpc-reply>
  *   GET  /netconf   the server's capabilities, as a <hello>
+ *   GET  /metrics   the live state in the Prometheus text format (src/http/metrics.ts); any user's role may read it
  *
  * HTTP basic authentication with the NETCONF users (401 without or with wrong credentials). Each request is
  * a one-shot NETCONF session: operations that need a lasting session (lock, create-subscription) are
@@ -17,6 +18,8 @@ import type { AddressInfo } from 'node:net';
 import type { User, UserDirectory } from '../netconf/auth';
 import { NC_NS } from '../netconf/namespaces';
 import type { NetconfServer } from '../netconf/server';
+import { EXPOSITION_CONTENT_TYPE } from './metrics-encoder';
+import { renderMetrics } from './metrics';
 
 export interface HttpLimits {
   maxSessions(): number;
@@ -86,7 +89,11 @@ export class NetconfHttpServer {
     });
     app.post('/netconf', (req, res, next) => { void auth(req, res, next).catch(next); }, (req, res, next) => { void this.post(req, res).catch(next); });
     app.all('/netconf', (_req, res) => { res.status(405).set('Allow', 'GET, POST').type('text/plain').send('use POST with an <rpc> document\n'); });
-    app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the NETCONF endpoint is /netconf\n'); });
+    app.get('/metrics', (req, res, next) => { void auth(req, res, next).catch(next); }, (_req, res) => {
+      res.set('Content-Type', EXPOSITION_CONTENT_TYPE).send(renderMetrics(this.rpc.bridge.tree));
+    });
+    app.all('/metrics', (_req, res) => { res.status(405).set('Allow', 'GET').type('text/plain').send('use GET\n'); });
+    app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the endpoints are /netconf and /metrics\n'); });
     app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
       this.opts.log(`http: ${err.message}`);
       if (!res.headersSent) res.status(500).type('application/xml').send(rpcError('operation-failed', 'application', 'internal error'));
