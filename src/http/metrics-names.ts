@@ -91,12 +91,15 @@ export function isMetricAttribute(cls: ObjectClass, attr: Attribute): boolean {
   return attr.access === 'state' && !attr.secret && !attr.multi && NUMERIC.has(attr.type.base) && !(cls.keys ?? []).includes(attr.name);
 }
 
+const TYPE_WORDS: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary']);
+
 /**
  * `_count` is reserved for histograms and summaries: a count attribute is named by its plural
  * (peerCount → peers, reachableNodeCount → reachable_nodes; a participle stays: crossedCount → crossed).
  */
 function attributePart(attr: Attribute): string {
-  const s = snake(attr.name);
+  // a metric name does not name a metric type (promtool): counterDiscontinuityTime → discontinuity_time
+  const s = snake(attr.name).split('_').filter((w) => !TYPE_WORDS.has(w)).join('_');
   const m = /^(.*?)_count$/.exec(s);
   if (!m) return s;
   return /(ed|s)$/.test(m[1]) ? m[1] : `${m[1]}s`;
