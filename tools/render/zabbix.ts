@@ -106,7 +106,7 @@ function graphs(cls: ObjectClass, items: { attr: Attribute; shape: ItemShape }[]
   }
   return [...groups].map(([units, attrs]) => ({
     uuid: stableUuid(`graph/${cls.name}/${units}`),
-    name: `${label}: ${attrs.length === 1 ? words(attrs[0].name) : units || 'counts'}`,
+    name: `${label}: ${attrs.map((a) => words(a.name)).join(', ')}`,
     graph_items: attrs.map((a, i) => ({
       ...(i ? { sortorder: String(i) } : {}),
       color: GRAPH_COLORS[i % GRAPH_COLORS.length],
