@@ -100,7 +100,7 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     });
     const exported = parse(source) as { zabbix_export: { templates: { items: unknown[]; discovery_rules: unknown[] }[] } };
     expect(tpl.items.length).to.equal(exported.zabbix_export.templates[0].items.length);
-    expect(tpl.discoveries.length).to.equal(discoveredTables(modelIndex).length);
+    expect(tpl.discoveries.length).to.equal(discoveredTables(modelIndex).length + 1); // and the alarm discovery
     expect(tpl.triggers.length).to.equal(model.alarmTypes.length);
   });
 
@@ -111,7 +111,7 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     const created = await zbx!.api<{ hostids: string[] }>('host.create', {
       host: 'bcmgmt-bridge', groups: [{ groupid: group.groupids[0] }], templates: [{ templateid: tpl.templateid }],
       interfaces: [{ type: 2, main: 1, useip: 1, ip: '127.0.0.1', dns: '', port: String(views.snmp.port), details: { version: 2, bulk: 1, community: '{$SNMP_COMMUNITY}' } }],
-      macros: [{ macro: '{$BCM.INTERVAL}', value: '5s' }, { macro: '{$BCM.LLD.INTERVAL}', value: '10s' }],
+      macros: [{ macro: '{$BCM.INTERVAL}', value: '5s' }, { macro: '{$BCM.LLD.INTERVAL}', value: '10s' }, { macro: '{$BCM.ALARM.LLD.INTERVAL}', value: '5s' }],
     });
     hostid = created.hostids[0];
     const heights = await until('the discovered node height items of n0, n1 and n2', async () => {
@@ -149,6 +149,25 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     expect(problem.tags).to.deep.include.members([{ tag: 'alarm_type', value: 'nodeUnreachable' }, { tag: 'source', value: 'trap' }]);
     expect(problem.name).to.include(N2);
     expect(fs.readFileSync(zbx!.trapperFile, 'utf8')).to.match(/ZBXTRAP 127\.0\.0\.1\n(.*\n)*snmpTrapOID\.0 = bcmAlarmRaised\n/);
+    // The polled backup: the alarm table's discovery makes the nodeUnreachable trigger prototype's trigger for
+    // n2's alarm (and no other type's), at the same severity.
+    const polled = await until('the polled trigger of n2\'s alarm discovered', async () => {
+      const t = await zbx!.api<{ triggerid: string; description: string; priority: string }[]>('trigger.get', {
+        hostids: hostid, search: { description: 'on network/ltc/node/n2 (polled)' }, output: ['description', 'priority'],
+      });
+      return t.length ? t : undefined;
+    }, 60000, 1000);
+    expect(polled.map((t) => t.description)).to.deep.equal(['Alarm nodeUnreachable on network/ltc/node/n2 (polled)']);
+    expect(Number(polled[0].priority)).to.equal(severity);
+    // Once the polled alarm item has a value, still one problem: the trap's (the polled trigger saw the trap).
+    await until('a value of n2\'s polled alarm state', async () => {
+      const items = await zbx!.api<ZItem[]>('item.get', { hostids: hostid, search: { key_: 'bcm.alarm.isCleared[' }, output: ['name', 'lastclock', 'lastvalue'] });
+      return items.some((i) => i.name.includes(N2) && i.lastclock !== '0' && i.lastvalue === '2');
+    }, 60000, 1000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await problems(false)).map((p) => p.eventid), 'one problem for the alarm').to.deep.equal([problem.eventid]);
+    expect(zbx!.logTail(100000), 'the server evaluated the template\'s regular expressions').to.not.match(/regexp_exec\(\) failed/);
+
     const restarted = Date.now();
     await ltc!.start(2);
     await until('the n2 problem resolved', async () => {
@@ -157,5 +176,28 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     }, 60000, 500);
     console.log(`      problem resolved ${Date.now() - restarted} ms after n2 was started again (bcmAlarmCleared trap)`);
     expect(await problems(false)).to.deep.equal([]);
+  });
+
+  it('with its traps lost, a stopped node is still a problem with the same severity, from the polled alarm table', async () => {
+    expect(hostid, 'the host of the previous tests').to.not.equal('');
+    const severity = ZABBIX_PRIORITY_NUMBER[ZABBIX_PRIORITY[model.alarmTypes.find((t) => t.name === 'nodeUnreachable')!.defaultSeverity]];
+    const n1 = 'network/ltc/node/n1';
+    const problems = (recent: boolean): Promise<ZProblem[]> => zbx!.api<ZProblem[]>('problem.get', {
+      hostids: hostid, recent, selectTags: 'extend', tags: [{ tag: 'resource', value: n1, operator: 1 }], output: 'extend',
+    });
+    await trapd!.stop();
+    const stopped = Date.now();
+    await ltc!.stop(1);
+    const [problem] = await until('a polled Zabbix problem about n1', async () => { const p = await problems(false); return p.length ? p : undefined; }, 90000, 1000)
+      .catch((e: Error) => { throw new Error(`${e.message}\n${zbx!.logTail()}`); });
+    console.log(`      problem "${problem.name}" (severity ${problem.severity}) ${Date.now() - stopped} ms after n1 stopped, no trap (alarm discovery every 5 s, polls every 5 s)`);
+    expect(Number(problem.severity)).to.equal(severity);
+    expect(problem.tags).to.deep.include.members([{ tag: 'alarm_type', value: 'nodeUnreachable' }, { tag: 'source', value: 'poll' }]);
+    expect(problem.name).to.equal(`Alarm nodeUnreachable on ${n1} (polled)`);
+    await ltc!.start(1);
+    await until('the polled n1 problem resolved', async () => {
+      const p = (await problems(true)).find((x) => x.eventid === problem.eventid);
+      return p && p.r_eventid !== '0';
+    }, 60000, 1000);
   });
 });

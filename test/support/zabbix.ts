@@ -24,6 +24,8 @@ import { until } from './wait';
 const SCHEMA_DIR = '/usr/share/zabbix-server-pgsql';
 const FRONTEND_DIR = '/usr/share/zabbix';
 export const FRONTEND_CONF = '/etc/zabbix/zabbix.conf.php';
+/** Longest wait for one API call (an import or a template link takes a few seconds). */
+const API_TIMEOUT_MS = 60000;
 
 /** Newest PostgreSQL server binaries installed (Debian: /usr/lib/postgresql/VERSION/bin). */
 function pgBin(): string {
@@ -173,8 +175,8 @@ export class ZabbixTestBed {
   async api<T>(method: string, params: unknown, withAuth = true): Promise<T> {
     const body = { jsonrpc: '2.0', method, params, id: ++this.id, ...(withAuth && this.auth ? { auth: this.auth } : {}) };
     const res = await fetch(`http://127.0.0.1:${this.apiPort}/api_jsonrpc.php`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json-rpc' }, body: JSON.stringify(body),
-    });
+      method: 'POST', headers: { 'Content-Type': 'application/json-rpc' }, body: JSON.stringify(body), signal: AbortSignal.timeout(API_TIMEOUT_MS),
+    }).catch((e: Error) => { throw new ZabbixApiError(`${method}: ${e.message}`); });
     const text = await res.text();
     let json: { result?: T; error?: { message: string; data: string } };
     try { json = JSON.parse(text) as typeof json; } catch { throw new ZabbixApiError(`${method}: HTTP ${res.status}, not JSON: ${text.slice(0, 500)}`); }
@@ -186,7 +188,7 @@ export class ZabbixTestBed {
   async rawApi(method: string, params: unknown): Promise<Record<string, unknown>> {
     const res = await fetch(`http://127.0.0.1:${this.apiPort}/api_jsonrpc.php`, {
       method: 'POST', headers: { 'Content-Type': 'application/json-rpc' },
-      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: ++this.id, auth: this.auth }),
+      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: ++this.id, auth: this.auth }), signal: AbortSignal.timeout(API_TIMEOUT_MS),
     });
     return (await res.json()) as Record<string, unknown>;
   }

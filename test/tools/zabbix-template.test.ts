@@ -13,6 +13,7 @@ import { mibAttributes, model, modelIndex } from '../../src/model';
 import type { Scalar } from '../../src/state/tree';
 import { indexSubIds, indexValue } from '../../src/snmp/values';
 import { ZABBIX_TEMPLATE_FILE, discoveredTables, discoveryKey, itemAttributes, itemKey, renderZabbixTemplate } from '../../tools/render/zabbix';
+import { ALARM_DISCOVERY_KEY, alarmTriggerPrefix } from '../../tools/render/zabbix-alarms';
 import { indexMacros } from '../../tools/render/zabbix-lld';
 import { ZABBIX_PRIORITY, trapItemKey } from '../../tools/render/zabbix-traps';
 import { zabbixTrapRecord } from '../../tools/zabbix-trap-record';
@@ -53,7 +54,7 @@ describe('Zabbix template generated from the model', () => {
       expect(tables.map((c) => c.name), name).to.include(name);
     }
     for (const name of ['alarm', 'alarmStatusChange', 'logRecord', 'pmInterval']) expect(tables.map((c) => c.name), name).to.not.include(name);
-    expect(tpl.discovery_rules.map((r) => r.key)).to.deep.equal(tables.map(discoveryKey));
+    expect(tpl.discovery_rules.map((r) => r.key)).to.deep.equal([...tables.map(discoveryKey), ALARM_DISCOVERY_KEY]);
     for (const cls of tables) {
       const rule = tpl.discovery_rules.find((r) => r.key === discoveryKey(cls))!;
       expect(rule.item_prototypes.map((p) => p.key)).to.deep.equal(itemAttributes(modelIndex, cls).map((x) => itemKey(cls, x.attr, true)));
@@ -86,6 +87,10 @@ describe('Zabbix template generated from the model', () => {
       expect(item.triggers![0].priority).to.equal(ZABBIX_PRIORITY[t.defaultSeverity]);
       expect(item.triggers![0].tags).to.deep.include({ tag: 'alarm_type', value: t.name });
     }
+    // Their polled backup: a trigger prototype per alarm type on the alarm table's discovery, enabled by an override per type.
+    const rule = tpl.discovery_rules.find((r) => r.key === ALARM_DISCOVERY_KEY)! as Tpl['discovery_rules'][0] & { trigger_prototypes: (Y & { priority: string })[]; overrides: { filter: { conditions: { value: string }[] }; operations: { value: string }[] }[] };
+    expect(rule.trigger_prototypes.map((p) => p.priority)).to.deep.equal(model.alarmTypes.map((t) => ZABBIX_PRIORITY[t.defaultSeverity]));
+    expect(rule.overrides.map((o) => [o.filter.conditions[0].value, o.operations[0].value])).to.deep.equal(model.alarmTypes.map((t) => [`^${t.name}$`, alarmTriggerPrefix(t.name)]));
     expect(tpl.macros.map((m) => m.macro)).to.include.members(['{$SNMP_COMMUNITY}', '{$BCM.SNMPV3.USER}', '{$BCM.INTERVAL}', '{$BCM.LLD.INTERVAL}']);
   });
 

@@ -5,7 +5,8 @@
  *   readable macros ({#NETWORK}, {#NODE} ...), with item prototypes for the state columns worth a history
  *   and a graph prototype per unit (heights, peers, transactions per second, RPC latency ...);
  * - value maps from the model's enumerations; user macros for credentials and intervals;
- * - SNMP trap items and triggers turning the alarm notifications into Zabbix problems (zabbix-traps.ts).
+ * - SNMP trap items and triggers turning the alarm notifications into Zabbix problems (zabbix-traps.ts), and
+ *   the alarm table's discovery with a trigger prototype per alarm type, their polled backup (zabbix-alarms.ts).
  * UUIDs are UUIDv4-shaped hashes of each entity's path, so that regeneration is stable.
  */
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import { ModelIndex, mibAttributes } from '../../src/model';
 import { TRUTH_VALUE_MAP, classLabel, enumMapName, itemShape, words } from './zabbix-items';
 import type { ItemShape } from './zabbix-items';
 import { indexDecoderScript, instanceLabel, upperSnake } from './zabbix-lld';
+import { alarmDiscoveryRule } from './zabbix-alarms';
 import { trapItems } from './zabbix-traps';
 
 export const ZABBIX_TEMPLATE_NAME = 'bcmgmt by SNMP';
@@ -32,6 +34,9 @@ export const ZABBIX_MACROS = [
   { macro: '{$BCM.TEXT.INTERVAL}', value: '15m', description: 'Polling interval of text items (versions, errors, identifiers).' },
   { macro: '{$BCM.LLD.INTERVAL}', value: '1h', description: 'Interval of the discovery of networks, nodes, peers, ledgers ...' },
   { macro: '{$BCM.LLD.LIFETIME}', value: '7d', description: 'How long items of a row that disappeared are kept.' },
+  { macro: '{$BCM.ALARM.LLD.INTERVAL}', value: '1m', description: 'Interval of the discovery of active alarms (the polled backup of the alarm traps).' },
+  { macro: '{$BCM.ALARM.LIFETIME}', value: '1d', description: 'How long the items of an alarm that cleared or was purged are kept.' },
+  { macro: '{$BCM.ALARM.TRAP.WINDOW}', value: '1d', description: 'A polled alarm is a problem only when no trap raising it arrived within this period.' },
   { macro: '{$BCM.HISTORY}', value: '7d', description: 'History storage period.' },
   { macro: '{$BCM.TRENDS}', value: '365d', description: 'Trend storage period of numeric items.' },
 ] as const;
@@ -163,7 +168,9 @@ export function renderZabbixTemplate(model: InformationModel): string {
   }
   const tables = discoveredTables(ix);
   for (const c of tables) for (const { shape } of itemAttributes(ix, c)) if (shape.valuemap) used.add(shape.valuemap);
-  const traps = trapItems(ix, ZABBIX_TEMPLATE_NAME).map((t) => ({
+  const trapList = trapItems(ix, ZABBIX_TEMPLATE_NAME);
+  used.add('PerceivedSeverity').add(TRUTH_VALUE_MAP.name);
+  const traps = trapList.map((t) => ({
     uuid: stableUuid(`item/${t.key}`),
     name: t.name,
     type: 'SNMP_TRAP',
@@ -208,7 +215,7 @@ export function renderZabbixTemplate(model: InformationModel): string {
           model.module.rootOidNote,
         groups: [{ name: ZABBIX_TEMPLATE_GROUP }],
         items: [...scalarItems, ...traps, fallback],
-        discovery_rules: tables.map((c) => discoveryRule(ix, c)),
+        discovery_rules: [...tables.map((c) => discoveryRule(ix, c)), alarmDiscoveryRule(ix, ZABBIX_TEMPLATE_NAME, stableUuid)],
         tags: [{ tag: 'class', value: 'software' }, { tag: 'target', value: 'bcmgmt' }],
         macros: ZABBIX_MACROS.map((m) => ({ macro: m.macro, ...(m.value ? { value: m.value } : {}), ...('type' in m ? { type: m.type } : {}), description: m.description })),
         valuemaps: valueMaps(ix, used),
