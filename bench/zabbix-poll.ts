@@ -80,7 +80,12 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - w0) / 1000;
     const requests = (await inPkts(agent.port)) - p0 - 1;
     const cpu = cpuSeconds(agent.pid) - c0;
+    const polled = await zbx.api<{ lastclock: string; state: string; type: string }[]>('item.get', { hostids: hostids[0], output: ['lastclock', 'state', 'type'] });
+    const snmpItems = polled.filter((i) => i.type === '20');
+    const withValue = snmpItems.filter((i) => i.state === '0' && Number(i.lastclock) * 1000 >= w0).length;
+    const unsupported = snmpItems.filter((i) => i.state !== '0').length;
     console.log(`tree: ${NETWORKS * NODES_PER_NETWORK} nodes x ${PEERS} peers; host items ${items}, discovered in ${discoveredS.toFixed(0)} s`);
+    console.log(`SNMP items with a value from the measured cycles: ${withValue} of ${snmpItems.length} (${unsupported} not supported)`);
     console.log(`SNMP requests per ${INTERVAL_S} s cycle: ${(requests / (seconds / INTERVAL_S)).toFixed(0)} (${requests} in ${seconds.toFixed(0)} s, includes discovery walks every ${INTERVAL_S} s)`);
     console.log(`agent CPU while Zabbix polls: ${((cpu / seconds) * 100).toFixed(1)} % of one core (${cpu.toFixed(2)} s in ${seconds.toFixed(0)} s)`);
   } finally {
