@@ -48,15 +48,16 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd');
     this.timeout(200000);
     const t0 = Date.now();
-    const [bed, net] = await Promise.all([
-      ZabbixTestBed.start(),
-      (async () => { const n = await LitecoinNetwork.start({ nodes: 3 }); await n.mine(0, 5); await n.waitForSameTip(); return n; })(),
+    // Both at once; whichever starts is kept for after() even when the other fails.
+    const [bed, net] = await Promise.allSettled([
+      ZabbixTestBed.start().then((b) => { zbx = b; return b; }),
+      LitecoinNetwork.start({ nodes: 3 }).then(async (n) => { ltc = n; await n.mine(0, 5); await n.waitForSameTip(); return n; }),
     ]);
-    zbx = bed;
-    ltc = net;
+    if (bed.status === 'rejected') throw bed.reason;
+    if (net.status === 'rejected') throw net.reason;
     console.log(`      Zabbix test bed (PostgreSQL, schema, zabbix_server, API) and litecoind up in ${Date.now() - t0} ms`);
     const handler = path.join(projectRoot, 'dist', 'tools', 'zabbix-traphandle.js');
-    trapd = await startTrapd(['authCommunity log,execute,net public', `traphandle default ${process.execPath} ${handler} ${zbx.trapperFile}`]);
+    trapd = await startTrapd(['authCommunity log,execute,net public', `traphandle default ${process.execPath} ${handler} ${zbx!.trapperFile}`]);
     process.env[PASSWORD_ENV] = 'regtest-password';
     tb = await startBridge({
       configuration: {
@@ -65,15 +66,15 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
       },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: net.rpcUrl(i), username: net.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: ltc!.rpcUrl(i), username: ltc!.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
     }, { setup: (b) => { views = composeBridge(b, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
     await until('n0, n1 and n2 reachable', () => ['n0', 'n1', 'n2'].every((n) =>
       bridge().tree.find([{ cls: 'network', keys: ['ltc'] }, { cls: 'node', keys: [n] }])?.get('reachability') === 'reachable'), 30000, 100);
-    await zbx.login();
+    await zbx!.login();
     // The server's own host polls an agent that is not there.
-    await zbx.api('host.update', { hostid: '10084', status: 1 });
+    await zbx!.api('host.update', { hostid: '10084', status: 1 });
   });
 
   after(async function () {
