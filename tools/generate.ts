@@ -2,6 +2,7 @@
  * npm run generate: renders the information model (src/model) into its checked-in artifacts.
  *   yang/blockchain-mgmt@REVISION.yang, mibs/BLOCKCHAIN-MGMT-MIB.txt, docs/information-model.md,
  *   nms/prometheus/ (snmp_exporter module, alerting rules, example prometheus.yml)
+ *   nms/zabbix/bcmgmt_template.yaml
  * With --check, writes nothing and exits 1 when a checked-in artifact differs from the rendering.
  */
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import { renderDocs } from './render/docs';
 import { renderMib } from './render/mib';
 import { prometheusArtifacts } from './render/prometheus-artifacts';
 import { renderYang } from './render/yang';
+import { ZABBIX_TEMPLATE_FILE, renderZabbixTemplate } from './render/zabbix';
 
 export interface Artifact { readonly file: string; readonly text: string }
 
@@ -23,6 +25,7 @@ export function renderAll(): Artifact[] {
     { file: path.join('mibs', `${model.module.mibName}.txt`), text: renderMib(model) },
     { file: path.join('docs', 'information-model.md'), text: renderDocs(model) },
     ...prometheusArtifacts(model),
+    { file: ZABBIX_TEMPLATE_FILE, text: renderZabbixTemplate(model) },
   ];
 }
 
