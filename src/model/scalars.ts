@@ -11,6 +11,7 @@
  * | snmp    | BER tag and plain value of a varbind, SET decoding, INDEX encoding   | src/snmp/values.ts            |
  * | yang    | YANG type statement and default                                      | tools/render/yang.ts          |
  * | smi     | SMIv2 SYNTAX and DEFVAL                                              | tools/render/mib*.ts          |
+ * | prometheus | metric or label on /metrics and in the snmp_exporter module       | src/http/metrics*.ts, tools/render/snmp-exporter.ts |
  *
  * Each concern's table is typed { [B in ScalarBase]: ... }, so a base without an entry does not compile; a
  * new type is one entry in each concern, all in this folder. The table is pure (no protocol imports): the
@@ -23,6 +24,8 @@ import { CONFIG_CHECKS } from './scalar/config';
 import { DOC_TEXTS } from './scalar/doc';
 import type { JsonCodec } from './scalar/json';
 import { JSON_CODECS } from './scalar/json';
+import type { PrometheusRendering } from './scalar/prometheus';
+import { PROMETHEUS_RENDERINGS } from './scalar/prometheus';
 import type { SmiRendering } from './scalar/smi';
 import { SMI_RENDERINGS } from './scalar/smi';
 import type { SnmpCodec } from './scalar/snmp';
@@ -43,6 +46,7 @@ export interface ScalarEntry<T extends ScalarType> {
   readonly snmp: SnmpCodec<T>;
   readonly yang: YangRendering<T>;
   readonly smi: SmiRendering<T>;
+  readonly prometheus: PrometheusRendering<T>;
 }
 
 export type ScalarTable = { readonly [B in ScalarBase]: ScalarEntry<ScalarOf<B>> };
@@ -56,6 +60,7 @@ function entry<B extends ScalarBase>(base: B): ScalarEntry<ScalarOf<B>> {
     snmp: SNMP_CODECS[base] as SnmpCodec<ScalarOf<B>>,
     yang: YANG_RENDERINGS[base] as YangRendering<ScalarOf<B>>,
     smi: SMI_RENDERINGS[base] as SmiRendering<ScalarOf<B>>,
+    prometheus: PROMETHEUS_RENDERINGS[base] as PrometheusRendering<ScalarOf<B>>,
   };
 }
 

@@ -16,6 +16,7 @@ import { CONFIG_CHECKS } from '../../src/model/scalar/config';
 import { DOC_TEXTS } from '../../src/model/scalar/doc';
 import { JSON_CODECS, YANG_JSON } from '../../src/model/scalar/json';
 import type { JsonValue } from '../../src/model/scalar/json';
+import { PROMETHEUS_RENDERINGS } from '../../src/model/scalar/prometheus';
 import { SMI_RENDERINGS } from '../../src/model/scalar/smi';
 import { SNMP_CODECS } from '../../src/model/scalar/snmp';
 import { XML_CODECS } from '../../src/model/scalar/xml';
@@ -69,7 +70,7 @@ describe('scalar type table', () => {
   describe('exhaustiveness', () => {
     const bases = Object.keys(SAMPLES).sort();
     const concerns: Record<keyof ScalarEntry<ScalarType>, Readonly<Record<string, unknown>>> = {
-      doc: DOC_TEXTS, config: CONFIG_CHECKS, xml: XML_CODECS, json: JSON_CODECS, snmp: SNMP_CODECS, yang: YANG_RENDERINGS, smi: SMI_RENDERINGS,
+      doc: DOC_TEXTS, config: CONFIG_CHECKS, xml: XML_CODECS, json: JSON_CODECS, snmp: SNMP_CODECS, yang: YANG_RENDERINGS, smi: SMI_RENDERINGS, prometheus: PROMETHEUS_RENDERINGS,
     };
 
     it('has one entry per base of ScalarType, in every concern, and nothing else', () => {
