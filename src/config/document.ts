@@ -10,6 +10,7 @@
  */
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass, ScalarType } from '../model';
+import { scalarOf } from '../model/scalars';
 
 export type ConfigScalar = string | number | boolean;
 export interface ConfigObject { [field: string]: ConfigScalar | readonly string[] | ConfigObject | ConfigObject[] | undefined }
@@ -112,84 +113,7 @@ function validateList(attr: Attribute, v: unknown, where: string): string[] {
 
 /** Checks one value against a model type; returns it normalised (enums as labels, numbers as numbers). */
 export function validateScalar(type: ScalarType, v: unknown, where: string): ConfigScalar {
-  const fail = (why: string): never => { throw new ConfigError(where, why); };
-  switch (type.base) {
-    case 'name': {
-      if (typeof v !== 'string' || !/^[A-Za-z0-9._-]{1,32}$/.test(v)) fail(`${JSON.stringify(v)} is not a name (1..32 of A-Z a-z 0-9 . _ -)`);
-      return v as string;
-    }
-    case 'text': case 'resource': {
-      if (typeof v !== 'string') fail('must be a string');
-      const max = type.base === 'text' ? (type.maxLength ?? 255) : 255;
-      if (Buffer.byteLength(v as string) > max) fail(`longer than ${max} octets`);
-      return v as string;
-    }
-    case 'uri': {
-      if (typeof v !== 'string') fail('must be a URL string');
-      const shown = JSON.stringify(withoutUserinfo(v as string));
-      let u: URL | undefined;
-      try { u = new URL(v as string); } catch { fail(`${shown} is not a URL`); }
-      if (!['http:', 'https:', 'ws:', 'wss:'].includes(u!.protocol)) fail(`${shown} is not an http(s) or ws(s) URL`);
-      if (u!.username || u!.password || /^[a-z]+:\/\/[^/?#]*@/i.test(v as string)) {
-        fail('must not carry credentials (user:password@): give them as the node\'s username with passwordEnv or cookieFile');
-      }
-      return v as string;
-    }
-    case 'hex': {
-      if (typeof v !== 'string' || !/^(0x)?[0-9a-fA-F]*$/.test(v)) fail(`${JSON.stringify(v)} is not hexadecimal`);
-      const octets = (v as string).replace(/^0x/, '').length / 2;
-      if (type.fixedLength !== undefined && octets !== type.fixedLength) fail(`must be ${type.fixedLength} octets`);
-      if (type.maxLength !== undefined && octets > type.maxLength) fail(`longer than ${type.maxLength} octets`);
-      return (v as string).toLowerCase();
-    }
-    case 'bigDecimal': {
-      const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
-      if (typeof s !== 'string' || !/^[0-9]+$/.test(s)) fail('must be a non-negative integer');
-      return s as string;
-    }
-    case 'int32': case 'uint32': case 'gauge32': case 'counter64': case 'gauge64': {
-      const n = typeof v === 'string' && /^-?[0-9]+$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n)) fail(`${JSON.stringify(v)} is not an integer`);
-      const lo = 'min' in type && type.min !== undefined ? type.min : type.base === 'int32' ? -2147483648 : 0;
-      const hi = 'max' in type && type.max !== undefined ? type.max : type.base === 'int32' ? 2147483647 : type.base.endsWith('64') ? Number.MAX_SAFE_INTEGER : 4294967295;
-      if ((n as number) < lo || (n as number) > hi) fail(`${n} is out of range ${lo}..${hi}`);
-      return n as number;
-    }
-    case 'milli': case 'level': {
-      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) fail(`${JSON.stringify(v)} is not a non-negative number`);
-      if (type.base === 'level' && (n as number) > 4294967.295) fail(`${n} is out of range 0..4294967.295`);
-      return Math.round((n as number) * 1000) / 1000;
-    }
-    case 'boolean': {
-      if (v === true || v === 'true') return true;
-      if (v === false || v === 'false') return false;
-      return fail('must be true or false');
-    }
-    case 'enum': {
-      const hit = type.values.find((e) => e.name === v || (typeof v === 'string' && kebabEq(e.name, v)));
-      if (!hit) fail(`${JSON.stringify(v)} is not one of ${type.values.map((e) => e.name).join(', ')}`);
-      return hit!.name;
-    }
-    case 'alarmType': {
-      const t = modelIndex.model.alarmTypes.find((x) => x.name === v || (typeof v === 'string' && kebabEq(x.name, v)));
-      if (!t) fail(`${JSON.stringify(v)} is not an alarm type (${modelIndex.model.alarmTypes.map((x) => x.name).join(', ')})`);
-      return t!.name;
-    }
-    case 'timestamp': {
-      if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) fail('must be a date-and-time');
-      return v as string;
-    }
-  }
-}
-
-/** A URL text with any user information (user:password@) masked, for error messages. */
-function withoutUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-
-function kebabEq(camel: string, s: string): boolean {
-  return camel.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase() === s;
+  return scalarOf(type).config.check(type, v, (why: string): never => { throw new ConfigError(where, why); });
 }
 
 /** The value of a configuration attribute, or its model default. */

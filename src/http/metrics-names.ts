@@ -20,6 +20,7 @@
  */
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass, ScalarType } from '../model';
+import { scalarOf } from '../model/scalars';
 
 export const METRIC_PREFIX = 'bcm';
 
@@ -63,9 +64,9 @@ export function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
-const NUMERIC = new Set<ScalarType['base']>(['int32', 'uint32', 'gauge32', 'counter64', 'gauge64', 'milli', 'level', 'boolean',
-  'enum', 'timestamp', 'bigDecimal']);
-const IDENTITY = new Set<ScalarType['base']>(['resource', 'alarmType']);
+/** Whether values of the type are samples (a counter or a gauge) or identities (labels of their row). */
+const isNumeric = (t: ScalarType): boolean => ['counter', 'gauge'].includes(scalarOf(t).prometheus.role);
+const isIdentity = (t: ScalarType): boolean => scalarOf(t).prometheus.role === 'identity';
 
 /** Model units → Prometheus base unit suffix and scale. Units not listed are counts: no suffix. */
 const UNITS: Readonly<Record<string, { suffix: string; scale: number }>> = {
@@ -88,7 +89,7 @@ export function labelName(cls: ObjectClass, attr: Attribute): string {
 
 /** Whether an attribute of a class is rendered as a metric. */
 export function isMetricAttribute(cls: ObjectClass, attr: Attribute): boolean {
-  return attr.access === 'state' && !attr.secret && !attr.multi && NUMERIC.has(attr.type.base) && !(cls.keys ?? []).includes(attr.name);
+  return attr.access === 'state' && !attr.secret && !attr.multi && isNumeric(attr.type) && !(cls.keys ?? []).includes(attr.name);
 }
 
 const TYPE_WORDS: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary']);
@@ -117,12 +118,10 @@ function metricOf(cls: ObjectClass, attr: Attribute): MetricSpec {
       if (!base.split('_').includes(u.suffix.split('_')[0])) name = `${base}_${u.suffix}`;
     }
   }
-  const type: MetricType = attr.type.base === 'counter64' ? 'counter' : 'gauge';
+  const type: MetricType = scalarOf(attr.type).prometheus.role === 'counter' ? 'counter' : 'gauge';
   if (type === 'counter') name += '_total';
   let help = attr.description;
-  if (attr.type.base === 'enum') help += ` Values: ${attr.type.values.map((v) => `${v.value}=${v.name}`).join(', ')}.`;
-  else if (attr.type.base === 'boolean') help += ' 1 for true, 0 for false.';
-  else if (attr.type.base === 'timestamp') help += ' Unix time in seconds.';
+  help += scalarOf(attr.type).prometheus.help(attr.type);
   if (attr.units && !UNITS[attr.units] && attr.type.base !== 'timestamp') help += ` Unit: ${attr.units}.`;
   return { name, type, help, cls, attr, scale };
 }
@@ -134,7 +133,7 @@ function build(): ClassMetrics[] {
     const metrics = cls.attributes.filter((a) => isMetricAttribute(cls, a)).map((a) => metricOf(cls, a));
     if (!metrics.length) continue;
     const keys = modelIndex.instanceKeys(cls).map((k) => ({ label: labelName(k.cls, k.attr), cls: k.cls, attr: k.attr }));
-    const identities = cls.attributes.filter((a) => IDENTITY.has(a.type.base) && !a.secret && !(cls.keys ?? []).includes(a.name))
+    const identities = cls.attributes.filter((a) => isIdentity(a.type) && !a.secret && !(cls.keys ?? []).includes(a.name))
       .map((a) => ({ label: snake(a.name), cls, attr: a }));
     out.push({ cls, keys, identities, metrics });
   }

@@ -4,7 +4,8 @@
  * are absent; nothing is cached (a render of 100 nodes x 20 peers is measured by bench/metrics.ts).
  */
 import type { ScalarType } from '../model';
-import type { Instance, InstanceTree, Value } from '../state/tree';
+import { scalarOf } from '../model/scalars';
+import type { Instance, InstanceTree, Scalar, Value } from '../state/tree';
 import { encodeFamilies, labelSet } from './metrics-encoder';
 import type { Family, Sample } from './metrics-encoder';
 import { classMetrics } from './metrics-names';
@@ -13,26 +14,7 @@ import type { MetricSpec } from './metrics-names';
 /** The number a tree value stands for, or undefined when it is not one. */
 export function metricValue(type: ScalarType, v: Value | undefined, scale = 1): number | bigint | undefined {
   if (v === undefined || Array.isArray(v)) return undefined;
-  switch (type.base) {
-    case 'boolean':
-      return v === true || v === 'true' ? 1 : v === false || v === 'false' ? 0 : undefined;
-    case 'enum': {
-      if (typeof v === 'number') return v;
-      return type.values.find((e) => e.name === v)?.value;
-    }
-    case 'timestamp': {
-      const ms = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Date.parse(String(v));
-      return Number.isFinite(ms) ? ms / 1000 : undefined;
-    }
-    case 'counter64': case 'gauge64':
-      if (typeof v === 'bigint' && scale === 1) return v;
-      break;
-    default:
-      break;
-  }
-  if (typeof v === 'boolean') return undefined;
-  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
-  return Number.isFinite(n) ? n * scale : undefined;
+  return scalarOf(type).prometheus.value(type, v as Scalar, scale);
 }
 
 function keyValues(inst: Instance): string[] {

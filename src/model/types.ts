@@ -18,8 +18,8 @@ export interface EnumValue {
 }
 
 /**
- * Scalar types. Every type has one SMIv2 rendering and one YANG rendering
- * (tools/render/mib-types.ts, tools/render/yang.ts); the runtime codecs (src/snmp/values.ts, src/netconf) follow them.
+ * Scalar types. What each base means to every view and generator (SNMP, XML, JSON, configuration, YANG, SMIv2,
+ * Prometheus, documentation) is its entry of the scalar type table, src/model/scalars.ts.
  */
 export type ScalarType =
   /** Identifier used as a key: 1..32 characters [A-Za-z0-9._-]. */

@@ -8,6 +8,8 @@ import { hasConfig } from '../config/document';
 import type { ConfigScalar } from '../config/document';
 import { kebab, model, modelIndex } from '../model';
 import type { Action, Attribute, ObjectClass, ScalarType } from '../model';
+import { scalarOf } from '../model/scalars';
+import type { LeafText, QNameResolver } from '../model/scalar/xml';
 import type { Value } from '../state/tree';
 
 export const OUR_NS = model.module.namespace;
@@ -74,72 +76,16 @@ export function externalRoots(): ObjectClass[] {
 
 // ---- values ---------------------------------------------------------------------------------------
 
-export interface LeafText {
-  readonly text: string;
-  /** For identityref values: the namespace of the prefix in text. */
-  readonly valueNs?: string;
-}
-
-function intText(v: Value | ConfigScalar): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
-  return String(v);
-}
+export type { LeafText } from '../model/scalar/xml';
 
 /** YANG XML text of a value of a model type (tree values and configuration document values alike). */
-const kebabCache = new Map<string, string>();
-function kebabCached(s: string): string {
-  let k = kebabCache.get(s);
-  if (k === undefined) { k = kebab(s); if (kebabCache.size < 10000) kebabCache.set(s, k); }
-  return k;
-}
-
 export function leafText(type: ScalarType, v: Value | ConfigScalar): LeafText {
-  switch (type.base) {
-    case 'boolean': return { text: v === true || v === 'true' ? 'true' : 'false' };
-    case 'enum': return { text: kebabCached(String(v)) };
-    case 'timestamp': {
-      if (typeof v === 'number' || typeof v === 'bigint') return { text: new Date(Number(v)).toISOString() };
-      const d = Date.parse(String(v));
-      return { text: Number.isNaN(d) ? String(v) : new Date(d).toISOString() };
-    }
-    case 'alarmType': return { text: `${OUR_PREFIX}:${kebabCached(String(v))}`, valueNs: OUR_NS };
-    case 'milli': {
-      const n = Number(v);
-      return { text: Number.isFinite(n) ? n.toFixed(3) : String(v) };
-    }
-    case 'int32': case 'uint32': case 'gauge32': case 'counter64': case 'gauge64': return { text: intText(v) };
-    case 'bigDecimal': return { text: typeof v === 'number' ? intText(v) : String(v) };
-    default: return { text: String(v) };
-  }
+  return scalarOf(type).xml.encode(type, v);
 }
 
 /** Model value (for the configuration document) of YANG XML text of an attribute's type; identityrefs resolved by resolve. */
-export function fromLeafText(type: ScalarType, text: string, resolve?: (qname: string) => { ns: string; name: string } | undefined): ConfigScalar {
-  switch (type.base) {
-    case 'alarmType': {
-      const q = resolve?.(text.trim());
-      if (q && q.ns === OUR_NS) {
-        const t = model.alarmTypes.find((x) => kebab(x.name) === q.name);
-        if (t) return t.name;
-      }
-      return text.trim();
-    }
-    case 'enum': {
-      const t = text.trim();
-      const hit = type.values.find((e) => kebab(e.name) === t);
-      return hit ? hit.name : t;
-    }
-    case 'boolean': return text.trim();
-    case 'int32': case 'uint32': case 'gauge32': case 'counter64': case 'gauge64': {
-      const t = text.trim();
-      return /^[+-]?[0-9]+$/.test(t) ? Number(t) : t;
-    }
-    case 'milli': return text.trim();
-    case 'bigDecimal': return text.trim();
-    case 'timestamp': return text.trim();
-    default: return text;
-  }
+export function fromLeafText(type: ScalarType, text: string, resolve?: QNameResolver): ConfigScalar {
+  return scalarOf(type).xml.decode(type, text, resolve);
 }
 
 // ---- paths --------------------------------------------------------------------------------------------

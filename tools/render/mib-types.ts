@@ -4,51 +4,19 @@
  */
 import type { EnumValue, InformationModel, ScalarType } from '../../src/model';
 import { ALARM_TYPE_INDEX_RANGE, MIB_PREFIX, ModelIndex, mibAttributes, pascal } from '../../src/model';
+import { scalarOf } from '../../src/model/scalars';
+import { SIZES } from '../../src/model/scalar/base';
+import { TC, TYPE_PREFIX } from '../../src/model/scalar/smi';
+import type { SmiContext, StandardModule, Syntax } from '../../src/model/scalar/smi';
 import { CLAUSE_INDENT, clause, textClause } from './mib-text';
 
-/** Modules the MIB may import from (its files ship with net-snmp's npm package; Debian ships no IETF MIBs). */
-export type StandardModule = 'SNMPv2-SMI' | 'SNMPv2-TC' | 'SNMPv2-CONF';
+export { TC, TYPE_PREFIX } from '../../src/model/scalar/smi';
+export type { StandardModule, Syntax } from '../../src/model/scalar/smi';
 
-export interface Syntax {
-  /** SYNTAX clause value, with the object's refinement (size or range). */
-  readonly syntax: string;
-  /** Type named in the row's SEQUENCE (no refinement, RFC 2578 section 7.1.12). */
-  readonly sequenceType: string;
-  /** The underlying ASN.1 / SMIv2 base type. */
-  readonly base: 'Counter64' | 'Gauge32' | 'Integer32' | 'Unsigned32' | 'INTEGER' | 'OCTET STRING' | 'OBJECT IDENTIFIER';
-  /** A standard symbol the syntax uses. */
-  readonly imports: readonly { module: StandardModule; symbol: string }[];
-  /** The local textual convention the syntax uses, if any. */
-  readonly tc?: string;
-  /** Maximum number of sub-identifiers of a value of this syntax used as an INDEX component (not IMPLIED). */
-  readonly indexLength: number;
-}
-
-/** Prefix of the module's type names: the descriptor prefix of src/model/lookup.ts, capitalised. */
-export const TYPE_PREFIX = pascal(MIB_PREFIX);
-
-/** Names of the module's textual conventions for the non-enumerated types. */
-export const TC = {
-  name: `${TYPE_PREFIX}Name`,
-  text: `${TYPE_PREFIX}Utf8String`,
-  bigDecimal: `${TYPE_PREFIX}DecimalString`,
-  gauge64: `${TYPE_PREFIX}Gauge64`,
-  milli: `${TYPE_PREFIX}Milli`,
-  level: `${TYPE_PREFIX}Level`,
-  resource: `${TYPE_PREFIX}ResourcePath`,
-  alarmTypeIndex: `${TYPE_PREFIX}AlarmTypeIndex`,
-} as const;
-
-/** Size of the name type (ScalarType 'name': 1..32 characters). */
-const NAME_MAX = 32;
-/** Default maximum length of 'text' (src/model/types.ts). */
-const TEXT_DEFAULT_MAX = 255;
-/** Size limits of the string-carried types. */
-const DECIMAL_MAX = 255;
-const RESOURCE_MAX = 255;
-const URI_MAX = 255;
-/** Largest OCTET STRING of SMIv2 (RFC 2578 section 7.1.2). */
-const OCTETS_MAX = 65535;
+const NAME_MAX = SIZES.name;
+const TEXT_DEFAULT_MAX = SIZES.textDefault;
+const DECIMAL_MAX = SIZES.decimal;
+const RESOURCE_MAX = SIZES.resource;
 /** An OBJECT IDENTIFIER has at most 128 sub-identifiers (RFC 2578 section 3.5). */
 export const OID_MAX = 128;
 
@@ -65,15 +33,11 @@ export function enumTcName(typeName: string, descriptors: ReadonlySet<string>): 
 function smi(symbol: string): { module: StandardModule; symbol: string } { return { module: 'SNMPv2-SMI', symbol }; }
 function tc(symbol: string): { module: StandardModule; symbol: string } { return { module: 'SNMPv2-TC', symbol }; }
 
-function range(min: number, max: number): string {
-  return min === max ? `(${min})` : `(${min}..${max})`;
-}
-
 /**
  * The type facts the renderer needs about the whole model: the maximum UTF-8 text length (the size of the
  * text convention) and the alarm type OID length (AutonomousType values the module uses).
  */
-export interface TypeContext {
+export interface TypeContext extends SmiContext {
   readonly textMax: number;
   /**
    * Sub-identifiers of an alarm type OID of this model: the index length of an AutonomousType, were one an
@@ -88,7 +52,7 @@ export interface TypeContext {
 
 export function typeContext(model: InformationModel): TypeContext {
   const idx = new ModelIndex(model);
-  let textMax = TEXT_DEFAULT_MAX;
+  let textMax: number = TEXT_DEFAULT_MAX;
   const descriptors = new Set<string>();
   const enumTypes = new Set<string>();
   for (const c of model.classes) {
@@ -122,59 +86,7 @@ export function indexSyntaxOf(t: ScalarType, ctx: TypeContext, where: string): S
 
 /** The SMIv2 syntax of a scalar type. */
 export function syntaxOf(t: ScalarType, ctx: TypeContext, where: string): Syntax {
-  switch (t.base) {
-    case 'name':
-      return { syntax: TC.name, sequenceType: TC.name, base: 'OCTET STRING', imports: [], tc: TC.name, indexLength: 1 + NAME_MAX };
-    case 'text': {
-      const max = t.maxLength ?? TEXT_DEFAULT_MAX;
-      if (max > ctx.textMax) throw new Error(`${where}: text longer than the text convention`);
-      return { syntax: `${TC.text} (SIZE (0..${max}))`, sequenceType: TC.text, base: 'OCTET STRING', imports: [], tc: TC.text, indexLength: 1 + max };
-    }
-    case 'hex': {
-      if (t.fixedLength !== undefined) {
-        return { syntax: `OCTET STRING (SIZE (${t.fixedLength}))`, sequenceType: 'OCTET STRING', base: 'OCTET STRING', imports: [], indexLength: t.fixedLength };
-      }
-      const max = t.maxLength ?? OCTETS_MAX;
-      return { syntax: `OCTET STRING (SIZE (0..${max}))`, sequenceType: 'OCTET STRING', base: 'OCTET STRING', imports: [], indexLength: 1 + max };
-    }
-    case 'bigDecimal':
-      return { syntax: TC.bigDecimal, sequenceType: TC.bigDecimal, base: 'OCTET STRING', imports: [], tc: TC.bigDecimal, indexLength: 1 + DECIMAL_MAX };
-    case 'int32': {
-      const has = t.min !== undefined || t.max !== undefined;
-      const r = has ? ` ${range(t.min ?? -2147483648, t.max ?? 2147483647)}` : '';
-      return { syntax: `Integer32${r}`, sequenceType: 'Integer32', base: 'Integer32', imports: [smi('Integer32')], indexLength: 1 };
-    }
-    case 'uint32': {
-      const has = t.min !== undefined || t.max !== undefined;
-      const r = has ? ` ${range(t.min ?? 0, t.max ?? 4294967295)}` : '';
-      return { syntax: `Unsigned32${r}`, sequenceType: 'Unsigned32', base: 'Unsigned32', imports: [smi('Unsigned32')], indexLength: 1 };
-    }
-    case 'gauge32':
-      return { syntax: 'Gauge32', sequenceType: 'Gauge32', base: 'Gauge32', imports: [smi('Gauge32')], indexLength: 1 };
-    case 'counter64':
-      return { syntax: 'Counter64', sequenceType: 'Counter64', base: 'Counter64', imports: [smi('Counter64')], indexLength: Infinity };
-    case 'gauge64':
-      return { syntax: TC.gauge64, sequenceType: TC.gauge64, base: 'Counter64', imports: [], tc: TC.gauge64, indexLength: Infinity };
-    case 'milli':
-      return { syntax: TC.milli, sequenceType: TC.milli, base: 'Counter64', imports: [], tc: TC.milli, indexLength: Infinity };
-    case 'level':
-      return { syntax: TC.level, sequenceType: TC.level, base: 'Unsigned32', imports: [], tc: TC.level, indexLength: 1 };
-    case 'boolean':
-      return { syntax: 'TruthValue', sequenceType: 'TruthValue', base: 'INTEGER', imports: [tc('TruthValue')], indexLength: 1 };
-    case 'enum': {
-      const name = ctx.enumNames.get(t.typeName);
-      if (!name) throw new Error(`${where}: enumerated type ${t.typeName} has no textual convention`);
-      return { syntax: name, sequenceType: name, base: 'INTEGER', imports: [], tc: name, indexLength: 1 };
-    }
-    case 'timestamp':
-      return { syntax: 'DateAndTime', sequenceType: 'DateAndTime', base: 'OCTET STRING', imports: [tc('DateAndTime')], indexLength: 1 + 11 };
-    case 'uri':
-      return { syntax: `DisplayString (SIZE (0..${URI_MAX}))`, sequenceType: 'DisplayString', base: 'OCTET STRING', imports: [tc('DisplayString')], indexLength: 1 + URI_MAX };
-    case 'alarmType':
-      return { syntax: 'AutonomousType', sequenceType: 'AutonomousType', base: 'OBJECT IDENTIFIER', imports: [tc('AutonomousType')], indexLength: ctx.alarmTypeOidLength + 1 };
-    case 'resource':
-      return { syntax: TC.resource, sequenceType: TC.resource, base: 'OCTET STRING', imports: [], tc: TC.resource, indexLength: 1 + RESOURCE_MAX };
-  }
+  return scalarOf(t).smi.syntax(t, ctx, where);
 }
 
 /** A textual convention the module defines. */

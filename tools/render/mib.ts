@@ -15,6 +15,7 @@ import { EventTypeEnum, PerceivedSeverity } from '../../src/model/common';
 import { MIB_PREFIX, ModelIndex, counter64Based, mibAttributes, pascal, writableAttribute } from '../../src/model';
 import { bracedList, clause, comment, shortTextClause, textClause } from './mib-text';
 import type { StandardModule, Syntax, TypeContext } from './mib-types';
+import { scalarOf } from '../../src/model/scalars';
 import { OID_MAX, TC, indexSyntaxOf, syntaxOf, tcNames, textualConventions, typeContext } from './mib-types';
 
 /** Nodes of SNMPv2-SMI the module identity may hang under (RFC 2578 section 2). */
@@ -500,37 +501,7 @@ class MibWriter {
       if (/["\n]/.test(v) || /[^\x20-\x7e]/.test(v)) bad('cannot be written as an SMIv2 string');
       return `"${v}"`;
     };
-    switch (t.base) {
-      case 'boolean':
-        if (typeof v !== 'boolean') return bad('is not a boolean');
-        return v ? 'true' : 'false';
-      case 'enum':
-        if (typeof v !== 'string' || !t.values.some((x) => x.name === v)) return bad(`is not a label of ${t.typeName}`);
-        return v;
-      case 'int32': case 'uint32': {
-        const lo = t.min ?? (t.base === 'int32' ? -2147483648 : 0);
-        const hi = t.max ?? (t.base === 'int32' ? 2147483647 : 4294967295);
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) return bad(`is not in ${lo}..${hi}`);
-        return String(v);
-      }
-      case 'name': return str(1, 32);
-      case 'text': return str(0, t.maxLength ?? 255);
-      case 'uri': return str(0, 255);
-      case 'bigDecimal':
-        if (typeof v !== 'string' || !/^(0|[1-9][0-9]*)$/.test(v)) return bad('is not a decimal string');
-        return `"${v}"`;
-      case 'hex': {
-        if (typeof v !== 'string') return bad('is not a string');
-        const h = v.replace(/^0x/i, '');
-        if (!/^([0-9a-fA-F]{2})*$/.test(h)) return bad('is not hexadecimal');
-        const n = h.length / 2;
-        if (t.fixedLength !== undefined ? n !== t.fixedLength : n > (t.maxLength ?? 65535)) return bad('has the wrong length');
-        return `'${h.toUpperCase()}'H`;
-      }
-      default:
-        // timestamp, alarmType, resource, gauge32, counter64, gauge64, milli: written in the DESCRIPTION instead.
-        return undefined;
-    }
+    return scalarOf(t).smi.defval(t, v, { bad, str });
   }
 
   // ---- alarm types ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 import { Document } from 'yaml';
 import type { Attribute, InformationModel, ObjectClass } from '../../src/model';
 import { ModelIndex, mibAttributes } from '../../src/model';
+import { scalarOf } from '../../src/model/scalars';
 import { RECORD_CLASSES, isMetricAttribute, labelName, snake } from '../../src/http/metrics-names';
 
 export const SNMP_EXPORTER_MODULE = 'bcmgmt';
@@ -28,20 +29,7 @@ interface MetricDef {
 
 /** The exporter's index type of a key attribute. */
 function indexOf(idx: ModelIndex, cls: ObjectClass, attr: Attribute): IndexDef {
-  const labelname = labelName(cls, attr);
-  const t = attr.type;
-  switch (t.base) {
-    case 'name': case 'text': case 'uri': case 'resource': case 'bigDecimal':
-      return { labelname, type: 'DisplayString' };
-    case 'hex':
-      return t.fixedLength !== undefined ? { labelname, type: 'OctetString', fixed_size: t.fixedLength } : { labelname, type: 'OctetString' };
-    case 'alarmType':
-      return { labelname, type: 'EnumAsInfo', enum_values: new Map(idx.model.alarmTypes.map((a) => [idx.alarmTypeIndex(a), a.name])) };
-    case 'enum':
-      return { labelname, type: 'EnumAsInfo', enum_values: new Map(t.values.map((v) => [v.value, v.name])) };
-    default:
-      return { labelname, type: 'gauge' };
-  }
+  return { labelname: labelName(cls, attr), ...scalarOf(attr.type).prometheus.exporter.index(attr.type, idx) };
 }
 
 /**
@@ -53,21 +41,12 @@ function lookupLabel(attr: Attribute): string {
 }
 
 function metricType(attr: Attribute): string {
-  switch (attr.type.base) {
-    case 'counter64': return 'counter';
-    case 'timestamp': return 'DateAndTime';
-    case 'bigDecimal': return 'DisplayString';
-    default: return 'gauge';
-  }
+  return scalarOf(attr.type).prometheus.exporter.type;
 }
 
 function helpOf(attr: Attribute): string {
   const t = attr.type;
-  let help = attr.description;
-  if (t.base === 'enum') help += ` Values: ${t.values.map((v) => `${v.value}=${v.name}`).join(', ')}.`;
-  else if (t.base === 'boolean') help += ' TruthValue: 1 true, 2 false.';
-  else if (t.base === 'timestamp') help += ' Unix time in seconds.';
-  else if (t.base === 'milli' || t.base === 'level') help += ' In thousandths.';
+  let help = attr.description + scalarOf(t).prometheus.exporter.help(t);
   if (attr.units && t.base !== 'timestamp') help += ` Units: ${attr.units}.`;
   return help;
 }

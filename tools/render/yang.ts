@@ -19,6 +19,7 @@ import {
   type Action, type AlarmType, type Attribute, type EventType, type InformationModel, type ObjectClass,
   type Parameter, type ScalarType,
 } from '../../src/model';
+import { scalarOf } from '../../src/model/scalars';
 import { type Arg, type Stmt, dq, identifier, printYang, sd, sq, st, stmt, token } from './yang-syntax';
 import { STANDARD_MODULES, prefixesOf, standardModuleByPrefix, standardNode } from './yang-standard';
 
@@ -43,8 +44,6 @@ const BASE_TYPEDEFS: Readonly<Record<string, { readonly description: string; rea
     type: st('type', 'string'),
   },
 };
-
-const DEFAULT_TEXT_MAX = 255;
 
 class YangRenderer {
   private readonly idx: ModelIndex;
@@ -133,61 +132,19 @@ class YangRenderer {
   // ---- types ------------------------------------------------------------------------------------
 
   private typeStmt(t: ScalarType, where: string): Stmt {
-    switch (t.base) {
-      case 'name':
-        return this.baseTypedef('name');
-      case 'text':
-        return st('type', 'string', [sd('length', `0..${t.maxLength ?? DEFAULT_TEXT_MAX}`)]);
-      case 'hex': {
-        const subs: Stmt[] = [];
-        if (t.fixedLength !== undefined) {
-          const n = 2 * t.fixedLength;
-          subs.push(sd('length', `${n} | ${n + 2}`), stmt('pattern', sq(`(0x)?[0-9a-fA-F]{${n}}`)));
-        } else if (t.maxLength !== undefined) {
-          const n = 2 * t.maxLength;
-          subs.push(sd('length', `0..${n + 2}`), stmt('pattern', sq(`(0x)?[0-9a-fA-F]{0,${n}}`)));
-        }
-        this.usedBaseTypedefs.add('hex-string');
-        return st('type', 'hex-string', subs.length ? subs : undefined);
-      }
-      case 'bigDecimal':
-        return this.baseTypedef('decimal-string');
-      case 'int32':
-      case 'uint32': {
-        if (t.min === undefined && t.max === undefined) return st('type', t.base);
-        const lo = t.min ?? 'min';
-        const hi = t.max ?? 'max';
-        return st('type', t.base, [sd('range', lo === hi ? `${lo}` : `${lo}..${hi}`)]);
-      }
-      case 'gauge32':
-        return this.prefixed('yang', 'gauge32');
-      case 'counter64':
-        return this.prefixed('yang', 'counter64');
-      case 'gauge64':
-        return this.prefixed('yang', 'gauge64');
-      case 'milli':
-        return st('type', 'decimal64', [st('fraction-digits', 3)]);
-      case 'level':
-        return st('type', 'decimal64', [st('fraction-digits', 3), st('range', '0..4294967.295')]);
-      case 'boolean':
-        return st('type', 'boolean');
-      case 'enum':
-        return st('type', this.enumTypedef(t, where));
-      case 'timestamp':
-        return this.prefixed('yang', 'date-and-time');
-      case 'uri':
-        return this.prefixed('inet', 'uri');
-      case 'alarmType':
-        this.use('al');
-        return st('type', 'identityref', [st('base', 'al:alarm-type-id')]);
-      case 'resource':
-        return this.baseTypedef('resource-path');
+    const spec = scalarOf(t).yang.type(t);
+    const subs = (r: readonly Stmt[] | undefined): readonly Stmt[] | undefined => r?.length ? r : undefined;
+    switch (spec.kind) {
+      case 'builtin': return st('type', spec.name, subs(spec.restrictions));
+      case 'typedef':
+        this.usedBaseTypedefs.add(spec.name);
+        return st('type', spec.name, subs(spec.restrictions));
+      case 'imported': return this.prefixed(spec.prefix, spec.name);
+      case 'enumeration': return st('type', this.enumTypedef(t as EnumType, where));
+      case 'identityref':
+        this.use(spec.prefix);
+        return st('type', 'identityref', [st('base', spec.base)]);
     }
-  }
-
-  private baseTypedef(name: string): Stmt {
-    this.usedBaseTypedefs.add(name);
-    return st('type', name);
   }
 
   private prefixed(prefix: string, name: string): Stmt {
@@ -220,21 +177,7 @@ class YangRenderer {
 
   /** The argument of a default statement in the type's YANG lexical form. */
   private defaultArg(t: ScalarType, v: string | number | boolean, where: string): Arg {
-    switch (t.base) {
-      case 'enum': {
-        const ev = t.values.find((x) => x.name === v);
-        if (!ev) throw new Error(`${where}: default ${String(v)} is not a value of ${t.typeName}`);
-        return token(kebab(ev.name));
-      }
-      case 'boolean':
-        if (typeof v !== 'boolean') throw new Error(`${where}: boolean default ${String(v)}`);
-        return token(v ? 'true' : 'false');
-      case 'int32': case 'uint32': case 'milli': case 'level':
-        if (typeof v !== 'number') throw new Error(`${where}: numeric default ${String(v)}`);
-        return token(String(v));
-      default:
-        return dq(String(v));
-    }
+    return scalarOf(t).yang.defaultArg(t, v, where);
   }
 
   // ---- data nodes -------------------------------------------------------------------------------

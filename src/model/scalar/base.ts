@@ -1,0 +1,80 @@
+/**
+ * What every concern of the scalar type table (src/model/scalars.ts) shares: the type of a base, the value
+ * shapes, the size limits of the string-carried types, and small value conversions. Pure: no protocol imports.
+ */
+import type { ScalarType } from '../types';
+
+/** The base of a scalar type of the model ('name', 'uint32', ...). */
+export type ScalarBase = ScalarType['base'];
+/** The scalar type of one base, with its refinements. */
+export type ScalarOf<B extends ScalarBase> = Extract<ScalarType, { base: B }>;
+/** One entry of a concern per base: the compiler refuses a table that lacks a base. */
+export type PerBase<E extends Record<ScalarBase, unknown>> = E;
+
+/** A value of the live instance tree (src/state/tree.ts Scalar). */
+export type TreeScalar = string | number | bigint | boolean;
+/** A value of the configuration document (src/config/document.ts ConfigScalar). */
+export type PlainScalar = string | number | boolean;
+
+/** Size limits of the types carried as strings (octets), shared by the SMIv2 rendering and the codecs. */
+export const SIZES = {
+  /** 'name': 1..32 characters. */
+  name: 32,
+  /** Default maximum length of 'text'. */
+  textDefault: 255,
+  decimal: 255,
+  resource: 255,
+  uri: 255,
+  /** Largest OCTET STRING of SMIv2 (RFC 2578 section 7.1.2). */
+  octets: 65535,
+} as const;
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+export const UINT32_MAX = 0xffffffff;
+export const UINT64_MAX = 0xffffffffffffffffn;
+/** The largest 'level' (thousandths in 32 bits). */
+export const LEVEL_MAX = 4294967.295;
+
+export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
+
+export function toBigInt(v: TreeScalar): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
+  if (typeof v === 'string' && /^-?[0-9]+$/.test(v)) return BigInt(v);
+  return undefined;
+}
+
+export function toNumber(v: TreeScalar): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** ms since the epoch of a timestamp value (ms number or date text); NaN when it is not one. */
+export function timestampMs(v: TreeScalar): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Date.parse(String(v));
+}
+
+/** The octets of a hex value ("0x..." or bare digits, odd length padded); undefined when it is not hex. */
+export function hexBytes(v: TreeScalar): Buffer | undefined {
+  if (typeof v !== 'string') return undefined;
+  let h = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
+  if (!/^[0-9a-fA-F]*$/.test(h)) return undefined;
+  if (h.length % 2) h = '0' + h;
+  return Buffer.from(h, 'hex');
+}
+
+/** The number of an enumeration value given by label (or already by number). */
+export function enumNumber(type: ScalarOf<'enum'>, v: TreeScalar): number | undefined {
+  if (typeof v === 'number') return v;
+  return type.values.find((e) => e.name === v)?.value;
+}
+
+/** Integer text of a number or bigint (a fraction is truncated). */
+export function intText(v: TreeScalar): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  return String(v);
+}
