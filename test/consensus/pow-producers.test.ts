@@ -42,7 +42,8 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
   before(async function () {
     requireLitecoind(this);
     requireTool(this, 'snmptable', 'snmp');
-    ltc = await LitecoinNetwork.start({ nodes: 3 });
+    // -debug=rpc: debug.log names each RPC method called, to count the producer look-ups.
+    ltc = await LitecoinNetwork.start({ nodes: 3, extraArgs: ['-debug=rpc'] });
     await ltc.mine(0, 101);
     await ltc.waitForSameTip();
     startHeight = await ltc.rpc<number>(0, 'getblockcount');
@@ -78,6 +79,9 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
     }
     return { head: await ltc.rpc<string>(0, 'getblockhash', [headHeight]), leader, producers };
   }
+
+  /** getrawtransaction calls all nodes received (only the bridge's producer look-ups make them). */
+  const producerLookups = (): number => [0, 1, 2].reduce((n, i) => n + (ltc.logTail(i, 1_000_000).match(/method=getrawtransaction /g)?.length ?? 0), 0);
 
   const agent = (): string => `127.0.0.1:${snmpView.port}`;
 
@@ -141,6 +145,7 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
   it('counts 5 blocks mined to A on n0 and 3 to B on n1 exactly, in snmptable, snmpget and NETCONF <get>', async () => {
     const a = ltc.address(0);
     const b = ltc.address(1);
+    const lookupsBefore = producerLookups();
     await ltc.mine(0, 5);
     await ltc.waitForSameTip();
     await ltc.mine(1, 3);
@@ -149,6 +154,8 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
     expect(want.producers.get(a)?.count).to.equal(6);
     expect(want.producers.get(b)?.count).to.equal(3);
     expect(want.leader).to.equal(b);
+    // Each new block's coinbase read once for the network, not once per node (3 nodes poll the same chain).
+    expect(producerLookups() - lookupsBefore, 'getrawtransaction calls for 8 new blocks').to.equal(8);
 
     const filter = `<filter type="subtree"><managed-system xmlns="${BCM}"><network><name>ltc</name><consensus/></network></managed-system></filter>`;
     const r = await httpRequest(nb.httpPort, { user: ADMIN, body: rpc(1, `<get>${filter}</get>`) });
