@@ -13,7 +13,7 @@ import type { SnmpView } from '../../src/snmp';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
 import { ADMIN, BCM, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, dateAndTime, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -23,14 +23,6 @@ const CONS = [{ cls: 'network', keys: ['ltc'] }, { cls: 'consensus' }];
 
 interface Produced { count: number; lastHeight: number; lastTime: number }
 interface Expected { readonly head: string; readonly leader: string; readonly producers: Map<string, Produced> }
-
-/** SNMPv2-TC DateAndTime as net-snmp prints it ("2026-12-2,6:53:6.0,+0:0") → ms since the epoch. */
-function dateAndTime(text: string): number {
-  const m = /^(\d+)-(\d+)-(\d+),(\d+):(\d+):(\d+)\.(\d),\+0:0$/.exec(text.trim());
-  if (!m) throw new Error(`not a DateAndTime in UTC: ${JSON.stringify(text)}`);
-  const [y, mo, d, h, mi, sec, ds] = m.slice(1).map(Number);
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ds * 100);
-}
 
 describe('proof-of-work producers on a three-node litecoind regtest network', function () {
   this.timeout(180000);
