@@ -130,15 +130,22 @@ export class LedgerTracker {
     // Blocks of the replaced branch are taken back from their producers (count, and last height and time).
     while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!, true);
     this.lastHeight = base >= 0 && this.hashes.has(base) ? base : undefined;
-    if (this.lastHeight === undefined) this.accept(await this.withProducer(adapter, head), false);
-    else {
-      // Follow the new branch (bounded like any cycle; the rest comes next cycle).
-      const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
-      const blocks = to > base ? await this.withProducers(adapter, await adapter.blocks(base + 1, to)) : [];
-      for (const b of blocks) {
-        if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
-        this.accept(b, true);
+    // The old branch is unwound: the reorganisation is recorded and announced even when reading the new
+    // branch fails (that failure is thrown after; the next cycle follows the new branch from the ancestor).
+    let followFailure: unknown;
+    try {
+      if (this.lastHeight === undefined) this.accept(await this.withProducer(adapter, head), false);
+      else {
+        // Follow the new branch (bounded like any cycle; the rest comes next cycle).
+        const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
+        const blocks = to > base ? await this.withProducers(adapter, await adapter.blocks(base + 1, to)) : [];
+        for (const b of blocks) {
+          if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
+          this.accept(b, true);
+        }
       }
+    } catch (e) {
+      followFailure = e;
     }
     const info: ReorgInfo = {
       depth: oldTop - base, oldHead, newHead: this.headHash ?? head.hash, height: this.lastHeight ?? head.height, deeperThanWindow: deeper,
@@ -147,6 +154,7 @@ export class LedgerTracker {
     this.reorgCount++;
     this.lastReorg = { ...info, time: Date.now() };
     this.listener.reorg(info);
+    if (followFailure !== undefined) throw followFailure;
   }
 
   /** b with its producer, asked of the source when the summary has none and this tracker keeps a window. */

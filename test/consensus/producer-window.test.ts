@@ -92,6 +92,26 @@ describe('producer window of blocks without a producer in their summary', () => 
     expect(t.producers.get('C')?.count).to.equal(3);
     expect(t.windowBlocks).to.equal(5); // 10, 11 and the three of C
   });
+
+  it('records a reorganisation even when the new branch\'s producers cannot be read yet; follows it next cycle', async () => {
+    const chain = new HeaderChain(10, 'A');
+    const reorgs: number[] = [];
+    const t = new LedgerTracker(20, { block: () => undefined, reorg: (r) => reorgs.push(r.removedBlocks ?? 0) });
+    await t.advance(chain.source(), chain.head);
+    chain.push('B'); chain.push('B');
+    await t.advance(chain.source(), chain.head);
+    chain.fork(10, 'x', ['C', 'C', 'C']);
+    const failing: BlockSource = { blocks: chain.source().blocks, blockProducer: async () => { throw new Error('timed out'); } };
+    let err: Error | undefined;
+    await t.advance(failing, chain.head).catch((e: Error) => { err = e; });
+    expect(err?.message).to.equal('timed out');
+    expect(reorgs).to.deep.equal([2]);
+    expect(t.producers.has('B')).to.equal(false);
+    await t.advance(chain.source(), chain.head);
+    expect(reorgs).to.deep.equal([2]);
+    expect(t.producers.get('C')).to.deep.equal({ count: 3, lastHeight: 13, lastTime: 1013 * 1000 });
+    expect(t.windowProducer).to.equal('C');
+  });
 });
 
 describe('coinbase producer identity', () => {
