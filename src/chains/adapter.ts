@@ -129,6 +129,12 @@ export interface ChainAdapter {
   poll(): Promise<NodeObservation>;
   /** Blocks from..to inclusive (to - from < 64), in height order; for per-block accounting and reorg checks. */
   blocks(from: number, to: number): Promise<BlockSummary[]>;
+  /**
+   * Optional, for platforms whose block summaries carry no producer (Bitcoin family: it is in the coinbase
+   * transaction, not the header): the producer of block b, undefined when it has none. Called once per new
+   * block of a network by the ledger's tracker, never for history.
+   */
+  blockProducer?(b: BlockSummary): Promise<string | undefined>;
   /** Subscribes to new heads where the node supports it (WebSocket newHeads); returns an unsubscribe function. */
   subscribeHeads?(onHead: (b: BlockSummary) => void, onError: (e: Error) => void): () => void;
   /**

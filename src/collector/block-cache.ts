@@ -45,12 +45,26 @@ export class BlockCache {
     return out.reverse();
   }
 
+  /** Records the producer found for a cached block, so no tracker of the network asks for it again. */
+  private withProducer(b: BlockSummary, producer: string): void {
+    const cached = this.byHash.get(b.hash);
+    if (cached && cached.producer === undefined) this.byHash.set(b.hash, { ...cached, producer });
+  }
+
   /**
    * The blocks of the node whose head is given: from the cache when the whole range is there, else from
-   * the node (and then cached).
+   * the node (and then cached). Producers likewise, where the node's summaries lack them.
    */
   source(node: BlockSource, head: BlockSummary): BlockSource {
+    const producerOf = node.blockProducer?.bind(node);
     return {
+      blockProducer: producerOf && (async (b: BlockSummary): Promise<string | undefined> => {
+        const known = this.byHash.get(b.hash)?.producer;
+        if (known !== undefined) return known;
+        const p = await producerOf(b);
+        if (p !== undefined) this.withProducer(b, p);
+        return p;
+      }),
       blocks: async (from: number, to: number): Promise<BlockSummary[]> => {
         const cached = this.chain(head, from, to);
         if (cached) return cached;

@@ -3,12 +3,17 @@
  * history scan): counts blocks and transactions, detects reorganisations (the hash at a known height
  * changed) and keeps the window of recent block producers for consensus management.
  * Work per cycle is bounded: at most MAX_BLOCKS_PER_CYCLE blocks are fetched; a longer gap is caught up
- * over the following cycles.
+ * over the following cycles. A tracker with a producer window (windowSize > 0) asks the source for the
+ * producer of each block it accepts whose summary has none (Bitcoin family: the coinbase payout), once per
+ * block; a failure leaves the block unaccepted, to be tried again next cycle.
  */
 import type { BlockSummary, ChainAdapter } from '../chains/adapter';
 
-/** Where a tracker reads blocks by height: a node's adapter, or a cache in front of it (./block-cache.ts). */
-export type BlockSource = Pick<ChainAdapter, 'blocks'>;
+/**
+ * Where a tracker reads blocks by height (and, where the summaries lack it, each block's producer): a
+ * node's adapter, or a cache in front of it (./block-cache.ts).
+ */
+export type BlockSource = Pick<ChainAdapter, 'blocks' | 'blockProducer'>;
 
 export const MAX_BLOCKS_PER_CYCLE = 32;
 /** Heights whose hashes are remembered, i.e. the deepest reorganisation measured exactly. */
@@ -58,7 +63,7 @@ export class LedgerTracker {
   /** Brings the tracker up to the node's head. One call per poll cycle of the best node. */
   async advance(adapter: BlockSource, head: BlockSummary): Promise<void> {
     if (this.lastHeight === undefined) {
-      this.accept(head, false);
+      this.accept(await this.withProducer(adapter, head), false);
       return;
     }
     const last = this.lastHeight;
@@ -70,12 +75,13 @@ export class LedgerTracker {
       return;
     }
     const to = Math.min(head.height, last + MAX_BLOCKS_PER_CYCLE);
-    const blocks = to === head.height && to === last + 1 ? [head] : await adapter.blocks(last + 1, to);
-    if (!blocks.length) return;
-    if (blocks[0].parentHash !== this.hashes.get(last)) {
+    const fetched = to === head.height && to === last + 1 ? [head] : await adapter.blocks(last + 1, to);
+    if (!fetched.length) return;
+    if (fetched[0].parentHash !== this.hashes.get(last)) {
       await this.reorganise(adapter, head);
       return;
     }
+    const blocks = await this.withProducers(adapter, fetched);
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i];
       const prev = i === 0 ? this.hashes.get(last) : blocks[i - 1].hash;
@@ -121,17 +127,25 @@ export class LedgerTracker {
       const tx = this.counted.get(x);
       if (tx !== undefined) { removedBlocks++; removedTransactions += tx; this.counted.delete(x); }
     }
-    while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!);
+    // Blocks of the replaced branch are taken back from their producers (count, and last height and time).
+    while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!, true);
     this.lastHeight = base >= 0 && this.hashes.has(base) ? base : undefined;
-    if (this.lastHeight === undefined) this.accept(head, false);
-    else {
-      // Follow the new branch (bounded like any cycle; the rest comes next cycle).
-      const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
-      const blocks = to > base ? await adapter.blocks(base + 1, to) : [];
-      for (const b of blocks) {
-        if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
-        this.accept(b, true);
+    // The old branch is unwound: the reorganisation is recorded and announced even when reading the new
+    // branch fails (that failure is thrown after; the next cycle follows the new branch from the ancestor).
+    let followFailure: unknown;
+    try {
+      if (this.lastHeight === undefined) this.accept(await this.withProducer(adapter, head), false);
+      else {
+        // Follow the new branch (bounded like any cycle; the rest comes next cycle).
+        const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
+        const blocks = to > base ? await this.withProducers(adapter, await adapter.blocks(base + 1, to)) : [];
+        for (const b of blocks) {
+          if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
+          this.accept(b, true);
+        }
       }
+    } catch (e) {
+      followFailure = e;
     }
     const info: ReorgInfo = {
       depth: oldTop - base, oldHead, newHead: this.headHash ?? head.hash, height: this.lastHeight ?? head.height, deeperThanWindow: deeper,
@@ -140,6 +154,18 @@ export class LedgerTracker {
     this.reorgCount++;
     this.lastReorg = { ...info, time: Date.now() };
     this.listener.reorg(info);
+    if (followFailure !== undefined) throw followFailure;
+  }
+
+  /** b with its producer, asked of the source when the summary has none and this tracker keeps a window. */
+  private async withProducer(src: BlockSource, b: BlockSummary): Promise<BlockSummary> {
+    if (b.producer !== undefined || this.windowSize <= 0 || !src.blockProducer) return b;
+    const producer = await src.blockProducer(b);
+    return producer === undefined ? b : { ...b, producer };
+  }
+
+  private withProducers(src: BlockSource, blocks: readonly BlockSummary[]): Promise<BlockSummary[]> {
+    return Promise.all(blocks.map((b) => this.withProducer(src, b)));
   }
 
   private accept(b: BlockSummary, counted: boolean): void {
@@ -168,11 +194,21 @@ export class LedgerTracker {
     if (counted) this.listener.block(b);
   }
 
-  private unwindProducer(b: BlockSummary): void {
+  /**
+   * Takes block b (just removed from the window) back from its producer. Dropping the oldest block never
+   * changes a producer's last block; removing the newest (a reorganisation, newest=true) makes the
+   * producer's latest block still in the window its last one.
+   */
+  private unwindProducer(b: BlockSummary, newest = false): void {
     if (b.producer === undefined) return;
     const s = this.producers.get(b.producer);
     if (!s) return;
     s.count--;
-    if (s.count <= 0) this.producers.delete(b.producer);
+    if (s.count <= 0) { this.producers.delete(b.producer); return; }
+    if (!newest || s.lastHeight !== b.height) return;
+    for (let i = this.window.length - 1; i >= 0; i--) {
+      const w = this.window[i];
+      if (w.producer === b.producer) { s.lastHeight = w.height; s.lastTime = w.time * 1000; return; }
+    }
   }
 }

@@ -13,7 +13,7 @@ import type { Instance } from '../../src/state/tree';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, dateAndTime, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
 import { sleep, until } from '../support/wait';
 
@@ -21,14 +21,6 @@ const NET = [{ cls: 'network', keys: ['ltc'] }];
 const LEDGER = [...NET, { cls: 'ledger', keys: ['main'] }];
 /** Granularity of the measurement job that must hold a whole reorganisation, seconds. */
 const G = 30;
-
-/** SNMPv2-TC DateAndTime as snmpget prints it ("2026-12-2,6:53:6.0,+0:0") → ms since the epoch. */
-function dateAndTime(text: string): number {
-  const m = /^(\d+)-(\d+)-(\d+),(\d+):(\d+):(\d+)\.(\d),\+0:0$/.exec(text.trim());
-  if (!m) throw new Error(`not a DateAndTime in UTC: ${JSON.stringify(text)}`);
-  const [y, mo, d, h, mi, sec, ds] = m.slice(1).map(Number);
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ds * 100);
-}
 
 describe('collector on a three-node litecoind regtest network', function () {
   this.timeout(180000);

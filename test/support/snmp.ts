@@ -52,6 +52,14 @@ export function run(cmd: string, args: readonly string[], opts: { timeoutMs?: nu
   });
 }
 
+/** SNMPv2-TC DateAndTime in UTC as the net-snmp tools print it ("2026-12-2,6:53:6.0,+0:0") → ms since the epoch. */
+export function dateAndTime(text: string): number {
+  const m = /^(\d+)-(\d+)-(\d+),(\d+):(\d+):(\d+)\.(\d),\+0:0$/.exec(text.trim());
+  if (!m) throw new Error(`not a DateAndTime in UTC: ${JSON.stringify(text)}`);
+  const [y, mo, d, h, mi, sec, ds] = m.slice(1).map(Number);
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ds * 100);
+}
+
 /** A tool with our MIB loaded, against host:port. */
 export function snmp(tool: string, target: string, args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<ToolResult> {
   return run(tool, ['-m', `${MIB}:SNMPv2-MIB`, ...splitArgs(args, target)], opts);

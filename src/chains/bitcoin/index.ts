@@ -3,6 +3,7 @@
  * authenticated with a user name and password or with the node's cookie file.
  *   poll()    : a constant set of 10 calls (see ./poll.ts), never a history scan.
  *   blocks()  : getblockhash + getblockheader per height, checked to form one chain.
+ *   blockProducer(): the coinbase payout of a new block (./producer.ts), two calls per block.
  *   action()  : see ./actions.ts.
  * No newHeads subscription: Bitcoin Core pushes blocks only over ZMQ, which the bridge does not use.
  */
@@ -11,6 +12,7 @@ import { MalformedResponseError } from '../errors';
 import { runAction } from './actions';
 import { headerToSummary } from './convert';
 import { pollNode } from './poll';
+import { blockProducer } from './producer';
 import { BitcoinRpc, settleAll } from './rpc';
 
 /** Largest span blocks() accepts, as the ChainAdapter interface says (to - from < 64). */
@@ -51,6 +53,10 @@ export class BitcoinAdapter implements ChainAdapter {
       if (b.height !== heights[i]) throw new MalformedResponseError(`getblockheader: height ${b.height}, expected ${heights[i]}`);
     });
     return blocks;
+  }
+
+  blockProducer(b: BlockSummary): Promise<string | undefined> {
+    return this.rpc.session(() => blockProducer(this.rpc, b.hash));
   }
 
   action(name: NodeActionName, input: Readonly<Record<string, Scalar>>): Promise<void> {
