@@ -171,8 +171,21 @@ export class ZabbixTestBed {
     await until('the Zabbix API answers apiinfo.version', async () => (await this.api<string>('apiinfo.version', {}, false)).startsWith('6.'), 30000, 200);
   }
 
-  /** One JSON-RPC call of the Zabbix API; rejects with the API's error. */
+  /**
+   * One JSON-RPC call of the Zabbix API; rejects with the API's error. A session the frontend has ended
+   * ("Session terminated, re-login, please.") is renewed once with the same user and the call repeated.
+   */
   async api<T>(method: string, params: unknown, withAuth = true): Promise<T> {
+    try {
+      return await this.call<T>(method, params, withAuth);
+    } catch (e) {
+      if (!(withAuth && this.user && e instanceof ZabbixApiError && /re-login/.test(e.message))) throw e;
+      this.auth = await this.call<string>('user.login', this.user, false);
+      return this.call<T>(method, params, withAuth);
+    }
+  }
+
+  private async call<T>(method: string, params: unknown, withAuth: boolean): Promise<T> {
     const body = { jsonrpc: '2.0', method, params, id: ++this.id, ...(withAuth && this.auth ? { auth: this.auth } : {}) };
     const res = await fetch(`http://127.0.0.1:${this.apiPort}/api_jsonrpc.php`, {
       method: 'POST', headers: { 'Content-Type': 'application/json-rpc' }, body: JSON.stringify(body), signal: AbortSignal.timeout(API_TIMEOUT_MS),
@@ -193,8 +206,11 @@ export class ZabbixTestBed {
     return (await res.json()) as Record<string, unknown>;
   }
 
+  private user: { username: string; password: string } | undefined;
+
   async login(username = 'Admin', password = 'zabbix'): Promise<void> {
     this.auth = await this.api<string>('user.login', { username, password }, false);
+    this.user = { username, password };
   }
 
   /** "Check now" for items or discovery rules; retried while the server's configuration cache lacks them. */
