@@ -145,7 +145,8 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   const headP = b.call('eth_getBlockByNumber', ['latest', false]).then((r) => {
     if (r === null) throw new MalformedResponseError('eth_getBlockByNumber(latest): node has no latest block');
     const summary = blockSummary(r, 'eth_getBlockByNumber(latest)');
-    cliqueHead = looksClique(r) && summary.producer !== undefined;
+    // Sealed, or the unsealed genesis listing the signers.
+    cliqueHead = looksClique(r) && (summary.producer !== undefined || (summary.height === 0 && checkpointSigners(String(r.extraData)) !== undefined));
     return summary;
   });
   const signerP = st.algorithm === 'clique' && !b.isMissing('clique_getSigner')
