@@ -120,11 +120,15 @@ function consensusView(kind: ClientKind, head: BlockSummary, c: { clique: unknow
 async function readCheckpoint(b: MethodBook, set: CliqueSigners, height: number): Promise<void> {
   const at = checkpointOf(height, DEFAULT_EPOCH);
   if (set.checkpoint === at) return;
+  let answered = 0;
   for (const h of at === 0 ? [0] : [at, 0]) {
     const raw = await b.optional('eth_getBlockByNumber', ['0x' + h.toString(16), false], 'eth_getBlockByNumber(checkpoint)');
+    if (isObject(raw)) answered++;
     const signers = isObject(raw) && typeof raw.extraData === 'string' ? checkpointSigners(raw.extraData) : undefined;
     if (signers) { set.fromCheckpoint(at, signers); return; }
   }
+  // Answered but listing no signers: the set is the signers seen sealing; not asked again this epoch.
+  if (answered === (at === 0 ? 1 : 2)) set.fromCheckpoint(at, []);
 }
 
 export async function pollNode(st: PollState): Promise<NodeObservation> {
