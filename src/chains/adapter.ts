@@ -21,6 +21,8 @@ export interface BlockSummary {
   /** Producer (miner / signer / coinbase payout), where known. */
   readonly producer?: string;
   readonly difficulty?: string;
+  /** Validator whose turn this block took, where the consensus has turns (Clique out-of-turn block): it missed its slot. */
+  readonly missedTurn?: string;
 }
 
 export type TipStatus = 'active' | 'validFork' | 'validHeaders' | 'headersOnly' | 'invalid' | 'unknown';

@@ -46,6 +46,10 @@ export class LedgerTracker {
   private readonly counted = new Map<number, number>();
   private readonly window: BlockSummary[] = [];
   readonly producers = new Map<string, ProducerStats>();
+  /** Slots each validator missed (BlockSummary.missedTurn of the blocks counted), since the bridge started. */
+  readonly missedSlots = new Map<string, bigint>();
+  /** Heights whose missed slot was counted, within the hash window: a reorg does not count a slot twice. */
+  private readonly missedAt = new Set<number>();
   observedBlocks = 0n;
   observedTransactions = 0n;
   reorgCount = 0n;
@@ -179,7 +183,12 @@ export class LedgerTracker {
       this.counted.set(b.height, b.txCount);
       this.observedBlocks++;
       this.observedTransactions += BigInt(b.txCount);
+      if (b.missedTurn !== undefined && !this.missedAt.has(b.height)) {
+        this.missedAt.add(b.height);
+        this.missedSlots.set(b.missedTurn, (this.missedSlots.get(b.missedTurn) ?? 0n) + 1n);
+      }
     }
+    this.missedAt.delete(b.height - HASH_WINDOW);
     if (b.producer !== undefined) {
       if (this.lastProducer !== undefined && this.lastProducer !== b.producer) this.leaderChanges++;
       this.lastProducer = b.producer;

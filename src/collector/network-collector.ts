@@ -256,6 +256,7 @@ export class NetworkCollector {
           lastProposedHeight: s ? BigInt(s.lastHeight) : undefined,
           lastProposedTime: s ? s.lastTime : undefined,
           active: (s?.count ?? 0) > 0,
+          missedSlots: t.missedSlots.get(id) ?? (set?.type === 'sealer' && set.ids.includes(id) ? 0n : undefined),
         } as Values,
       };
     });

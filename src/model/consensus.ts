@@ -6,15 +6,18 @@ export const consensus: ObjectClass = {
   name: 'consensus', clause: '7.3.2', kind: 'container', parent: 'network', arc: 15, mibPrefix: 'bcmCons',
   description: 'The consensus of a network: algorithm, fault tolerance, leadership and block production over a sliding window of blocks.',
   attributes: [
-    state(1, 'algorithm', T.text(64), 'Consensus algorithm (pow, clique, qbft, ibft2, instant-seal, ...).'),
+    state(1, 'algorithm', T.text(64), 'Consensus algorithm (pow, clique, qbft, ibft2, instant-seal, ...). Clique: a node answering clique_getSigners on a chain ' +
+      'with difficulty above 0, or a head whose header is a sealed Clique header (difficulty 1 or 2, mixHash zero, seal in extraData).'),
     config(2, 'windowSize', T.uint32(1, 10000), 'Number of recent blocks over which block producers are counted: the last windowSize blocks of the best chain followed since the bridge started (no history is read at start).', { units: 'blocks', default: 100 }),
     config(3, 'quorum', T.uint32(0, 10000), 'Number of active validators or miners the network needs; 0 means derive it from the algorithm (2f+1 of the validator set for BFT, half plus one for Clique, 1 otherwise).', { default: 0 }),
     state(4, 'faultTolerance', T.gauge32, 'Validators that may fail without halting the network, where the algorithm defines it.'),
-    state(5, 'validatorCount', T.gauge32, 'Validators (or distinct block producers in the window when the set is open, as on proof of work: the Bitcoin family counts the coinbase payees of the window\'s blocks).'),
-    state(6, 'activeValidators', T.gauge32, 'Validators that produced at least one block in the window (Bitcoin family: every producer in the window).'),
-    state(7, 'leader', T.text(128), 'Current leader or producer of the best block (Bitcoin family: whom the coinbase of the best block pays, see validator id).'),
+    state(5, 'validatorCount', T.gauge32, 'Validators (or distinct block producers in the window when the set is open, as on proof of work: the Bitcoin family counts the coinbase payees of the window\'s blocks). ' +
+      'Clique: the signer set, from clique_getSigners where the node offers it, otherwise the signers listed in the extraData of the last checkpoint block (every 30000 blocks) ' +
+      'joined by every signer recovered from a block since; a signer voted out is seen at the next checkpoint.'),
+    state(6, 'activeValidators', T.gauge32, 'Validators that produced at least one block in the window (Bitcoin family: every producer in the window; Clique: signers that sealed one, recovered from the seals).'),
+    state(7, 'leader', T.text(128), 'Current leader or producer of the best block (Bitcoin family: whom the coinbase of the best block pays, see validator id; Clique: the signer recovered from its seal).'),
     state(8, 'leaderChanges', T.counter64, 'Times the producer of the best block changed since the bridge started.'),
-    state(9, 'committedHeight', T.gauge64, 'Height of the last block final under the consensus rules, where reported.', { units: 'blocks' }),
+    state(9, 'committedHeight', T.gauge64, 'Height of the last block final under the consensus rules, where reported (absent for Clique, which has no finality).', { units: 'blocks' }),
     state(10, 'networkHashRate', T.gauge64, 'Estimated hash rate of the network (proof of work).', { units: 'hashes per second' }),
     state(11, 'windowBlocks', T.gauge32, 'Blocks currently in the window.', { units: 'blocks' }),
   ],
@@ -26,17 +29,21 @@ export const validator: ObjectClass = {
     'qbft_getValidatorsByBlockNumber), otherwise a block producer seen in the window.',
   bound: { max: 1000, eviction: 'producers not in the signer set and absent from the window are removed' },
   attributes: [
-    state(1, 'id', T.text(64), 'Identity of the validator: its address (Ethereum family); Bitcoin family: the address of the first coinbase output that has one, else that output script in hex (or "sha256:" and the first 56 hex digits of its SHA-256 when longer than 64 digits), read with getblock HASH 1 and getrawtransaction TXID true HASH once per new block.'),
+    state(1, 'id', T.text(64), 'Identity of the validator: its address (Ethereum family; Clique: the signer address recovered from the block seal, ' +
+      'secp256k1 over keccak-256 of the header without the seal); Bitcoin family: the address of the first coinbase output that has one, else that output script in hex ' +
+      '(or "sha256:" and the first 56 hex digits of its SHA-256 when longer than 64 digits), read with getblock HASH 1 and getrawtransaction TXID true HASH once per new block.'),
     state(2, 'type', T.enumOf('ValidatorType', [
       ev(1, 'validator', 'Member of a BFT validator set'),
       ev(2, 'sealer', 'Proof-of-authority signer'),
       ev(3, 'observer', 'Follows consensus without voting'),
       ev(4, 'miner', 'Proof-of-work or development-chain block producer'),
     ]), 'Kind of participant.'),
-    state(3, 'proposedBlocks', T.gauge32, 'Blocks produced in the current window; a block removed by a reorganisation is taken back.', { units: 'blocks' }),
+    state(3, 'proposedBlocks', T.gauge32, 'Blocks produced in the current window (Clique: blocks whose seal it signed); a block removed by a reorganisation is taken back.', { units: 'blocks' }),
     state(4, 'lastProposedHeight', T.gauge64, 'Height of the last block it produced in the window (after a reorganisation, its newest block still on the best chain).', { units: 'blocks' }),
     state(5, 'lastProposedTime', T.time, 'Time (block timestamp) of the last block it produced in the window.'),
-    state(6, 'missedSlots', T.counter64, 'In-turn slots it did not fill (Clique difficulty 1 blocks at its turn), where known.'),
+    state(6, 'missedSlots', T.counter64, 'In-turn slots it did not fill, counted since the bridge started, where known. Clique: the in-turn signer of block n is ' +
+      'signers[n mod count] (signers sorted ascending); a block sealed out of turn (difficulty 1) counts a missed slot for it, once ' +
+      'per height even across reorganisations; 0 for every signer of the set until one is missed.'),
     state(7, 'active', T.bool, 'true when it produced a block in the window.'),
   ],
 };

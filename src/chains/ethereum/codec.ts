@@ -4,6 +4,7 @@
  */
 import type { BlockSummary, Scalar, Values } from '../adapter';
 import { MalformedResponseError } from '../errors';
+import { cliqueSigner } from './clique-seal';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -94,7 +95,8 @@ export function toSummary(raw: unknown, what: string): { summary: BlockSummary; 
     parentHash: reqHash(raw, 'parentHash', what),
     time: reqSafe(raw, 'timestamp', what),
     txCount,
-    producer: producerOf(raw.miner),
+    // Clique headers name no producer (miner is zero, or a vote's candidate): the seal tells who signed.
+    producer: cliqueSigner(raw) ?? producerOf(raw.miner),
     difficulty: difficulty === undefined ? undefined : difficulty.toString(10),
   };
   return { summary, txCountKnown };

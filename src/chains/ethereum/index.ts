@@ -66,20 +66,25 @@ export class EthereumAdapter implements ChainAdapter {
       if (b.height !== heights[i]) throw new MalformedResponseError(`eth_getBlockByNumber(${heights[i]}): answered block ${b.height}`);
       out.push(b);
     }
-    // Clique blocks name no miner: ask the node for the signer where it can tell (geth clique_getSigner).
-    if (this.state.algorithm === 'clique' && !book.isMissing('clique_getSigner')) {
+    // Clique blocks whose seal did not give the signer: ask the node where it can tell (geth clique_getSigner).
+    if (this.state.algorithm === 'clique' && !book.isMissing('clique_getSigner') && out.some((b) => b.producer === undefined)) {
       const signers = await Promise.all(out.map((b) => (b.producer === undefined ? book.optional('clique_getSigner', [b.hash]) : undefined)));
       return out.map((b, i) => {
         const s = producerOf(signers[i]);
-        return s === undefined ? b : { ...b, producer: s };
+        return this.cliqueTurn(s === undefined ? b : { ...b, producer: s });
       });
     }
-    return out;
+    return out.map((b) => this.cliqueTurn(b));
+  }
+
+  /** On a Clique chain, a block with the signer whose slot it took (clique.ts); other blocks as they are. */
+  private cliqueTurn(b: BlockSummary): BlockSummary {
+    return this.state.algorithm === 'clique' && this.state.clique ? this.state.clique.annotate(b) : b;
   }
 
   private subscribe(url: string, onHead: (b: BlockSummary) => void, onError: (e: Error) => void): () => void {
     const stop = subscribeNewHeads({ url, timeoutMs: this.opts.timeoutMs, username: this.opts.username, password: this.opts.password },
-      onHead, (e) => { this.unsubscribers.delete(stop); onError(e); });
+      (b) => onHead(this.cliqueTurn(b)), (e) => { this.unsubscribers.delete(stop); onError(e); });
     this.unsubscribers.add(stop);
     return () => { this.unsubscribers.delete(stop); stop(); };
   }

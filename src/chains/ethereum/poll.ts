@@ -11,7 +11,9 @@
  *   not a dev chain                     + clique_getSigners, qbft_getValidatorsByBlockNumber,
  *                                         ibft_getValidatorsByBlockNumber                             3
  *   proof of stake, or not known yet    + eth_getBlockByNumber(finalized)                           1
- *   Clique (seen at the previous poll)  + clique_getSigner(head hash)                               1
+ *   Clique (seen at the previous poll)  + clique_getSigner(head hash), only when the seal does not  1
+ *                                         give the signer (clique-seal.ts)
+ *   Clique without clique_getSigners    + eth_getBlockByNumber(checkpoint), once per epoch (clique.ts)
  *
  * Methods the node lacks are remembered (MethodBook) and not called again, so after the first poll a
  * node is sent only what it answers: e.g. 11 calls per poll on the embedded dev chain (10 on plain
@@ -24,6 +26,8 @@ import { MalformedResponseError, RpcError } from '../errors';
 import {
   addressList, blockSummary, compact, decimal, isObject, num, optBool, optQuantity, optString, peerValues, producerOf, quantity,
 } from './codec';
+import { CliqueSigners, DEFAULT_EPOCH, checkpointOf, checkpointSigners } from './clique';
+import { looksClique } from './clique-seal';
 import { ClientKind, MethodBook, clientKind, isDevChain, isMethodMissing } from './methods';
 
 export interface PollState {
@@ -32,6 +36,8 @@ export interface PollState {
   kind?: ClientKind;
   /** Consensus algorithm seen at the last poll. */
   algorithm?: string;
+  /** Clique signer set, once the chain is seen to be Clique. */
+  clique?: CliqueSigners;
 }
 
 /** web3_clientVersion at the first poll: transport failures fail the poll, an RPC error leaves it unknown. */
@@ -87,7 +93,7 @@ interface ConsensusView {
   committedHeight?: number | bigint;
 }
 
-function consensusView(kind: ClientKind, head: BlockSummary, c: { clique: unknown; qbft: unknown; ibft: unknown; finalized: unknown }): ConsensusView {
+function consensusView(kind: ClientKind, head: BlockSummary, c: { clique: unknown; cliqueHead: boolean; qbft: unknown; ibft: unknown; finalized: unknown }): ConsensusView {
   if (isDevChain(kind)) return { algorithm: 'instant-seal' };
   const qbft = addressList(c.qbft);
   if (qbft && qbft.length > 0) return { algorithm: 'qbft', validators: { type: 'validator', ids: qbft }, committedHeight: head.height };
@@ -100,9 +106,29 @@ function consensusView(kind: ClientKind, head: BlockSummary, c: { clique: unknow
   if (clique && clique.length > 0 && difficulty !== undefined && difficulty > 0n) {
     return { algorithm: 'clique', validators: { type: 'sealer', ids: clique } };
   }
+  // No clique_getSigners (ethereumjs): a sealed Clique header says it; the set comes from the checkpoint.
+  if (c.cliqueHead) return { algorithm: 'clique' };
   if (difficulty === undefined) return { committedHeight: finalized };
   // Difficulty 0 without a BFT validator set: proof of stake (post-merge, consensus client driven).
   return { algorithm: difficulty > 0n ? 'pow' : 'pos', committedHeight: finalized };
+}
+
+/**
+ * The signer set from the extraData of the checkpoint at or below height, read once per checkpoint; block 0
+ * when that block lists none (a chain whose epoch is not the default). A failed read is retried next poll.
+ */
+async function readCheckpoint(b: MethodBook, set: CliqueSigners, height: number): Promise<void> {
+  const at = checkpointOf(height, DEFAULT_EPOCH);
+  if (set.checkpoint === at) return;
+  let answered = 0;
+  for (const h of at === 0 ? [0] : [at, 0]) {
+    const raw = await b.optional('eth_getBlockByNumber', ['0x' + h.toString(16), false], 'eth_getBlockByNumber(checkpoint)');
+    if (isObject(raw)) answered++;
+    const signers = isObject(raw) && typeof raw.extraData === 'string' ? checkpointSigners(raw.extraData) : undefined;
+    if (signers) { set.fromCheckpoint(at, signers); return; }
+  }
+  // Answered but listing no signers: the set is the signers seen sealing; not asked again this epoch.
+  if (answered === (at === 0 ? 1 : 2)) set.fromCheckpoint(at, []);
 }
 
 export async function pollNode(st: PollState): Promise<NodeObservation> {
@@ -119,9 +145,13 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   const dev = isDevChain(kind);
   const none = Promise.resolve(undefined);
 
+  let cliqueHead = false;
   const headP = b.call('eth_getBlockByNumber', ['latest', false]).then((r) => {
     if (r === null) throw new MalformedResponseError('eth_getBlockByNumber(latest): node has no latest block');
-    return blockSummary(r, 'eth_getBlockByNumber(latest)');
+    const summary = blockSummary(r, 'eth_getBlockByNumber(latest)');
+    // Sealed, or the unsealed genesis listing the signers.
+    cliqueHead = looksClique(r) && (summary.producer !== undefined || (summary.height === 0 && checkpointSigners(String(r.extraData)) !== undefined));
+    return summary;
   });
   const signerP = st.algorithm === 'clique' && !b.isMissing('clique_getSigner')
     ? headP.then((h) => (h.producer === undefined ? b.optional('clique_getSigner', [h.hash]) : undefined), () => undefined)
@@ -159,7 +189,7 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   // A different client may have been started behind the same endpoint: use its family from the next poll.
   if (version !== undefined) st.kind = clientKind(version);
   const signerAddr = producerOf(signer);
-  const headOut: BlockSummary = signerAddr !== undefined ? { ...head, producer: signerAddr } : head;
+  let headOut: BlockSummary = signerAddr !== undefined ? { ...head, producer: signerAddr } : head;
 
   const peerList = Array.isArray(peers) ? peers.map(peerValues) : [];
   const chainIdQ = quantity(chainId);
@@ -169,8 +199,15 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   const bestKnown = highest !== undefined && highest > BigInt(head.height) ? num(highest) : head.height;
   const miningB = optBool(mining);
   const automineB = optBool(automine);
-  const cons = consensusView(kind, headOut, { clique, qbft, ibft, finalized });
+  const cons = consensusView(kind, headOut, { clique, cliqueHead, qbft, ibft, finalized });
   st.algorithm = cons.algorithm;
+  if (cons.algorithm === 'clique') {
+    const set = st.clique ?? (st.clique = new CliqueSigners());
+    if (cons.validators) set.reported(cons.validators.ids);
+    else await readCheckpoint(b, set, headOut.height);
+    headOut = set.annotate(headOut);
+    cons.validators = { type: 'sealer', ids: set.ids };
+  }
 
   const logControlSupported = (kind === 'besu' && !b.isMissing('admin_changeLogLevel'))
     || (kind === 'geth' && !b.isMissing('debug_verbosity'));
