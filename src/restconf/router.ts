@@ -1,0 +1,93 @@
+/**
+ * The RESTCONF routes (RFC 8040) that the HTTP server mounts: root discovery, the API root and its
+ * resources, and GET/HEAD of the datastore and of any data resource. The users and roles are those of
+ * NETCONF (HTTP basic authentication); every error is an ietf-restconf:errors document in the negotiated
+ * encoding. Writes are not implemented yet: a read-only user gets 403, others 405.
+ */
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { User } from '../netconf/auth';
+import type { NetconfError } from '../netconf/errors';
+import { AccessDeniedError } from '../netconf/errors';
+import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
+import { dataNodes } from './datastore';
+import type { RestconfSource } from './datastore';
+import { datastoreReply, resourceReply } from './encode';
+import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, unauthenticated, unknownResource } from './errors';
+import { MEDIA_TYPE, negotiate } from './media';
+import type { Encoding } from './media';
+import { parseApiPath, selectNode } from './path';
+import { limitDepth, parseDataQuery } from './query';
+
+export interface RestconfOptions {
+  /** The user of a request's credentials, or undefined. */
+  readonly authenticate: (req: Request) => Promise<User | undefined>;
+  readonly realm: string;
+  readonly log: (line: string) => void;
+}
+
+const READ = new Set(['GET', 'HEAD']);
+const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sendError(req: Request, res: Response, e: NetconfError, realm: string): void {
+  let enc: Encoding = 'json';
+  try { enc = negotiate(req.headers.accept); } catch { /* the error itself goes out in JSON */ }
+  const status = statusOf(e);
+  if (status === 401) res.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
+  if (status === 405) res.set('Allow', 'GET, HEAD, OPTIONS');
+  res.status(status).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(enc === 'json' ? errorsJson([e]) : errorsXml([e]));
+}
+
+export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Router {
+  const router = express.Router();
+  const moduleOf = (ns: string): string => src.catalogue.modules.find((m) => m.namespace === ns)?.name ?? ns;
+  const nsOfModule = (name: string): string | undefined => src.catalogue.modules.find((m) => m.name === name)?.namespace;
+
+  router.get('/.well-known/host-meta', (_req, res) => { res.set('Content-Type', 'application/xrd+xml').send(hostMeta()); });
+
+  /** Runs a handler with the user and the reply encoding, sending any thrown error as an errors document. */
+  const handle = (fn: (req: Request, res: Response, user: User, enc: Encoding) => void) =>
+    (req: Request, res: Response, next: NextFunction): void => {
+      void (async () => {
+        const user = await opts.authenticate(req);
+        if (!user) throw unauthenticated();
+        const enc = negotiate(req.headers.accept);
+        fn(req, res, user, enc);
+      })().catch((err: unknown) => {
+        const e = asNetconfError(err);
+        if (e.tag === 'operation-failed') opts.log(`restconf: ${req.method} ${req.path}: ${e.message}`);
+        if (res.headersSent) { next(err); return; }
+        sendError(req, res, e, opts.realm);
+      });
+    };
+
+  const reply = (res: Response, enc: Encoding, body: string): void => {
+    res.status(200).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(body);
+  };
+
+  const search = (req: Request): string => { const i = req.originalUrl.indexOf('?'); return i < 0 ? '' : req.originalUrl.slice(i + 1); };
+
+  router.all(`${RESTCONF_ROOT}{/*rest}`, handle((req, res, user, enc) => {
+    const rest = req.path.slice(RESTCONF_ROOT.length);
+    const isData = rest === '/data' || rest.startsWith('/data/');
+    if (!READ.has(req.method)) {
+      if (isData && WRITE.has(req.method) && user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
+      throw methodNotAllowed(req.method, 'GET, HEAD');
+    }
+    if (rest === '' || rest === '/') { reply(res, enc, rootResource(enc)); return; }
+    if (rest === '/yang-library-version') { reply(res, enc, yangLibraryVersion(enc)); return; }
+    if (rest === '/operations' || rest === '/operations/') {
+      if (search(req)) throw badQuery('the operations resource takes no query parameter');
+      reply(res, enc, operations(enc));
+      return;
+    }
+    if (!isData) throw unknownResource(req.path);
+    const q = parseDataQuery(search(req));
+    const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
+    const nodes = dataNodes(src, q.content, q.withDefaults);
+    if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
+    const target = selectNode(nodes, steps);
+    reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
+  }));
+  return router;
+}
