@@ -52,8 +52,10 @@ export function selectNode(top: readonly DNode[], steps: readonly PathStep[]): D
   let level = top;
   let found: DNode | undefined;
   const seen: string[] = [];
+  let module = '';
   for (const s of steps) {
-    seen.push(`${s.module}:${s.name}${s.keys ? `=${s.keys.join(',')}` : ''}`);
+    seen.push(`${s.module === module ? '' : `${s.module}:`}${s.name}${s.keys ? `=${s.keys.join(',')}` : ''}`);
+    module = s.module;
     const hits = level.filter((n) => matches(n, s));
     if (!hits.length) throw unknownResource(`/${seen.join('/')}`);
     if (hits.length > 1 || (s.keys === undefined && hits[0].keyCount !== undefined)) {

@@ -2,7 +2,7 @@
  * The RESTCONF routes (RFC 8040) that the HTTP server mounts: root discovery, the API root and its
  * resources, and GET/HEAD of the datastore and of any data resource. The users and roles are those of
  * NETCONF (HTTP basic authentication); every error is an ietf-restconf:errors document in the negotiated
- * encoding. Writes are not implemented yet: a read-only user gets 403, others 405.
+ * encoding. Writes are not implemented yet: a read-only user gets 403, a body that is not YANG data 415, others 405.
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -14,7 +14,7 @@ import { dataNodes } from './datastore';
 import type { RestconfSource } from './datastore';
 import { datastoreReply, resourceReply } from './encode';
 import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, unauthenticated, unknownResource } from './errors';
-import { MEDIA_TYPE, negotiate } from './media';
+import { MEDIA_TYPE, bodyEncoding, negotiate } from './media';
 import type { Encoding } from './media';
 import { parseApiPath, selectNode } from './path';
 import { limitDepth, parseDataQuery } from './query';
@@ -67,11 +67,15 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
 
   const search = (req: Request): string => { const i = req.originalUrl.indexOf('?'); return i < 0 ? '' : req.originalUrl.slice(i + 1); };
 
-  router.all(`${RESTCONF_ROOT}{/*rest}`, handle((req, res, user, enc) => {
+  // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
+  const api = handle((req, res, user, enc) => {
     const rest = req.path.slice(RESTCONF_ROOT.length);
     const isData = rest === '/data' || rest.startsWith('/data/');
     if (!READ.has(req.method)) {
-      if (isData && WRITE.has(req.method) && user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
+      if (isData && WRITE.has(req.method)) {
+        if (user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
+        if (req.method !== 'DELETE') bodyEncoding(req.headers['content-type']);
+      }
       throw methodNotAllowed(req.method, 'GET, HEAD');
     }
     if (rest === '' || rest === '/') { reply(res, enc, rootResource(enc)); return; }
@@ -88,6 +92,9 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
     const target = selectNode(nodes, steps);
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
-  }));
+  });
+  router.use((req, res, next) => {
+    if (req.path === RESTCONF_ROOT || req.path.startsWith(`${RESTCONF_ROOT}/`)) api(req, res, next); else next();
+  });
   return router;
 }
