@@ -49,6 +49,13 @@ function matches(n: DNode, s: PathStep): boolean {
 
 /** The node a path names in the tree (top nodes given), or a 404 error naming the first step not found. */
 export function selectNode(top: readonly DNode[], steps: readonly PathStep[]): DNode {
+  const chain = selectChain(top, steps);
+  return chain[chain.length - 1];
+}
+
+/** The nodes of each step of a path, the target last. */
+export function selectChain(top: readonly DNode[], steps: readonly PathStep[]): DNode[] {
+  const chain: DNode[] = [];
   let level = top;
   let found: DNode | undefined;
   const seen: string[] = [];
@@ -62,8 +69,9 @@ export function selectNode(top: readonly DNode[], steps: readonly PathStep[]): D
       throw badQuery(`/${seen.join('/')} is a list: its entry is named with =key`);
     }
     found = hits[0];
+    chain.push(found);
     level = found.children ?? [];
   }
   if (!found) throw unknownResource('(empty path)');
-  return found;
+  return chain;
 }
