@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { ADMIN, BCM, READER, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
-import { requireTool } from '../support/tools';
+import { requireNcclient, requireTool } from '../support/tools';
 
 const NET = '/restconf/data/blockchain-mgmt:managed-system/network=dev';
 const JSON_TYPE = { 'Content-Type': 'application/yang-data+json' };
@@ -37,6 +37,22 @@ describe('RESTCONF PATCH (src/restconf)', function () {
     const leafUrl = `${NET}/poll-interval`;
     expect((await patch(leafUrl, JSON.stringify({ 'blockchain-mgmt:poll-interval': 9 }))).status).to.equal(204);
     expect(pollInterval()).to.equal(9);
+    const audit = nb.bridge.datastore.audit(1)[0];
+    expect(audit).to.include({ user: ADMIN.name, target: 'running' });
+    expect(JSON.stringify(audit.diff)).to.include('9');
+  });
+
+  it('a NETCONF lock held over SSH (ncclient) makes a PATCH fail with 409 in-use; nothing changes', async function () {
+    requireNcclient(this);
+    const before = pollInterval();
+    let during: HttpResult | undefined;
+    const steps = await ncclient(nb.sshPort, [login(ADMIN, 'a'), { op: 'lock', session: 'a' }, { op: 'wait', name: 'locked' }, { op: 'unlock', session: 'a' }],
+      async () => { during = await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 13 }] })); });
+    expect(steps.every((st) => st.ok !== false)).to.equal(true);
+    expect(during!.status, during!.body).to.equal(409);
+    expect(errorOf(during!)['error-tag']).to.equal('in-use');
+    expect(pollInterval()).to.equal(before);
+    expect((await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 13 }] }))).status).to.equal(204);
   });
 
   it('a body with one invalid leaf changes nothing: 400 invalid-value', async () => {
