@@ -29,8 +29,13 @@ export class RestconfError extends NetconfError {
 
 export const unauthenticated = (): RestconfError => new RestconfError(401, 'access-denied', 'protocol', 'authentication required');
 export const unknownResource = (what: string): RestconfError => new RestconfError(404, 'invalid-value', 'protocol', `no resource ${what}`);
-export const methodNotAllowed = (method: string, allow: string): RestconfError =>
-  new RestconfError(405, 'operation-not-supported', 'protocol', `method ${method} is not allowed here (allowed: ${allow})`);
+/** 405, with the methods the resource allows (for the Allow header). */
+export class MethodNotAllowedError extends RestconfError {
+  constructor(method: string, readonly allow: string) {
+    super(405, 'operation-not-supported', 'protocol', `method ${method} is not allowed here (allowed: ${allow})`);
+  }
+}
+export const methodNotAllowed = (method: string, allow: string): RestconfError => new MethodNotAllowedError(method, allow);
 export const notAcceptable = (accept: string): RestconfError =>
   new RestconfError(406, 'invalid-value', 'protocol', `none of ${accept} can be served: application/yang-data+json or application/yang-data+xml`);
 export const unsupportedMediaType = (type: string): RestconfError =>

@@ -14,7 +14,7 @@ import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion }
 import { dataNodes } from './datastore';
 import type { RestconfSource } from './datastore';
 import { datastoreReply, resourceReply } from './encode';
-import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, unauthenticated, unknownResource, unsupportedMediaType } from './errors';
+import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource, unsupportedMediaType } from './errors';
 import { MEDIA_TYPE, bodyEncoding, negotiate } from './media';
 import type { Encoding } from './media';
 import { parseApiPath, selectChain, selectNode } from './path';
@@ -41,7 +41,8 @@ function sendError(req: Request, res: Response, e: NetconfError, realm: string):
   try { enc = negotiate(req.headers.accept); } catch { /* the error itself goes out in JSON */ }
   const status = statusOf(e);
   if (status === 401) res.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-  if (status === 405) res.set('Allow', 'GET, HEAD, PATCH');
+  if (e instanceof MethodNotAllowedError) res.set('Allow', e.allow);
+  if (status === 413) { res.set('Connection', 'close'); res.on('finish', () => req.socket.destroySoon?.()); }
   res.status(status).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(enc === 'json' ? errorsJson([e]) : errorsXml([e]));
 }
 
@@ -74,9 +75,8 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
 
   const search = (req: Request): string => { const i = req.originalUrl.indexOf('?'); return i < 0 ? '' : req.originalUrl.slice(i + 1); };
 
-  // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
   /** Plain PATCH (merge) of a configuration resource, through NETCONF edit-config. */
-  const patch = async (req: Request, res: Response, steps: readonly PathStep[]): Promise<void> => {
+  const patch = async (req: Request, res: Response, user: User, steps: readonly PathStep[]): Promise<void> => {
     const body = await opts.readBody(req);
     if (body === undefined) throw new TooBigError('the request body is larger than the limit (configuration maxRequestSize)');
     const edit = jsonToNodes(parseJsonBody(body.toString('utf8')), '', nsOfModule);
@@ -88,7 +88,7 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
         keys.every((k, i) => e.children?.[i]?.name === k.name && e.children[i].value === k.value));
       if (!same) throw badQuery(`the body must hold the target resource ${target.name}${keys.length ? ' with the keys of the path, first' : ''}`);
     }
-    const errs = await opts.editConfig(res.locals.restconfUser as User, wrapInAncestors(edit, chain.slice(0, -1)));
+    const errs = await opts.editConfig(user, wrapInAncestors(edit, chain.slice(0, -1)));
     if (errs.length) throw errs[0];
     res.status(204).set('Cache-Control', 'no-cache').end();
   };
@@ -99,11 +99,10 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     if (!READ.has(req.method)) {
       if (isData && WRITE.has(req.method)) {
         if (user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
-        if (req.method !== 'DELETE') bodyEncoding(req.headers['content-type']);
+        const body = req.method === 'DELETE' ? undefined : bodyEncoding(req.headers['content-type']);
         if (req.method === 'PATCH') {
-          if (bodyEncoding(req.headers['content-type']) !== 'json') throw unsupportedMediaType(`${req.headers['content-type'] ?? ''} (PATCH takes application/yang-data+json for now)`);
-          res.locals.restconfUser = user;
-          await patch(req, res, parseApiPath(rest.slice('/data'.length), nsOfModule));
+          if (body !== 'json') throw unsupportedMediaType(`${req.headers['content-type'] ?? ''} (PATCH takes application/yang-data+json for now)`);
+          await patch(req, res, user, parseApiPath(rest.slice('/data'.length), nsOfModule));
           return;
         }
       }
@@ -124,6 +123,7 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     const target = selectNode(nodes, steps);
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
   });
+  // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
   router.use((req, res, next) => {
     if (req.path === RESTCONF_ROOT || req.path.startsWith(`${RESTCONF_ROOT}/`)) api(req, res, next); else next();
   });
