@@ -1,9 +1,10 @@
 /**
- * The HTTP view: the NETCONF RPC layer over plain HTTP (express).
+ * The HTTP view: the NETCONF RPC layer over plain HTTP (express), and the server the other HTTP faces mount on.
  *
  *   POST /netconf   body: one <rpc> document (application/xml or text/xml); answer: the <rpc-reply>
  *   GET  /netconf   the server's capabilities, as a <hello>
  *   GET  /metrics   the live state in the Prometheus text format (src/http/metrics.ts); any user's role may read it
+ *   /.well-known/host-meta, /restconf/...   RESTCONF (src/restconf/router.ts)
  *
  * HTTP basic authentication with the NETCONF users (401 without or with wrong credentials). Each request is
  * a one-shot NETCONF session: operations that need a lasting session (lock, create-subscription) are
@@ -18,6 +19,8 @@ import type { AddressInfo } from 'node:net';
 import type { User, UserDirectory } from '../netconf/auth';
 import { NC_NS } from '../netconf/namespaces';
 import type { NetconfServer } from '../netconf/server';
+import { replyErrors } from '../restconf/edit';
+import { restconfRouter } from '../restconf/router';
 import { EXPOSITION_CONTENT_TYPE } from './metrics-encoder';
 import { renderMetrics } from './metrics';
 
@@ -70,8 +73,7 @@ export class NetconfHttpServer {
     app.disable('x-powered-by');
     app.set('etag', false);
     const auth = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-      const cred = parseBasicAuth(req.headers.authorization);
-      const user = cred ? await this.users.checkPassword(cred.name, cred.password) : undefined;
+      const user = await this.authenticate(req);
       if (!user) {
         res.status(401).set('WWW-Authenticate', `Basic realm="${REALM}", charset="UTF-8"`).type('text/plain').send('authentication required\n');
         return;
@@ -93,12 +95,31 @@ export class NetconfHttpServer {
       res.set('Content-Type', EXPOSITION_CONTENT_TYPE).send(renderMetrics(this.rpc.bridge.tree));
     });
     app.all('/metrics', (_req, res) => { res.status(405).set('Allow', 'GET').type('text/plain').send('use GET\n'); });
-    app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the endpoints are /netconf and /metrics\n'); });
+    app.use(restconfRouter(this.rpc, {
+      authenticate: (req) => this.authenticate(req), realm: REALM, log: this.opts.log,
+      readBody: (req) => readBody(req, this.opts.limits.maxRequestSize()),
+      editConfig: async (user, config) => {
+        const s = this.rpc.openSession(user, 'http', '', { send: () => undefined, close: () => undefined });
+        try {
+          const h = await this.rpc.handleMessage(s, `<rpc message-id="restconf" xmlns="${NC_NS}"><edit-config><target><running/></target><config>${config}</config></edit-config></rpc>`);
+          return replyErrors(h.reply ?? '');
+        } finally {
+          this.rpc.closeSession(s, 'request done');
+        }
+      },
+    }));
+    app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the endpoints are /netconf, /metrics and /restconf\n'); });
     app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
       this.opts.log(`http: ${err.message}`);
       if (!res.headersSent) res.status(500).type('application/xml').send(rpcError('operation-failed', 'application', 'internal error'));
     });
     return app;
+  }
+
+  /** The user of a request's basic credentials, if they are right. */
+  private async authenticate(req: Request): Promise<User | undefined> {
+    const cred = parseBasicAuth(req.headers.authorization);
+    return cred ? this.users.checkPassword(cred.name, cred.password) : undefined;
   }
 
   private async post(req: Request, res: Response): Promise<void> {

@@ -4,7 +4,16 @@
  * instance tree, the configuration datastore or the server's own state; filtered (subtree, XPath); written
  * as XML.
  */
+import type { ScalarType } from '../model';
 import { escapeText } from './xml';
+
+/** A leaf's value as the tree or the configuration holds it, with its model type (for encodings other than XML text). */
+export interface TypedValue {
+  readonly type: ScalarType;
+  readonly value: string | number | bigint | boolean;
+  /** A value of a leaf-list. */
+  readonly multi?: boolean;
+}
 
 export interface DNode {
   /** YANG local name. */
@@ -18,10 +27,15 @@ export interface DNode {
   readonly children?: readonly DNode[];
   /** List entries: how many leading children are the key leaves. */
   readonly keyCount?: number;
+  /** Leaves rendered from a model attribute: the value before its XML text (RESTCONF JSON encodes from it). */
+  readonly typed?: TypedValue;
 }
 
-export function leaf(name: string, ns: string, value: string, valueNs?: string): DNode {
-  return valueNs ? { name, ns, value, valueNs } : { name, ns, value };
+export function leaf(name: string, ns: string, value: string, valueNs?: string, typed?: TypedValue): DNode {
+  const n: { name: string; ns: string; value: string; valueNs?: string; typed?: TypedValue } = { name, ns, value };
+  if (valueNs) n.valueNs = valueNs;
+  if (typed) n.typed = typed;
+  return n;
 }
 
 export function inner(name: string, ns: string, children: readonly DNode[], keyCount?: number): DNode {

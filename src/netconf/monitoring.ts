@@ -9,6 +9,9 @@ import type { DNode } from './data';
 import type { ModuleCatalogue } from './modules';
 import { DS_NS, NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
 
+/** A leaf-list value (marked so for RESTCONF JSON, which writes leaf-lists as arrays). */
+const listed = (name: string, ns: string, value: string): DNode => leaf(name, ns, value, undefined, { type: { base: 'text' }, value, multi: true });
+
 export function yangLibraryNodes(cat: ModuleCatalogue): DNode[] {
   const L = YANGLIB_NS;
   const implemented = cat.modules.filter((m) => m.conformance === 'implement');
@@ -19,7 +22,7 @@ export function yangLibraryNodes(cat: ModuleCatalogue): DNode[] {
       leaf('name', L, m.name),
       ...(m.revision ? [leaf('revision', L, m.revision)] : []),
       leaf('namespace', L, m.namespace),
-      ...m.features.map((f) => leaf('feature', L, f)),
+      ...m.features.map((f) => listed('feature', L, f)),
     ], 1)),
     ...imported.map((m) => inner('import-only-module', L, [
       leaf('name', L, m.name),
@@ -30,7 +33,7 @@ export function yangLibraryNodes(cat: ModuleCatalogue): DNode[] {
   const ds = (name: string): DNode => inner('datastore', L, [leaf('name', L, `ds:${name}`, DS_NS), leaf('schema', L, 'complete')], 1);
   const yangLibrary = inner('yang-library', L, [
     moduleSet,
-    inner('schema', L, [leaf('name', L, 'complete'), leaf('module-set', L, 'complete')], 1),
+    inner('schema', L, [leaf('name', L, 'complete'), listed('module-set', L, 'complete')], 1),
     ds('running'), ds('startup'), ds('operational'),
     leaf('content-id', L, cat.contentId),
   ]);
@@ -40,7 +43,7 @@ export function yangLibraryNodes(cat: ModuleCatalogue): DNode[] {
       leaf('name', L, m.name),
       leaf('revision', L, m.revision),
       leaf('namespace', L, m.namespace),
-      ...m.features.map((f) => leaf('feature', L, f)),
+      ...m.features.map((f) => listed('feature', L, f)),
       leaf('conformance-type', L, m.conformance),
     ], 2)),
   ]);

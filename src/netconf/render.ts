@@ -30,11 +30,11 @@ function asList(v: DocValue): ConfigObject[] {
 function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
   if (v === undefined) return;
   if (Array.isArray(v)) {
-    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(leaf(name, ns, t.text, t.valueNs)); }
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: x, multi: true })); }
     return;
   }
   const t = leafText(attr.type, v as Value);
-  out.push(leaf(name, ns, t.text, t.valueNs));
+  out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: v as Scalar }));
 }
 
 export interface RenderOptions {
@@ -171,9 +171,9 @@ export function externalNodes(root: Instance, nsOf: NsOf): DNode[] {
     for (const s of segs.slice(0, -1)) level = find(level, s.name, nsOf(s.prefix)).kids;
     if (segs.length === 3 && segs[1].name === 'alarm-list' && cls.name === 'alarm') {
       const al = nsOf(segs[0].prefix);
-      level.push(leaf('number-of-alarms', al, String(instances.length)));
+      level.push(leaf('number-of-alarms', al, String(instances.length), undefined, { type: { base: 'uint32' }, value: instances.length }));
       const changed = owner.get('alarmListLastChanged');
-      if (changed !== undefined) level.push(leaf('last-changed', al, leafText({ base: 'timestamp' }, changed).text));
+      if (changed !== undefined) level.push(leaf('last-changed', al, leafText({ base: 'timestamp' }, changed).text, undefined, { type: { base: 'timestamp' }, value: changed as Scalar }));
     }
     for (const i of instances) level.push(externalEntry(cls, i, nsOf));
   }

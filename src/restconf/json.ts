@@ -1,0 +1,43 @@
+/**
+ * YANG data (the DNode tree of src/netconf/data.ts) as RFC 7951 JSON: a member is named module:name where its
+ * module differs from its parent's (always at the top), list entries and leaf-list values are arrays, and leaves
+ * rendered from a model attribute are encoded by the scalar table's JSON codecs (numbers, booleans, 64-bit
+ * integers as strings); other leaves are strings, identityrefs module:identity.
+ */
+import { scalarOf } from '../model/scalars';
+import type { JsonValue } from '../model/scalar/json';
+import type { DNode } from '../netconf/data';
+
+/** Module name of a namespace (the catalogue of src/netconf/modules.ts). */
+export type ModuleOfNs = (ns: string) => string;
+
+function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
+  if (n.valueNs !== undefined) {
+    const colon = n.value!.indexOf(':');
+    return colon > 0 ? `${moduleOf(n.valueNs)}:${n.value!.slice(colon + 1)}` : n.value!;
+  }
+  if (n.typed) return scalarOf(n.typed.type).json.encode(n.typed.type, n.typed.value);
+  return n.value!;
+}
+
+/** Whether same-named siblings form an array: list entries (keyed) and leaf-lists (several, or marked multi). */
+function isArrayMember(first: DNode, count: number): boolean {
+  if (first.value === undefined) return first.keyCount !== undefined || count > 1;
+  return count > 1 || first.typed?.multi === true;
+}
+
+/** The members of an object holding nodes whose parent is in namespace parentNs ('' at the top). */
+export function membersJson(nodes: readonly DNode[], parentNs: string, moduleOf: ModuleOfNs): Record<string, JsonValue> {
+  const groups = new Map<string, DNode[]>();
+  for (const n of nodes) {
+    const key = n.ns === parentNs ? n.name : `${moduleOf(n.ns)}:${n.name}`;
+    const g = groups.get(key);
+    if (g) g.push(n); else groups.set(key, [n]);
+  }
+  const out: Record<string, JsonValue> = {};
+  for (const [key, g] of groups) {
+    const one = (n: DNode): JsonValue => (n.value !== undefined ? leafJson(n, moduleOf) : membersJson(n.children ?? [], n.ns, moduleOf));
+    out[key] = isArrayMember(g[0], g.length) ? g.map(one) : one(g[0]);
+  }
+  return out;
+}
