@@ -15,20 +15,12 @@ import { Tag } from '../src/snmp/ber';
 import { V2C, decodeMessage, encodeCommunityMessage, encodePdu, encodeVarbinds } from '../src/snmp/message';
 import type { CommunityMessage } from '../src/snmp/message';
 import { parseOid } from '../src/snmp/oid';
-import { fillTree, run, startAgent, startSnmpd } from '../test/support/snmp';
+import { run, runSyntheticAgent, startSnmpd } from '../test/support/snmp';
 
 const NETWORKS = 5;
 const NODES_PER_NETWORK = 20;
 const PEERS = 24;
 
-/** Child role: the agent over a synthetic tree; prints its port and pid. */
-async function agentProcess(): Promise<void> {
-  const a = await startAgent({ configuration: { snmpCommunities: [{ name: 'ro', community: 'public', source: '127.0.0.1/32' }] } });
-  a.bridge.collector.apply([]);
-  fillTree(a.bridge.tree, NETWORKS, NODES_PER_NETWORK, PEERS);
-  process.stdout.write(JSON.stringify({ port: a.view.port, pid: process.pid }) + '\n');
-  process.on('SIGTERM', () => { void a.stop().then(() => process.exit(0)); });
-}
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -146,5 +138,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--agent')) void agentProcess();
+if (process.argv.includes('--agent')) void runSyntheticAgent(NETWORKS, NODES_PER_NETWORK, PEERS);
 else main().catch((e: Error) => { console.error(e.stack); process.exit(1); });

@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ZABBIX_TEMPLATE_FILE, ZABBIX_TEMPLATE_NAME } from '../tools/render/zabbix';
-import { fillTree, snmp, startAgent } from '../test/support/snmp';
+import { runSyntheticAgent, snmp } from '../test/support/snmp';
 import { projectRoot } from '../test/support/tools';
 import { ZabbixTestBed } from '../test/support/zabbix';
 
@@ -20,14 +20,6 @@ const NODES_PER_NETWORK = 20;
 const PEERS = 20;
 const INTERVAL_S = 30;
 
-/** Child role: the agent over the synthetic tree; prints its port and pid. */
-async function agentProcess(): Promise<void> {
-  const a = await startAgent({ configuration: { snmpCommunities: [{ name: 'ro', community: 'public', source: '127.0.0.1/32' }] } });
-  a.bridge.collector.apply([]);
-  fillTree(a.bridge.tree, NETWORKS, NODES_PER_NETWORK, PEERS);
-  process.stdout.write(JSON.stringify({ port: a.view.port, pid: process.pid }) + '\n');
-  process.on('SIGTERM', () => { void a.stop().then(() => process.exit(0)); });
-}
 
 /** CPU seconds (user + system) of a process. */
 function cpuSeconds(pid: number): number {
@@ -94,5 +86,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--agent')) void agentProcess();
+if (process.argv.includes('--agent')) void runSyntheticAgent(NETWORKS, NODES_PER_NETWORK, PEERS);
 else void main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });

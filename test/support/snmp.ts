@@ -253,3 +253,16 @@ export function fillEveryClass(tree: InstanceTree): number {
   }
   return n;
 }
+
+/**
+ * The child role of the SNMP benchmarks (bench/snmp-walk.ts, bench/zabbix-poll.ts): an agent (community
+ * public from loopback) over a synthetic tree of networks x nodes x peers; prints its port and pid as one
+ * JSON line and stops on SIGTERM.
+ */
+export async function runSyntheticAgent(networks: number, nodesPerNetwork: number, peers: number): Promise<void> {
+  const a = await startAgent({ configuration: { snmpCommunities: [{ name: 'ro', community: 'public', source: '127.0.0.1/32' }] } });
+  a.bridge.collector.apply([]);
+  fillTree(a.bridge.tree, networks, nodesPerNetwork, peers);
+  process.stdout.write(JSON.stringify({ port: a.view.port, pid: process.pid }) + '\n');
+  process.on('SIGTERM', () => { void a.stop().then(() => process.exit(0)); });
+}
