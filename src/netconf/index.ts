@@ -71,11 +71,13 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
   let httpServer: NetconfHttpServer | undefined;
   let sshAddr = '';
   let httpAddr = '';
+  let loaded = false; // the first load at start is said once, below, not as users 'left'
   const reload = (): void => {
     const doc = bridge.datastore.get('running');
     cfg = doc.configuration as ConfigObject | undefined;
-    const had = users.configuredUsers;
+    const had = loaded && users.configuredUsers;
     users.load(doc);
+    loaded = true;
     if (had && !users.configuredUsers) log(`netconf: no managementUsers left in the configuration; user admin with the password in ${users.generated!.file}`);
   };
   const onCommit = (r: { target: string }): void => { if (r.target === 'running') reload(); };
