@@ -5,8 +5,9 @@
  * moves networks only to it); then two real bridge processes on one machine split four networks (four Hardhat
  * dev chains, distinct chain ids) of ONE file: each network is a row of exactly one bridge's bcmNetTable
  * (Net-SNMP snmpwalk) and of exactly one bridge's NETCONF <get> (ncclient over SSH), with its own chain's
- * chain id, the union is all four; a network of the other shard is refused over NETCONF; a restart of a data
- * dir with another selector and a bad selector end with exit status 2 and one line.
+ * chain id, the union is all four, and its RESTCONF resource (curl) is on its bridge only. A network of the
+ * other shard is refused over NETCONF; a restart of a data dir with another selector and a bad selector end
+ * with exit status 2 and one line; going from two bridges to one (--shard 1/1 --import) gives one bridge all.
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
@@ -20,7 +21,7 @@ import { freePort } from '../support/litecoind';
 import { ADMIN, BCM, ncclient } from '../support/netconf';
 import { runCli, startCli } from '../support/serve';
 import type { CliProcess } from '../support/serve';
-import { freeUdpPort, snmp } from '../support/snmp';
+import { freeUdpPort, run, snmp } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -120,6 +121,7 @@ describe('two bridges on one machine split the networks of one configuration fil
 
   before(async function () {
     requireTool(this, 'snmpwalk', 'snmp');
+    requireTool(this, 'curl', 'curl');
     requireNcclient(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-shard-'));
     for (const [i, name] of NETWORKS.entries()) chains.set(name, await startDevChain({ chainId: 1337 + i, blockIntervalMs: 1000, workload: false }));
@@ -185,6 +187,18 @@ describe('two bridges on one machine split the networks of one configuration fil
     });
   });
 
+  it('a network\'s RESTCONF resource (curl) is found on its own bridge and is 404 on the other', async () => {
+    for (const name of NETWORKS) {
+      const codes = await Promise.all([0, 1].map(async (k) => {
+        const url = `http://127.0.0.1:${ports[k].http}/restconf/data/blockchain-mgmt:managed-system/network=${name}/chain-id`;
+        const r = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-u', `${ADMIN.name}:${ADMIN.password}`, '-H', 'Accept: application/yang-data+json', url]);
+        return r.stdout.trim();
+      }));
+      const owner = shardAssignment(JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigObject, 2).get(name)!;
+      expect(codes, name).to.deep.equal(owner === 1 ? ['200', '404'] : ['404', '200']);
+    }
+  });
+
   it('refuses over NETCONF a network of the other shard, and serves nothing twice', async () => {
     const other = `<config><managed-system xmlns="${BCM}"><network><name>amber</name><platform>ethereum</platform>
       <node><name>amber-1</name><endpoint>${chains.get('amber')!.url}</endpoint></node></network></managed-system></config>`;
@@ -227,5 +241,16 @@ describe('two bridges on one machine split the networks of one configuration fil
     const r = await runCli(['shards', '--config', file, '--count', '2'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('shard 1/2: 2 network(s), 2 node(s): birch, cedar\nshard 2/2: 2 network(s), 2 node(s): amber, dune\n');
+  });
+
+  it('from two bridges to one: the second stops, the first re-seeded with --shard 1/1 --import serves every network', async () => {
+    await bridges[1]!.stop();
+    await bridges[0]!.stop();
+    bridges[0] = startCli([...serveArgs(0, '1/1'), '--import'], { cwd: dir });
+    await bridges[0].waitForOutput(/^poll it:/m);
+    expect(bridges[0].stdout).to.match(/shard 1\/1, collecting 4 network\(s\)/);
+    const rows = await until('all four rows', async () => { const m = await snmpRows(0); return m.size === 4 && [...m.values()].every((c) => c !== '') ? m : undefined; }, 30_000, 500);
+    for (const [name, chainId] of rows) expect(chainId, name).to.equal(String(chains.get(name)!.chainId));
+    expect(fs.readFileSync(path.join(dir, 'data-1', 'shard'), 'utf8')).to.equal('1/1\n');
   });
 });
