@@ -70,6 +70,15 @@ describe('shard selector (--shard K/N)', () => {
     }
   });
 
+  it('is a fixed function of the names (an upgrade must not move networks between bridges)', () => {
+    const names = ['amber', 'birch', 'cedar', 'dune', 'mainnet', 'ltc', 'btc', 'sepolia'];
+    const pinned: Record<number, number[]> = { 2: [2, 2, 1, 1, 1, 1, 1, 1], 3: [2, 3, 1, 1, 1, 1, 3, 1], 5: [2, 3, 4, 5, 4, 1, 4, 5] };
+    for (const [n, shards] of Object.entries(pinned)) {
+      const a = shardAssignment(nets(names), Number(n));
+      expect(names.map((x) => a.get(x)), `N=${n}`).to.deep.equal(shards);
+    }
+  });
+
   it('parses K/N and refuses anything else, naming the option', () => {
     expect(parseShardSelector('2/3')).to.deep.equal({ index: 2, count: 3 });
     expect(parseShardSelector('1/1')).to.deep.equal({ index: 1, count: 1 });
@@ -81,7 +90,7 @@ describe('shard selector (--shard K/N)', () => {
 
 describe('two bridges on one machine split the networks of one configuration file', function () {
   this.timeout(240_000);
-  // amber and dune go to shard 2 of 2, birch and cedar to shard 1 (the selector is a pure function of the names)
+  // cedar and dune go to shard 1 of 2, amber and birch to shard 2 (the selector is a pure function of the names)
   const NETWORKS = ['amber', 'birch', 'cedar', 'dune'];
   const chains = new Map<string, DevChain>();
   const bridges: (CliProcess | undefined)[] = [];
@@ -206,21 +215,21 @@ describe('two bridges on one machine split the networks of one configuration fil
       { op: 'edit_config', config: other }, { op: 'close' }]);
     expect(edit.ok).to.equal(false);
     expect(edit.error?.message ?? '', JSON.stringify(edit.error)).to.match(/"amber" belongs to shard 2\/2, not to this bridge, shard 1\/2/);
-    expect([...(await snmpRows(0)).keys()].sort()).to.deep.equal(['birch', 'cedar']);
-    expect([...(await snmpRows(1)).keys()].sort()).to.deep.equal(['amber', 'dune']);
+    expect([...(await snmpRows(0)).keys()].sort()).to.deep.equal(['cedar', 'dune']);
+    expect([...(await snmpRows(1)).keys()].sort()).to.deep.equal(['amber', 'birch']);
   });
 
   it('a restart of a data dir with another selector is refused with exit 2 and one line, unless --import', async () => {
     await bridges[0]!.stop();
     const r = await runCli(serveArgs(0, '2/2'), { cwd: dir });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/^bcmgmt: configuration error: networks\[0\]\.name: "birch" belongs to shard 1\/2, not to this bridge, shard 2\/2; .*--import re-seeds it from the file\)\n$/);
+    expect(r.stderr).to.match(/^bcmgmt: configuration error: networks\[0\]\.name: "cedar" belongs to shard 1\/2, not to this bridge, shard 2\/2; .*--import re-seeds it from the file\)\n$/);
     // the same selector again (or none: the data dir remembers it) serves the same networks
     bridges[0] = startCli(['serve', '--config', file, '--data-dir', path.join(dir, 'data-1'), ...portArgs(0)], { cwd: dir });
     await bridges[0].waitForOutput(/^poll it:/m);
     expect(bridges[0].stdout).to.match(/shard 1\/2, collecting 2 network\(s\)/);
     const rows = await until('the restarted bridge\'s rows', async () => { const m = await snmpRows(0); return m.size ? m : undefined; }, 30_000, 500);
-    expect([...rows.keys()].sort()).to.deep.equal(['birch', 'cedar']);
+    expect([...rows.keys()].sort()).to.deep.equal(['cedar', 'dune']);
   });
 
   it('a bad selector ends the command with exit status 2 and one line naming --shard', async () => {
@@ -240,7 +249,7 @@ describe('two bridges on one machine split the networks of one configuration fil
   it('bcmgmt shards --count N prints the split the bridges make', async () => {
     const r = await runCli(['shards', '--config', file, '--count', '2'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.equal('shard 1/2: 2 network(s), 2 node(s): birch, cedar\nshard 2/2: 2 network(s), 2 node(s): amber, dune\n');
+    expect(r.stdout).to.equal('shard 1/2: 2 network(s), 2 node(s): cedar, dune\nshard 2/2: 2 network(s), 2 node(s): amber, birch\n');
   });
 
   it('from two bridges to one: the second stops, the first re-seeded with --shard 1/1 --import serves every network', async () => {
