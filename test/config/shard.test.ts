@@ -246,10 +246,15 @@ describe('two bridges on one machine split the networks of one configuration fil
     expect(set.stderr).to.match(/^bcmgmt: configuration error: --set: configuration\.snmpCommunities cannot be set on the command line/);
   });
 
-  it('bcmgmt shards --count N prints the split the bridges make', async () => {
+  it('bcmgmt shards --count N prints the split the bridges make; snapshot --shard polls only its shard', async () => {
     const r = await runCli(['shards', '--config', file, '--count', '2'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('shard 1/2: 2 network(s), 2 node(s): cedar, dune\nshard 2/2: 2 network(s), 2 node(s): amber, birch\n');
+    const snap = await runCli(['snapshot', '--config', file, '--shard', '2/2'], { cwd: dir });
+    expect(snap.code, snap.stderr).to.equal(0);
+    const tree = JSON.parse(snap.stdout) as { networks: { name: string; chainId?: string }[] };
+    expect(tree.networks.map((n) => n.name).sort()).to.deep.equal(['amber', 'birch']);
+    for (const n of tree.networks) expect(n.chainId, n.name).to.equal(String(chains.get(n.name)!.chainId));
   });
 
   it('from two bridges to one: the second stops, the first re-seeded with --shard 1/1 --import serves every network', async () => {
