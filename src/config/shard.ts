@@ -31,7 +31,7 @@ export function parseShardSelector(text: string | undefined, option = '--shard')
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ConfigError(option, `${JSON.stringify(text ?? '')} is not K/N with 1 <= K <= N <= ${MAX_SHARDS} (this bridge is shard K of N, e.g. ${option} 2/3)`);
+    throw new ConfigError(option, `${JSON.stringify(text ?? '')} is not K/N with 1 <= K <= N <= ${MAX_SHARDS} (this bridge is shard K of N, e.g. ${option.startsWith('--') ? `${option} ` : ''}2/3)`);
   }
   return { index, count };
 }
@@ -147,11 +147,14 @@ export function checkShard(doc: ConfigObject, sel: ShardSelector): void {
 /** File in the data dir that holds the selector the bridge last ran with ("K/N"). */
 export const SHARD_FILE = 'shard';
 
-/** The selector the data dir was last run with, or undefined (never sharded, or an unreadable file). */
+/** The selector the data dir was last run with, or undefined (never sharded). A damaged file is an error, never ignored. */
 export function readDataDirShard(file: string): ShardSelector | undefined {
   let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
-  try { return parseShardSelector(text.trim()); } catch { return undefined; }
+  try { text = fs.readFileSync(file, 'utf8'); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(file, `cannot read: ${(e as Error).message}`);
+  }
+  return parseShardSelector(text.trim(), file);
 }
 
 export function writeDataDirShard(file: string, sel: ShardSelector): void {

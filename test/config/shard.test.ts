@@ -232,7 +232,7 @@ describe('two bridges on one machine split the networks of one configuration fil
     expect([...rows.keys()].sort()).to.deep.equal(['cedar', 'dune']);
   });
 
-  it('a bad selector ends the command with exit status 2 and one line naming --shard', async () => {
+  it('a bad selector (option or data dir file) ends the command with exit status 2 and one line', async () => {
     for (const bad of ['3/2', '0/2', 'two', '1/0']) {
       const r = await runCli(['serve', '--config', file, '--shard', bad, '--data-dir', path.join(dir, 'bad')], { cwd: dir });
       expect(r.code, bad).to.equal(2);
@@ -241,6 +241,12 @@ describe('two bridges on one machine split the networks of one configuration fil
     const missing = await runCli(['serve', '--config', file, '--shard'], { cwd: dir });
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.match(/^bcmgmt: configuration error: --shard: "" is not K\/N/);
+    const damaged = path.join(dir, 'damaged');
+    fs.mkdirSync(damaged);
+    fs.writeFileSync(path.join(damaged, 'shard'), 'half\n');
+    const kept = await runCli(['serve', '--config', file, '--data-dir', damaged], { cwd: dir });
+    expect(kept.code).to.equal(2);
+    expect(kept.stderr).to.match(/^bcmgmt: configuration error: .*damaged\/shard: "half" is not K\/N with 1 <= K <= N <= 256 .*\n$/);
     const set = await runCli(['serve', '--config', file, '--set', 'configuration.snmpCommunities=x', '--data-dir', path.join(dir, 'bad')], { cwd: dir });
     expect(set.code).to.equal(2);
     expect(set.stderr).to.match(/^bcmgmt: configuration error: --set: configuration\.snmpCommunities cannot be set on the command line/);
