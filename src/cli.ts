@@ -130,6 +130,9 @@ async function serve(args: Args): Promise<void> {
   if (args.config) {
     seed = loadSeed(args, args.config);
     fs.rmSync(marker, { force: true });
+    if (args.overrides.length && bridge.datastore.hasStartup() && !importConfig) {
+      console.log('--set values not applied: they go with the configuration file, which the data dir\'s configuration overrides (--import applies both)');
+    }
   } else if (!bridge.datastore.hasStartup() || fs.existsSync(marker)) {
     // No configuration anywhere (or a data dir the demo made): run on the embedded dev chains.
     // Their ports change every run, so the demo's networks are refreshed each time; other edits are kept.

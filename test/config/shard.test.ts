@@ -128,21 +128,38 @@ describe('two bridges on one machine split the networks of one configuration fil
     return rows;
   };
 
+  /**
+   * Bridge k as shard k+1 of 2 on free ports. The ports are free when chosen, but other programs on this
+   * machine may take one before the bridge binds it: then (exit 2, "cannot listen") again with new ports.
+   */
+  const startShard = async (k: number): Promise<CliProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      ports[k] = { snmp: await freeUdpPort(), ssh: await freePort(), http: await freePort() };
+      const b = startCli(serveArgs(k, `${k + 1}/2`), { cwd: dir });
+      try {
+        await b.waitForOutput(/^poll it:/m);
+        return b;
+      } catch (e) {
+        await b.stop('SIGKILL');
+        if (attempt === 3 || !/cannot listen/.test(b.stderr)) throw e;
+        fs.rmSync(path.join(dir, `data-${k + 1}`), { recursive: true, force: true });
+      }
+    }
+  };
+
   before(async function () {
     requireTool(this, 'snmpwalk', 'snmp');
     requireTool(this, 'curl', 'curl');
     requireNcclient(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-shard-'));
     for (const [i, name] of NETWORKS.entries()) chains.set(name, await startDevChain({ chainId: 1337 + i, blockIntervalMs: 1000, workload: false }));
-    for (let k = 0; k < 2; k++) ports.push({ snmp: await freeUdpPort(), ssh: await freePort(), http: await freePort() });
     const config = {
       networks: NETWORKS.map((name) => ({ name, platform: 'ethereum', pollInterval: 1, nodes: [{ name: `${name}-1`, endpoint: chains.get(name)!.url }] })),
       configuration: { managementUsers: [{ name: ADMIN.name, password: ADMIN.password, role: 'admin' }] },
     };
     file = path.join(dir, 'bcmgmt.json');
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
-    for (let k = 0; k < 2; k++) bridges.push(startCli(serveArgs(k, `${k + 1}/2`), { cwd: dir }));
-    for (let k = 0; k < 2; k++) await bridges[k]!.waitForOutput(/^poll it:/m);
+    for (let k = 0; k < 2; k++) bridges.push(await startShard(k));
   });
 
   after(async () => {
@@ -228,6 +245,7 @@ describe('two bridges on one machine split the networks of one configuration fil
     bridges[0] = startCli(['serve', '--config', file, '--data-dir', path.join(dir, 'data-1'), ...portArgs(0)], { cwd: dir });
     await bridges[0].waitForOutput(/^poll it:/m);
     expect(bridges[0].stdout).to.match(/shard 1\/2, collecting 2 network\(s\)/);
+    expect(bridges[0].stdout).to.match(/^--set values not applied: .*--import applies both/m);
     const rows = await until('the restarted bridge\'s rows', async () => { const m = await snmpRows(0); return m.size ? m : undefined; }, 30_000, 500);
     expect([...rows.keys()].sort()).to.deep.equal(['cedar', 'dune']);
   });
