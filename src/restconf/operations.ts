@@ -46,7 +46,8 @@ async function run(ctx: InvokeContext, req: Request, res: Response, user: User, 
 
 /**
  * POST {+restconf}/operations/<module>:<rpc> or POST {+restconf}/data/<path>/<action>. rest is the path after
- * {+restconf}. Returns false when the request is a data POST that names no action (a write, not handled here).
+ * {+restconf}. Returns false when the request is a data POST to a data resource (a write, not handled here); a
+ * path that names neither an action nor an existing data node is 404.
  */
 export async function invokeByPost(ctx: InvokeContext, req: Request, res: Response, user: User, enc: Encoding, rest: string): Promise<boolean> {
   if (rest.startsWith('/operations/')) {
@@ -62,8 +63,12 @@ export async function invokeByPost(ctx: InvokeContext, req: Request, res: Respon
   if (steps.length < 2 || last.keys !== undefined) return false;
   const prefixOf = (ns: string): string => ctx.src.catalogue.byNamespace(ns)?.prefix ?? '?';
   const schemaPath = steps.map((s) => `/${prefixOf(s.ns)}:${s.name}`).join('');
-  if (!ctx.src.hasAction(schemaPath)) return false;
-  const ancestors = selectChain(dataNodes(ctx.src, 'all', 'explicit'), steps.slice(0, -1));
+  const data = dataNodes(ctx.src, 'all', 'explicit');
+  if (!ctx.src.hasAction(schemaPath)) {
+    selectChain(data, steps); // neither an action nor a data node: 404
+    return false;
+  }
+  const ancestors = selectChain(data, steps.slice(0, -1));
   await run(ctx, req, res, user, enc, actionOperation(ancestors, last.name, last.ns, await inputOf(ctx, req, last.ns)), last.ns);
   return true;
 }
