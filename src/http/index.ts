@@ -15,7 +15,7 @@ import { configValue } from '../config/document';
 import type { ConfigObject } from '../config/document';
 import { ListenError } from '../listen-error';
 import { modelIndex } from '../model';
-import { HttpServer } from './server';
+import { HttpServer, REALM } from './server';
 import type { HttpHost, HttpLimits, HttpUser, HttpUsers } from './server';
 
 export { HttpServer, parseBasicAuth, readBody } from './server';
@@ -62,7 +62,7 @@ export function createHttpView<U extends HttpUser>(bridge: Bridge, opts: HttpVie
   const view: HttpView<U> = {
     name: 'http',
     limits,
-    realm: 'bcmgmt',
+    realm: REALM,
     log,
     get port(): number { return server?.port || (opts.port ?? setting('httpPort')); },
     get address(): string { return address; },

@@ -4,12 +4,11 @@
  *   const view = createNetconfView(bridge, { http });  // http: the bridge's HTTP server (src/http), /netconf mounted on it
  *   bridge.addView(view);                              // started and stopped with the bridge
  *
- * The SSH address and port come from configuration (sshAddress/sshPort) unless given; maxSessions, idleTimeout, maxRequestSize, loginGraceTime and maxStartups are read from the running
- * configuration as it changes.
- * Users are configuration.managementUsers; with none configured, an admin password is generated into
- * <dataDir>/admin-password (its path, never the password, is logged at start), and both servers listen on
- * the loopback interface only
- * (the HTTP server does the same).
+ * The SSH address and port come from configuration (sshAddress/sshPort) unless given; maxSessions,
+ * idleTimeout, maxRequestSize, loginGraceTime and maxStartups are read from the running configuration as it
+ * changes. Users are configuration.managementUsers (the view loads them, for SSH and for the HTTP server); with
+ * none configured, an admin password is generated into <dataDir>/admin-password (its path, never the password,
+ * is logged at start), and the SSH server (and the HTTP server) listen on the loopback interface only.
  */
 import type { Bridge, View } from '../bridge';
 import { configValue } from '../config/document';
