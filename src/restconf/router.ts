@@ -136,10 +136,10 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     const target = selectNode(nodes, steps);
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
   });
-  const stream = handle((req, res, _user, enc) => {
+  const stream = handle((req, res, user, enc) => {
     if (!READ.has(req.method)) throw methodNotAllowed(req.method, 'GET, HEAD');
     if (req.method === 'HEAD') { res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }).end(); return; }
-    streams.open(req, res, enc, search(req));
+    streams.open(req, res, user.name, enc, search(req));
   }, (req) => EventStreams.encodingOf(req.path.slice(STREAMS_PATH.length), req.headers.accept).enc);
   // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
   router.use((req, res, next) => {

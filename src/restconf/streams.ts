@@ -11,7 +11,8 @@
  * Query parameters (section 4.8): filter, an XPath expression over the notification content whose prefixes are
  * module names (or the modules' own prefixes), checked and evaluated as a NETCONF XPath filter, with its work
  * budget; start-time and stop-time would ask for replay, which the NETCONF stream does not keep (400). The
- * number of clients is bounded (maxSessions; 503 past it). A comment line every KEEPALIVE_MS finds dead clients.
+ * number of clients is bounded (maxSessions; 503 past it). A comment line every KEEPALIVE_MS finds dead clients;
+ * a client that does not read is disconnected once MAX_QUEUED_OCTETS wait for it.
  */
 import type { Request, Response } from 'express';
 import type { DNode } from '../netconf/data';
@@ -40,6 +41,8 @@ export const STREAM_ENCODINGS: readonly Encoding[] = ['json', 'xml'];
 
 /** Interval of the keep-alive comment lines, ms. */
 export const KEEPALIVE_MS = 15_000;
+/** Octets queued for a client that does not read before it is disconnected (a slow client cannot grow memory). */
+export const MAX_QUEUED_OCTETS = 4 * 1024 * 1024;
 
 /** The path of a stream's access in an encoding (its location is this on the server's own URL). */
 export const streamPath = (name: string, enc: Encoding): string => `${STREAMS_PATH}/${encodeURIComponent(name)}/${enc}`;
@@ -95,7 +98,7 @@ export class EventStreams {
   }
 
   /** Starts the event stream of a request (the user is authenticated); throws a RestconfError before any byte is sent. */
-  open(req: Request, res: Response, enc: Encoding, search: string): void {
+  open(req: Request, res: Response, user: string, enc: Encoding, search: string): void {
     const accept = req.headers.accept;
     if (accept && !/text\/event-stream|\*\/\*|text\/\*|application\/yang-data/i.test(accept)) {
       throw new RestconfError(406, 'invalid-value', 'protocol', `an event stream is text/event-stream, not ${accept}`);
@@ -123,15 +126,25 @@ export class EventStreams {
       let sel: DNode[] = nodes;
       if (filter) {
         try { sel = applyFilter(nodes, filter); } catch (e) {
-          if (filterErrors++ === 0) this.log(`restconf: event stream of ${String(res.locals.user?.name ?? '?')}: notification not sent: the filter failed: ${(e as Error).message}`);
+          if (filterErrors++ === 0) this.log(`restconf: event stream of ${user}: notification not sent: the filter failed: ${(e as Error).message}`);
           return;
         }
         if (!sel.length) return;
       }
-      res.write(sseEvent(notificationText(sel, time, enc, this.moduleOf)));
+      send(sseEvent(notificationText(sel, time, enc, this.moduleOf)));
+    };
+    const send = (text: string): void => {
+      if (closed) return;
+      if (res.writableLength + text.length > MAX_QUEUED_OCTETS) {
+        this.log(`restconf: event stream of ${user} closed: the client does not read (${res.writableLength} octets queued)`);
+        close();
+        res.destroy();
+        return;
+      }
+      res.write(text);
     };
     const off = this.src.onNotification(listener);
-    const keepAlive = setInterval(() => { res.write(': keep-alive\n\n'); }, KEEPALIVE_MS);
+    const keepAlive = setInterval(() => { send(': keep-alive\n\n'); }, KEEPALIVE_MS);
     let closed = false;
     const close = (): void => {
       if (closed) return;
