@@ -14,8 +14,9 @@ import type { Composed } from '../../src/compose';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { ADMIN, READER, httpRequest, usersConfig } from '../support/netconf';
-import { requireTool } from '../support/tools';
+import { ADMIN, READER, httpRequest, login, startNcclient, usersConfig } from '../support/netconf';
+import type { NcRun } from '../support/netconf';
+import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
 const PASSWORD_ENV = 'BCMGMT_RC_STREAM_LTC_PASSWORD';
@@ -66,6 +67,7 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
   let views: Composed;
   const clients: SseClient[] = [];
   const procs: ChildProcess[] = [];
+  let nc: NcRun | undefined;
   const port = (): number => views.http.port;
   const open = async (path: string, user = READER, accept?: string): Promise<SseClient> => {
     const c = new SseClient(port(), path, user, accept);
@@ -104,6 +106,7 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
   after(async () => {
     for (const c of clients) c.close();
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+    nc?.kill();
     await tb?.cleanup();
     await ltc?.stopAll();
     delete process.env[PASSWORD_ENV];
@@ -130,11 +133,18 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     for (const p of procs.splice(0)) p.kill('SIGKILL');
   });
 
-  it('a filter selects the notifications: only alarm-notification reaches the filtered client when a node is stopped', async () => {
+  it('a filter selects the notifications: only alarm-notification reaches the filtered client when a node is stopped; an ' +
+    'unfiltered client gets the very <notification> a NETCONF subscription (ncclient over SSH) gets', async function () {
+    requireNcclient(this);
     const filter = encodeURIComponent('/ietf-alarms:alarm-notification[ietf-alarms:resource=\'network/ltc/node/n1\']');
     const alarms = await open(`${STREAM}/json?filter=${filter}`);
     const all = await open(STREAM, ADMIN, 'application/yang-data+xml');
     expect(alarms.status).to.equal(200);
+    let subscribed: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => { subscribed = resolve; });
+    nc = startNcclient(views.netconf.sshPort, [login(READER), { op: 'subscribe' }, { op: 'wait', name: 'subscribed' },
+      { op: 'notification', contains: '>network/ltc/node/n1<', timeout: 60 }], async () => subscribed());
+    await ready;
     await ltc!.mine(0, 1);
     await until('a new-block at the unfiltered client', () => all.events.some((e) => e.includes('<new-block ')) || undefined, 20_000);
     await ltc!.stop(1);
@@ -142,7 +152,11 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     expect(alarm).to.include({ resource: 'network/ltc/node/n1', 'alarm-type-id': 'blockchain-mgmt:node-unreachable' });
     expect(alarm!['perceived-severity']).to.be.a('string');
     expect(alarms.events.every((e) => !e.includes('new-block')), 'the filter lets no new-block through').to.equal(true);
-    await until('the same alarm, in XML, at the unfiltered client', () => all.events.some((e) => e.includes('<alarm-notification xmlns="urn:ietf:params:xml:ns:yang:ietf-alarms">') && e.includes('network/ltc/node/n1')) || undefined, 10_000);
+    const xml = await until('the same alarm, in XML, at the unfiltered client', () => all.events.find((e) => e.includes('<alarm-notification xmlns="urn:ietf:params:xml:ns:yang:ietf-alarms">') && e.includes('network/ltc/node/n1')), 10_000);
+    const results = await nc.results;
+    const got = results[results.length - 1];
+    expect(got.ok, JSON.stringify(got)).to.equal(true);
+    expect(xml).to.equal(got.xml);
     await ltc!.start(1);
   });
 
