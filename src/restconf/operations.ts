@@ -65,10 +65,10 @@ export async function invokeByPost(ctx: InvokeContext, req: Request, res: Respon
   const schemaPath = steps.map((s) => `/${prefixOf(s.ns)}:${s.name}`).join('');
   const data = dataNodes(ctx.src, 'all', 'explicit');
   if (!ctx.src.hasAction(schemaPath)) {
-    selectChain(data, steps); // neither an action nor a data node: 404
+    selectChain(data, steps, ctx.moduleOf); // neither an action nor a data node: 404
     return false;
   }
-  const ancestors = selectChain(data, steps.slice(0, -1));
+  const ancestors = selectChain(data, steps.slice(0, -1), ctx.moduleOf);
   await run(ctx, req, res, user, enc, actionOperation(ancestors, last.name, last.ns, await inputOf(ctx, req, last.ns)), last.ns);
   return true;
 }

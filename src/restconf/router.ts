@@ -133,7 +133,7 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
     const nodes = [...dataNodes(src, q.content, q.withDefaults), ...(q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))])];
     if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    const target = selectNode(nodes, steps);
+    const target = selectNode(nodes, steps, moduleOf);
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
   });
   const stream = handle((req, res, user, enc) => {

@@ -157,6 +157,15 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     const got = results[results.length - 1];
     expect(got.ok, JSON.stringify(got)).to.equal(true);
     expect(xml).to.equal(got.xml);
+    // the alarm entry by its keys (an identityref in RESTCONF form), and its ietf-alarms action set-operator-state
+    const entry = '/restconf/data/ietf-alarms:alarms/alarm-list/alarm=network%2Fltc%2Fnode%2Fn1,blockchain-mgmt:node-unreachable,';
+    const ack = await httpRequest(port(), { method: 'POST', path: `${entry}/set-operator-state`, user: ADMIN, headers: { 'Content-Type': 'application/yang-data+json' },
+      body: JSON.stringify({ 'ietf-alarms:input': { state: 'ack', text: 'seen over RESTCONF' } }) });
+    expect(ack.status, ack.body).to.equal(204);
+    const after = await httpRequest(port(), { method: 'GET', path: entry, user: READER });
+    expect(after.status, after.body).to.equal(200);
+    const row = (JSON.parse(after.body) as { 'ietf-alarms:alarm': Record<string, unknown>[] })['ietf-alarms:alarm'][0];
+    expect([row['blockchain-mgmt:operator'], row['blockchain-mgmt:operator-state'], row['blockchain-mgmt:operator-text']], after.body).to.deep.equal(['admin', 'ack', 'seen over RESTCONF']);
     await ltc!.start(1);
   });
 
