@@ -89,7 +89,9 @@ export class EventStreams {
   /** The encoding of a stream request: by the path's last step, or by Accept. */
   static encodingOf(rest: string, accept: string | undefined): { stream: string; enc: Encoding } {
     const parts = rest.split('/').filter(Boolean);
-    const stream = STREAMS.find((s) => s.name === decodeURIComponent(parts[0] ?? ''));
+    let name = '';
+    try { name = decodeURIComponent(parts[0] ?? ''); } catch { /* bad percent-encoding: no such stream */ }
+    const stream = STREAMS.find((s) => s.name === name);
     if (!stream || parts.length > 2 || (parts[1] !== undefined && !STREAM_ENCODINGS.includes(parts[1] as Encoding))) {
       throw unknownResource(`${STREAMS_PATH}/${rest.replace(/^\//, '')}`);
     }

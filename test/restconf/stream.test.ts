@@ -198,6 +198,7 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     await err(`${STREAM}/json?filter=${encodeURIComponent('/ietf-alarms:alarm-notification[')}`, 400, 'invalid-value');
     await err(`${STREAM}/json?depth=1`, 400, 'invalid-value');
     await err('/restconf/streams/OTHER/json', 404, 'invalid-value');
+    await err('/restconf/streams/%zz/json', 404, 'invalid-value');
     await err(`${STREAM}/yaml`, 404, 'invalid-value');
     await err(`${STREAM}/json`, 405, 'operation-not-supported', 'POST');
     const unauth = await httpRequest(port(), { method: 'GET', path: `${STREAM}/json` });
