@@ -1,13 +1,14 @@
 /**
  * RESTCONF event streams: time to fan one notification out to C server-sent-event clients (JSON), from the
  * bridge's event to the last client's receipt, against a reference in the same run: a bare Node http SSE server
- * writing the same pre-encoded event to C clients (the floor of the transport).
+ * writing the same pre-encoded event to C clients (the floor of the transport). maxSessions is raised to C by a
+ * RESTCONF PATCH first.
  *
  *   node dist/bench/restconf-stream.js [clients=16] [events=200]
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { READER } from '../test/support/netconf';
+import { ADMIN, READER, httpRequest } from '../test/support/netconf';
 import { fmt, stats, syntheticBridge } from './synthetic-bridge';
 
 /** Opens c SSE clients on a URL; resolves when all are connected; onEvent counts every event received. */
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
   const c = Number(process.argv[2] ?? 16);
   const events = Number(process.argv[3] ?? 200);
   const sb = await syntheticBridge(1, 0);
+  // room for c stream clients (maxSessions bounds them), set as an operator would: a RESTCONF PATCH
+  const patch = await httpRequest(sb.view.httpPort, { method: 'PATCH', path: '/restconf/data/blockchain-mgmt:managed-system/configuration', user: ADMIN,
+    headers: { 'Content-Type': 'application/yang-data+json' }, body: JSON.stringify({ 'blockchain-mgmt:configuration': { 'max-sessions': Math.max(16, c + 1) } }) });
+  if (patch.status !== 204) throw new Error(`PATCH max-sessions: ${patch.status} ${patch.body}`);
   const ours = { n: 0 };
   const reqs = await clients(sb.view.httpPort, '/restconf/streams/NETCONF/json', c, () => { ours.n++; });
   await new Promise((r) => setTimeout(r, 200));
