@@ -80,6 +80,8 @@ export interface StreamSource {
 /** The event-stream clients of one server. */
 export class EventStreams {
   private clients = 0;
+  /** The event text of a notification's content, per encoding: encoded once for all the clients without a filter. */
+  private readonly encoded = new WeakMap<readonly DNode[], Map<Encoding, string>>();
 
   constructor(private readonly src: StreamSource, private readonly maxClients: () => number, private readonly moduleOf: ModuleOfNs,
     private readonly log: (line: string) => void) {}
@@ -97,6 +99,14 @@ export class EventStreams {
     }
     if (parts[1]) return { stream: stream.name, enc: parts[1] as Encoding };
     return { stream: stream.name, enc: /application\/yang-data\+xml/i.test(accept ?? '') ? 'xml' : 'json' };
+  }
+
+  private eventOf(nodes: readonly DNode[], time: number, enc: Encoding): string {
+    let byEnc = this.encoded.get(nodes);
+    if (!byEnc) { byEnc = new Map(); this.encoded.set(nodes, byEnc); }
+    let text = byEnc.get(enc);
+    if (text === undefined) { text = sseEvent(notificationText(nodes, time, enc, this.moduleOf)); byEnc.set(enc, text); }
+    return text;
   }
 
   /** Starts the event stream of a request (the user is authenticated); throws a RestconfError before any byte is sent. */
@@ -133,7 +143,7 @@ export class EventStreams {
         }
         if (!sel.length) return;
       }
-      send(sseEvent(notificationText(sel, time, enc, this.moduleOf)));
+      send(filter ? sseEvent(notificationText(sel, time, enc, this.moduleOf)) : this.eventOf(nodes, time, enc));
     };
     const send = (text: string): void => {
       if (closed) return;
