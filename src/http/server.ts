@@ -19,7 +19,6 @@ import type { AddressInfo } from 'node:net';
 import type { User, UserDirectory } from '../netconf/auth';
 import { NC_NS } from '../netconf/namespaces';
 import type { NetconfServer } from '../netconf/server';
-import { replyErrors } from '../restconf/edit';
 import { restconfRouter } from '../restconf/router';
 import { EXPOSITION_CONTENT_TYPE } from './metrics-encoder';
 import { renderMetrics } from './metrics';
@@ -98,15 +97,7 @@ export class NetconfHttpServer {
     app.use(restconfRouter(this.rpc, {
       authenticate: (req) => this.authenticate(req), realm: REALM, log: this.opts.log,
       readBody: (req) => readBody(req, this.opts.limits.maxRequestSize()),
-      editConfig: async (user, config) => {
-        const s = this.rpc.openSession(user, 'http', '', { send: () => undefined, close: () => undefined });
-        try {
-          const h = await this.rpc.handleMessage(s, `<rpc message-id="restconf" xmlns="${NC_NS}"><edit-config><target><running/></target><config>${config}</config></edit-config></rpc>`);
-          return replyErrors(h.reply ?? '');
-        } finally {
-          this.rpc.closeSession(s, 'request done');
-        }
-      },
+      edit: (user, config, defaultOperation) => this.rpc.editRunning(user, 'http', '', config, defaultOperation),
     }));
     app.use((_req: Request, res: Response) => { res.status(404).type('text/plain').send('not found: the endpoints are /netconf, /metrics and /restconf\n'); });
     app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {

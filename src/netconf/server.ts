@@ -15,6 +15,7 @@ import type { Counters, ServerContext } from './context';
 import type { DNode } from './data';
 import { getNodes } from './datastore-ops';
 import { dispatch } from './dispatch';
+import type { DefaultOperation } from './edit';
 import {
   BadElementError, MalformedMessageError, MissingAttributeError, MissingElementError, NetconfError, OperationFailedError, TooBigError,
   UnknownElementError, UnknownNamespaceError, asNetconfError,
@@ -30,7 +31,7 @@ import { OUR_NS, OUR_PREFIX } from './schema';
 import { Session, checkClientHello, serverHelloXml } from './session';
 import type { Handled, SessionSink, Transport } from './session';
 import { publish } from './subscriptions';
-import { XmlParseError, attr, parseXmlAsync } from './xml';
+import { XmlParseError, attr, escapeText, parseXml, parseXmlAsync } from './xml';
 import type { XmlElement } from './xml';
 
 export { Session } from './session';
@@ -186,6 +187,29 @@ export class NetconfServer {
       return await dispatch(this.ctx, s, el, ops[0]);
     } catch (e) {
       return this.errorReply(s, el, asNetconfError(e));
+    }
+  }
+
+  /**
+   * One edit-config of running by a one-shot session of user (RESTCONF writes), with access, lock, validation,
+   * commit and audit as any edit-config. beforeCommit runs in the same turn of the event loop as the commit (no
+   * other commit can come between: RESTCONF checks its preconditions there). Throws the NetconfError.
+   */
+  async editRunning(user: User, transport: Transport, sourceHost: string, config: string, defaultOperation: DefaultOperation, beforeCommit?: () => void): Promise<void> {
+    const s = this.openSession(user, transport, sourceHost, { send: () => undefined, close: () => undefined });
+    s.inRpcs++;
+    this.stats.inRpcs++;
+    try {
+      const rpc = parseXml(`<rpc message-id="1" xmlns="${NC_NS}"><edit-config><target><running/></target>` +
+        `<default-operation>${escapeText(defaultOperation)}</default-operation><config>${config}</config></edit-config></rpc>`);
+      beforeCommit?.();
+      await dispatch(this.ctx, s, rpc, rpc.children[0]);
+    } catch (e) {
+      s.outRpcErrors++;
+      this.stats.outRpcErrors++;
+      throw asNetconfError(e);
+    } finally {
+      this.closeSession(s, 'request done');
     }
   }
 

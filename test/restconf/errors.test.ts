@@ -40,16 +40,19 @@ describe('RESTCONF errors (src/restconf)', function () {
     expect(r.body).to.equal(`<errors xmlns="${NS}"><error><error-type>protocol</error-type><error-tag>access-denied</error-tag><error-message>authentication required</error-message></error></errors>`);
   });
 
-  it('403 access-denied for a read-only user changing configuration; 415 for a body that is not YANG data; 405 for PUT', async () => {
+  it('403 access-denied for a read-only user changing configuration; 415 for a body that is not YANG data; 405 for a write of state data', async () => {
     const body = JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 7 }] });
     const target = '/restconf/data/blockchain-mgmt:managed-system/network=dev';
     expectError(await req('PATCH', target, { user: READER, body, headers: { 'Content-Type': 'application/yang-data+json' } }), 403, 'protocol', 'access-denied',
       'user reader (role readOnly) may not change configuration');
     expectError(await req('PATCH', target, { body, headers: { 'Content-Type': 'text/plain' } }), 415, 'protocol', 'invalid-value',
       'content type text/plain is not application/yang-data+json or application/yang-data+xml');
-    const r = await req('PUT', target, { body, headers: { 'Content-Type': 'application/yang-data+json' } });
-    expectError(r, 405, 'protocol', 'operation-not-supported', 'method PUT is not allowed here (allowed: GET, HEAD, PATCH)');
-    expect(r.headers.allow).to.equal('GET, HEAD, PATCH');
+    const r = await req('PUT', `${target}/oper-state`, { body: JSON.stringify({ 'blockchain-mgmt:oper-state': 'enabled' }), headers: { 'Content-Type': 'application/yang-data+json' } });
+    expectError(r, 405, 'protocol', 'operation-not-supported', 'method PUT is not allowed here (allowed: GET, HEAD, OPTIONS)');
+    expect(r.headers.allow).to.equal('GET, HEAD, OPTIONS');
+    const root = await req('DELETE', '/restconf/data');
+    expectError(root, 405, 'protocol', 'operation-not-supported', 'method DELETE is not allowed here (allowed: GET, HEAD, OPTIONS, POST, PUT, PATCH)');
+    expect(root.headers.allow).to.equal('GET, HEAD, OPTIONS, POST, PUT, PATCH');
     expect(nb.bridge.collector.networks.get('dev')!.settings.pollInterval).to.equal(5);
   });
 
