@@ -18,7 +18,7 @@ export type DatastoreName = 'running' | 'startup';
 
 export interface CommitInfo {
   readonly user: string;
-  /** netconf | snmp | http | file | boot */
+  /** netconf | restconf | snmp | http | file | boot */
   readonly source: string;
 }
 

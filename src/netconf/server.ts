@@ -192,17 +192,17 @@ export class NetconfServer {
 
   /**
    * One edit-config of running by a one-shot session of user (RESTCONF writes), with access, lock, validation,
-   * commit and audit as any edit-config. beforeCommit runs in the same turn of the event loop as the commit (no
-   * other commit can come between: RESTCONF checks its preconditions there). Throws the NetconfError.
+   * commit and audit as any edit-config (the audit source reads restconf). Synchronous from the call to the commit
+   * (no other commit can come between: RESTCONF checks its preconditions just before the call). Throws the NetconfError.
    */
-  async editRunning(user: User, transport: Transport, sourceHost: string, config: string, defaultOperation: DefaultOperation, beforeCommit?: () => void): Promise<void> {
+  async editRunning(user: User, transport: Transport, sourceHost: string, config: string, defaultOperation: DefaultOperation): Promise<void> {
     const s = this.openSession(user, transport, sourceHost, { send: () => undefined, close: () => undefined });
+    s.commitSource = 'restconf';
     s.inRpcs++;
     this.stats.inRpcs++;
     try {
       const rpc = parseXml(`<rpc message-id="1" xmlns="${NC_NS}"><edit-config><target><running/></target>` +
         `<default-operation>${escapeText(defaultOperation)}</default-operation><config>${config}</config></edit-config></rpc>`);
-      beforeCommit?.();
       await dispatch(this.ctx, s, rpc, rpc.children[0]);
     } catch (e) {
       s.outRpcErrors++;

@@ -70,7 +70,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(network('put1')).to.include({ pollInterval: 12 }).and.not.have.property('description');
     expect(await snmpPoll('put1')).to.equal('12');
     const audit = nb.bridge.datastore.audit(1)[0];
-    expect(audit).to.include({ user: ADMIN.name, target: 'running' });
+    expect(audit).to.include({ user: ADMIN.name, source: 'restconf', target: 'running' });
     expect(audit.diff.join(' ')).to.include('put1');
     // the commit's user as the SNMP view reports it
     const user = await snmp('snmpget', `127.0.0.1:${snmpView.port}`, ['-v2c', '-c', 'public', '-Oqv', '--', `${MIB}::bcmCfgLastCommitUser.0`]);
