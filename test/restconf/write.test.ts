@@ -202,6 +202,17 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(await snmpPoll('dev')).to.equal('30');
   });
 
+  it('PUT of the whole datastore with what GET content=config gave changes nothing; the users keep their passwords (never sent)', async () => {
+    const before = nb.bridge.datastore.get('running');
+    const cfg = await get('/restconf/data?content=config');
+    expect(cfg.body).to.not.include(ADMIN.password);
+    const r = await req('PUT', '/restconf/data', cfg.body);
+    expect(r.status, r.body).to.equal(204);
+    expect(nb.bridge.datastore.get('running')).to.deep.equal(before);
+    expect((await get(`${MS}/network=dev/platform`)).status).to.equal(200);
+    expect((await req('PUT', `${MS}/network=dev/poll-interval`, JSON.stringify({ 'blockchain-mgmt:poll-interval': 30 }))).status).to.equal(204);
+  });
+
   it('OPTIONS lists the methods; the configuration read back (content=config) validates with yanglint', async function () {
     const o = await httpRequest(nb.httpPort, { method: 'OPTIONS', path: `${MS}/network=dev`, user: READER });
     expect(o.status).to.equal(200);
