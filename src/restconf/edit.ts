@@ -118,3 +118,11 @@ export function editContent(nodes: readonly DNode[], operation: string | undefin
   }
   return xml;
 }
+
+/** The node naming a target (a list entry by its keys, a leaf-list entry by its value), without content: what DELETE sends. */
+export function identityNode(t: WriteTarget): DNode {
+  const last = t.steps[t.steps.length - 1];
+  if (t.kind === 'entry') return inner(last.name, last.ns, last.keys.map((k) => leaf(k.name, last.ns, k.value)));
+  if (t.kind === 'container') return inner(last.name, last.ns, []);
+  return leaf(last.name, last.ns, t.entryValue ?? '');
+}

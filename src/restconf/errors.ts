@@ -85,26 +85,27 @@ export function jsonErrorPath(path: string, namespaces: Readonly<Record<string, 
   return out;
 }
 
-/** RFC 8040 section 7.1 errors document, application/yang-data+json (error-path in JSON form when moduleOf is given). */
-export function errorsJson(errors: readonly NetconfError[], moduleOf?: (ns: string) => string): string {
-  return JSON.stringify({
-    'ietf-restconf:errors': {
-      error: errors.map((e) => {
-        const o: Record<string, unknown> = { 'error-type': e.type, 'error-tag': e.tag };
-        if (e.fields.appTag) o['error-app-tag'] = e.fields.appTag;
-        if (e.fields.path) o['error-path'] = moduleOf ? jsonErrorPath(e.fields.path, e.fields.pathNamespaces ?? {}, moduleOf) : e.fields.path;
-        o['error-message'] = e.message;
-        const info = infoObject(e);
-        if (info) o['error-info'] = info;
-        return o;
-      }),
-    },
+/** The error list entries of an errors document (RFC 8040 section 7.1) as JSON objects (error-path in JSON form when moduleOf is given). */
+export function errorObjects(errors: readonly NetconfError[], moduleOf?: (ns: string) => string): Record<string, unknown>[] {
+  return errors.map((e) => {
+    const o: Record<string, unknown> = { 'error-type': e.type, 'error-tag': e.tag };
+    if (e.fields.appTag) o['error-app-tag'] = e.fields.appTag;
+    if (e.fields.path) o['error-path'] = moduleOf ? jsonErrorPath(e.fields.path, e.fields.pathNamespaces ?? {}, moduleOf) : e.fields.path;
+    o['error-message'] = e.message;
+    const info = infoObject(e);
+    if (info) o['error-info'] = info;
+    return o;
   });
 }
 
-/** The same document, application/yang-data+xml. */
-export function errorsXml(errors: readonly NetconfError[]): string {
-  const out = [`<errors xmlns="${RESTCONF_NS}">`];
+/** RFC 8040 section 7.1 errors document, application/yang-data+json. */
+export function errorsJson(errors: readonly NetconfError[], moduleOf?: (ns: string) => string): string {
+  return JSON.stringify({ 'ietf-restconf:errors': { error: errorObjects(errors, moduleOf) } });
+}
+
+/** The <error> elements of an errors document (in the namespace of the enclosing element). */
+export function errorElementsXml(errors: readonly NetconfError[]): string {
+  const out: string[] = [];
   for (const e of errors) {
     out.push(`<error><error-type>${e.type}</error-type><error-tag>${e.tag}</error-tag>`);
     if (e.fields.appTag) out.push(`<error-app-tag>${escapeText(e.fields.appTag)}</error-app-tag>`);
@@ -117,8 +118,12 @@ export function errorsXml(errors: readonly NetconfError[]): string {
     if (info) out.push(`<error-info>${Object.entries(info).map(([k, v]) => `<${k}>${escapeText(v)}</${k}>`).join('')}</error-info>`);
     out.push('</error>');
   }
-  out.push('</errors>');
   return out.join('');
+}
+
+/** The same document, application/yang-data+xml. */
+export function errorsXml(errors: readonly NetconfError[]): string {
+  return `<errors xmlns="${RESTCONF_NS}">${errorElementsXml(errors)}</errors>`;
 }
 
 export { asNetconfError };

@@ -35,7 +35,7 @@ export interface RestconfOptions {
 
 const READ = new Set(['GET', 'HEAD']);
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const ACCEPT_PATCH = 'application/yang-data+json, application/yang-data+xml';
+const ACCEPT_PATCH = 'application/yang-data+json, application/yang-data+xml, application/yang-patch+json, application/yang-patch+xml';
 
 function sendError(req: Request, res: Response, e: NetconfError, realm: string, moduleOf: (ns: string) => string): void {
   let enc: Encoding = 'json';
@@ -82,7 +82,7 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     const rest = req.path.slice(RESTCONF_ROOT.length);
     const isData = rest === '/data' || rest.startsWith('/data/');
     if (!READ.has(req.method)) {
-      if (isData && WRITE.has(req.method)) { await writeData(writeCtx, req, res, user, rest.slice('/data'.length), moduleOf); return; }
+      if (isData && WRITE.has(req.method)) { await writeData(writeCtx, req, res, user, rest.slice('/data'.length), moduleOf, enc); return; }
       if (req.method === 'OPTIONS') {
         if (isData) res.set('Accept-Patch', ACCEPT_PATCH);
         res.status(200).set('Allow', isData ? DATA_METHODS : 'GET, HEAD, OPTIONS').set('Cache-Control', 'no-cache').end();

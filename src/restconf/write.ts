@@ -19,14 +19,17 @@ import { AccessDeniedError, TooBigError } from '../netconf/errors';
 import type { DefaultOperation } from '../netconf/edit';
 import { OUR_NS, classYang } from '../netconf/schema';
 import { modelIndex } from '../model';
-import { checkIsTarget, editContent, parseBody } from './edit';
-import { badQuery, methodNotAllowed, unknownResource } from './errors';
+import { checkIsTarget, editContent, identityNode, parseBody } from './edit';
+import { asNetconfError, badQuery, methodNotAllowed, statusOf, unknownResource } from './errors';
 import { checkPreconditions, datastoreVersion, versionHeaders } from './etag';
-import { bodyEncoding } from './media';
+import { MEDIA_TYPE, bodyEncoding } from './media';
+import type { Encoding } from './media';
 import { parseApiPath } from './path';
 import type { RestconfSource } from './datastore';
 import { resolveTarget } from './target';
 import type { TargetStep, WriteTarget } from './target';
+import { EditError, parseYangPatch, patchStatus, planYangPatch, yangPatchEncoding } from './yang-patch';
+import { RpcErrors } from '../netconf/edit';
 
 /** One edit-config of running by the user with this <config> content; throws its NetconfError. */
 export type EditRunning = (user: User, config: string, defaultOperation: DefaultOperation) => Promise<void>;
@@ -41,14 +44,6 @@ export interface WriteContext {
 
 /** Methods of a configuration data resource (the Allow header). */
 export const DATA_METHODS = 'GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE';
-
-/** The node naming a target (a list entry by its keys, a leaf-list entry by its value), without content. */
-function identity(t: WriteTarget): DNode {
-  const last = t.steps[t.steps.length - 1];
-  if (t.kind === 'entry') return inner(last.name, last.ns, last.keys.map((k) => leaf(k.name, last.ns, k.value)));
-  if (t.kind === 'container') return inner(last.name, last.ns, []);
-  return leaf(last.name, last.ns, t.entryValue ?? '');
-}
 
 /** The path segment of a new child resource (RFC 8040 section 3.5.3), for Location. */
 function childSegment(t: WriteTarget, child: DNode, moduleOf: (ns: string) => string): string {
@@ -69,7 +64,7 @@ function plan(method: string, t: WriteTarget, body: readonly DNode[], ancestors:
   switch (method) {
     case 'DELETE':
       if (t.kind === 'datastore') throw methodNotAllowed(method, 'GET, HEAD, OPTIONS, POST, PUT, PATCH');
-      return { config: editContent([identity(t)], 'delete', ancestors), defaultOperation: 'none', status: 204 };
+      return { config: editContent([identityNode(t)], 'delete', ancestors), defaultOperation: 'none', status: 204 };
     case 'PUT':
       if (t.kind === 'datastore') {
         // the whole configuration: our module's top node replaced, or removed when the body does not hold it
@@ -94,18 +89,48 @@ function plan(method: string, t: WriteTarget, body: readonly DNode[], ancestors:
   }
 }
 
-/** Handles a POST, PUT, PATCH or DELETE of {+restconf}/data{path}. */
-export async function writeData(ctx: WriteContext, req: Request, res: Response, user: User, path: string, moduleOf: (ns: string) => string): Promise<void> {
+/** A YANG Patch (RFC 8072) of {+restconf}/data{path}: one edit-config of all its edits; the answer is a yang-patch-status. */
+async function yangPatch(ctx: WriteContext, req: Request, res: Response, user: User, path: string, text: string, enc: Encoding, replyEnc: Encoding,
+  moduleOf: (ns: string) => string): Promise<void> {
+  const patch = parseYangPatch(text, enc, ctx.nsOfModule);
+  const send = (status: number, failure?: Parameters<typeof patchStatus>[3]): void => {
+    res.status(status).set('Content-Type', MEDIA_TYPE[replyEnc]).set('Cache-Control', 'no-cache').send(patchStatus(patch.patchId, replyEnc, moduleOf, failure));
+  };
+  // from here to the commit nothing awaits (as in writeData)
+  const ds = ctx.src.bridge.datastore;
+  checkPreconditions(req.headers, datastoreVersion(ds), true, false);
+  let config: string;
+  try {
+    config = planYangPatch(patch, path, ds.get('running'), ctx.nsOfModule);
+  } catch (e) {
+    if (e instanceof EditError) { send(statusOf(e.error), { editId: e.editId, errors: [e.error] }); return; }
+    throw e;
+  }
+  try {
+    await ctx.edit(user, config, 'none');
+  } catch (e) {
+    const err = asNetconfError(e);
+    send(statusOf(err), { errors: err instanceof RpcErrors ? err.errors : [err] });
+    return;
+  }
+  res.set(versionHeaders(datastoreVersion(ds)));
+  send(200);
+}
+
+/** Handles a POST, PUT, PATCH (plain, or YANG Patch by its Content-Type) or DELETE of {+restconf}/data{path}. */
+export async function writeData(ctx: WriteContext, req: Request, res: Response, user: User, path: string, moduleOf: (ns: string) => string, replyEnc: Encoding): Promise<void> {
   if (user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
   const q = req.originalUrl.indexOf('?');
   for (const [name] of new URLSearchParams(q < 0 ? '' : req.originalUrl.slice(q + 1))) {
     throw badQuery(`query parameter ${name} is not supported on ${req.method} (insert and point need a list ordered by the user; the model has none)`);
   }
-  const enc = req.method === 'DELETE' ? undefined : bodyEncoding(req.headers['content-type']);
+  const patchEnc = req.method === 'PATCH' ? yangPatchEncoding(req.headers['content-type']) : undefined;
+  const enc = req.method === 'DELETE' || patchEnc ? undefined : bodyEncoding(req.headers['content-type']);
   const steps = parseApiPath(path, ctx.nsOfModule);
   const raw = await ctx.readBody(req);
   if (raw === undefined) throw new TooBigError('the request body is larger than the limit (configuration maxRequestSize)');
   if (req.method === 'DELETE' && raw.length) throw badQuery('a DELETE takes no body');
+  if (patchEnc) { await yangPatch(ctx, req, res, user, path, raw.toString('utf8'), patchEnc, replyEnc, moduleOf); return; }
   const body = enc ? parseBody(raw.toString('utf8'), enc, ctx.nsOfModule) : [];
   // from here to the commit nothing awaits: the target's existence and the preconditions hold at the commit
   const ds = ctx.src.bridge.datastore;

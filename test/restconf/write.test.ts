@@ -217,7 +217,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     const o = await httpRequest(nb.httpPort, { method: 'OPTIONS', path: `${MS}/network=dev`, user: READER });
     expect(o.status).to.equal(200);
     expect(o.headers.allow).to.equal('GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE');
-    expect(o.headers['accept-patch']).to.equal('application/yang-data+json, application/yang-data+xml');
+    expect(o.headers['accept-patch']).to.equal('application/yang-data+json, application/yang-data+xml, application/yang-patch+json, application/yang-patch+xml');
     requireTool(this, 'yanglint', 'libyang2-tools');
     const r = await get('/restconf/data?content=config');
     expect(r.status).to.equal(200);
