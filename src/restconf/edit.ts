@@ -12,7 +12,7 @@ import { XmlParseError, parseXml, resolveQName } from '../netconf/xml';
 import type { XmlElement } from '../netconf/xml';
 import { RESTCONF_NS, badQuery } from './errors';
 import type { Encoding } from './media';
-import type { TargetStep, WriteTarget } from './target';
+import type { KeyLeaf, TargetStep, WriteTarget } from './target';
 
 /** Deepest nesting accepted in a body (the model is far shallower). */
 export const MAX_BODY_DEPTH = 32;
@@ -89,8 +89,16 @@ export function parseBody(text: string, enc: Encoding, nsOfModule: NsOfModule): 
   return nodes;
 }
 
+/** A body leaf has the value a path names (an identity: the same namespace and name, whatever the prefix). */
+function sameValue(c: DNode, k: KeyLeaf): boolean {
+  if (c.value === undefined) return false;
+  const v = c.value.trim();
+  if (k.valueNs === undefined || c.valueNs === undefined) return v === k.value;
+  return c.valueNs === k.valueNs && v.slice(v.indexOf(':') + 1) === k.value.slice(k.value.indexOf(':') + 1);
+}
+
 const keyMatches = (n: DNode, step: TargetStep): boolean =>
-  step.keys.every((k) => (n.children ?? []).some((c) => c.name === k.name && c.ns === n.ns && c.value !== undefined && c.value.trim() === k.value));
+  step.keys.every((k) => (n.children ?? []).some((c) => c.name === k.name && c.ns === n.ns && sameValue(c, k)));
 
 /** Refuses a PUT or PATCH body that is not exactly the target resource (same name, the keys of the path). */
 export function checkIsTarget(nodes: readonly DNode[], target: WriteTarget): void {
@@ -98,7 +106,7 @@ export function checkIsTarget(nodes: readonly DNode[], target: WriteTarget): voi
   if (!last) return;
   const name = `${last.module}:${last.name}`;
   const ok = nodes.length === 1 && nodes[0].name === last.name && nodes[0].ns === last.ns && keyMatches(nodes[0], last) &&
-    (target.entryValue === undefined || nodes[0].value?.trim() === target.entryValue);
+    (target.entryValue === undefined || sameValue(nodes[0], target.entryValue));
   if (!ok) throw badQuery(`the body must be the target resource ${name}${last.keys.length ? ' (one entry, with the keys of the path)' : ''}`);
 }
 
@@ -113,7 +121,7 @@ export function editContent(nodes: readonly DNode[], operation: string | undefin
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const a = ancestors[i];
     parentNs = i > 0 ? ancestors[i - 1].ns : '';
-    const keys = a.keys.map((k) => nodesToXml([leaf(k.name, a.ns, k.value)], a.ns)).join('');
+    const keys = a.keys.map((k) => nodesToXml([leaf(k.name, a.ns, k.value, k.valueNs)], a.ns)).join('');
     xml = `<${a.name}${a.ns === parentNs ? '' : ` xmlns="${a.ns}"`}>${keys}${xml}</${a.name}>`;
   }
   return xml;
@@ -122,7 +130,7 @@ export function editContent(nodes: readonly DNode[], operation: string | undefin
 /** The node naming a target (a list entry by its keys, a leaf-list entry by its value), without content: what DELETE sends. */
 export function identityNode(t: WriteTarget): DNode {
   const last = t.steps[t.steps.length - 1];
-  if (t.kind === 'entry') return inner(last.name, last.ns, last.keys.map((k) => leaf(k.name, last.ns, k.value)));
+  if (t.kind === 'entry') return inner(last.name, last.ns, last.keys.map((k) => leaf(k.name, last.ns, k.value, k.valueNs)));
   if (t.kind === 'container') return inner(last.name, last.ns, []);
-  return leaf(last.name, last.ns, t.entryValue ?? '');
+  return leaf(last.name, last.ns, t.entryValue?.value ?? '', t.entryValue?.valueNs);
 }

@@ -64,7 +64,9 @@ export function jsonErrorPath(path: string, namespaces: Readonly<Record<string, 
     if (c === '\'' || c === '"') {
       const end = path.indexOf(c, i + 1);
       const stop = end < 0 ? path.length : end + 1;
-      out += path.slice(i, stop);
+      // a literal that is an identity (prefix:name of a declared prefix) takes its module's name, as a JSON value does
+      const lit = /^([A-Za-z_][A-Za-z0-9_.-]*):([A-Za-z_][A-Za-z0-9_.-]*)$/.exec(path.slice(i + 1, stop - 1));
+      out += lit && namespaces[lit[1]] !== undefined ? `${c}${moduleOf(namespaces[lit[1]])}:${lit[2]}${c}` : path.slice(i, stop);
       i = stop;
       continue;
     }

@@ -8,7 +8,8 @@ import { fieldOf } from '../config/document';
 import type { ConfigObject } from '../config/document';
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
-import { classYang, leafText, OUR_NS } from '../netconf/schema';
+import { scalarOf } from '../model/scalars';
+import { classYang, OUR_NS } from '../netconf/schema';
 import { badQuery, methodNotAllowed, unknownResource } from './errors';
 import type { PathStep } from './path';
 
@@ -19,7 +20,25 @@ export interface TargetStep {
   readonly name: string;
   readonly ns: string;
   readonly module: string;
-  readonly keys: readonly { readonly name: string; readonly value: string }[];
+  readonly keys: readonly KeyLeaf[];
+}
+
+/** A key leaf named by the path: its text in the JSON form (RFC 8040 section 3.5.3), an identity's namespace. */
+export interface KeyLeaf { readonly name: string; readonly value: string; readonly valueNs?: string }
+
+const QNAME = /^([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** A path's key or leaf-list value as a leaf: "module:identity" keeps the module's namespace (for its XML prefix). */
+export function keyLeaf(name: string, text: string, nsOfModule: (module: string) => string | undefined): KeyLeaf {
+  const m = QNAME.exec(text);
+  const ns = m ? nsOfModule(m[1]) : undefined;
+  return ns ? { name, value: text, valueNs: ns } : { name, value: text };
+}
+
+/** A configuration value in the JSON form of its type (what a path names it by). */
+function jsonText(a: Attribute, v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+  return String(scalarOf(a.type).json.encode(a.type, v as never));
 }
 
 export interface WriteTarget {
@@ -32,7 +51,7 @@ export interface WriteTarget {
   /** The resource has a value (a container or the datastore: has any configuration below it). */
   readonly exists: boolean;
   /** A leaf-list entry target: its value (from the path). */
-  readonly entryValue?: string;
+  readonly entryValue?: KeyLeaf;
   /** Every list entry above the target exists. */
   readonly parentExists: boolean;
 }
@@ -50,14 +69,11 @@ function describe(steps: readonly PathStep[], upTo: number): string {
 /** The entry of a list whose keys have these texts. */
 function findEntry(list: unknown, keys: readonly Attribute[], texts: readonly string[]): ConfigObject | undefined {
   if (!Array.isArray(list)) return undefined;
-  return (list as ConfigObject[]).find((e) => keys.every((k, i) => {
-    const v = e[k.name];
-    return (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && leafText(k.type, v).text === texts[i];
-  }));
+  return (list as ConfigObject[]).find((e) => keys.every((k, i) => jsonText(k, e[k.name]) === texts[i]));
 }
 
 /** Resolves the steps of a write against the model, and their existence in doc (the running configuration). */
-export function resolveTarget(steps: readonly PathStep[], doc: ConfigObject, method: string): WriteTarget {
+export function resolveTarget(steps: readonly PathStep[], doc: ConfigObject, method: string, nsOfModule: (module: string) => string | undefined): WriteTarget {
   if (!steps.length) return { kind: 'datastore', steps: [], exists: !isEmpty(doc), parentExists: true };
   const first = steps[0];
   if (first.ns !== OUR_NS) throw methodNotAllowed(method, READ_ONLY);
@@ -81,7 +97,8 @@ export function resolveTarget(steps: readonly PathStep[], doc: ConfigObject, met
       const cur = obj?.[a.name];
       if (s.keys) {
         if (!a.multi || s.keys.length !== 1) throw badQuery(`${describe(steps, i)}: only a leaf-list entry is named with =value`);
-        return { kind: 'leaf-list-entry', steps: out, cls, attr: a, entryValue: s.keys[0], exists: Array.isArray(cur) && (cur as readonly unknown[]).includes(s.keys[0]), parentExists };
+        const exists = Array.isArray(cur) && (cur as readonly unknown[]).some((v) => jsonText(a, v) === s.keys![0]);
+        return { kind: 'leaf-list-entry', steps: out, cls, attr: a, entryValue: keyLeaf(s.name, s.keys[0], nsOfModule), exists, parentExists };
       }
       const exists = a.multi ? Array.isArray(cur) && cur.length > 0 : cur !== undefined;
       return { kind: a.multi ? 'leaf-list' : 'leaf', steps: out, cls, attr: a, exists, parentExists };
@@ -93,7 +110,7 @@ export function resolveTarget(steps: readonly PathStep[], doc: ConfigObject, met
     if (k.kind === 'list') {
       if (!s.keys) throw badQuery(`${describe(steps, i)} is a list: its entry is named with =key`);
       if (s.keys.length !== ky.keys.length) throw badQuery(`${describe(steps, i)}: the list ${s.name} has ${ky.keys.length} key(s) (${ky.keyNames.join(', ')})`);
-      out.push({ name: s.name, ns: s.ns, module: s.module, keys: ky.keyNames.map((n, j) => ({ name: n, value: s.keys![j] })) });
+      out.push({ name: s.name, ns: s.ns, module: s.module, keys: ky.keyNames.map((n, j) => keyLeaf(n, s.keys![j], nsOfModule)) });
       obj = findEntry(obj?.[fieldOf(k)], ky.keys, s.keys);
       if (!last && !obj) parentExists = false;
     } else {

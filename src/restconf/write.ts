@@ -47,15 +47,20 @@ export const DATA_METHODS = 'GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE';
 
 /** The path segment of a new child resource (RFC 8040 section 3.5.3), for Location. */
 function childSegment(t: WriteTarget, child: DNode, moduleOf: (ns: string) => string): string {
+  // a value as a path names it: an identity with its module's name, not an XML prefix
+  const text = (n: DNode | undefined): string => {
+    const v = n?.value?.trim() ?? '';
+    return n?.valueNs === undefined ? v : `${moduleOf(n.valueNs)}:${v.slice(v.indexOf(':') + 1)}`;
+  };
   const parent = t.steps[t.steps.length - 1];
   const name = parent && parent.ns === child.ns ? child.name : `${moduleOf(child.ns)}:${child.name}`;
   const cls = t.kind === 'datastore' ? undefined : classYang(t.cls ?? modelIndex.root).children.get(child.name);
   if (cls?.kind === 'list') {
-    const keys = classYang(cls).keyNames.map((k) => (child.children ?? []).find((c) => c.name === k)?.value?.trim() ?? '');
+    const keys = classYang(cls).keyNames.map((k) => text((child.children ?? []).find((c) => c.name === k)));
     return `${name}=${keys.map(encodeURIComponent).join(',')}`;
   }
   const a = t.kind === 'datastore' ? undefined : classYang(t.cls ?? modelIndex.root).leaves.get(child.name);
-  return a?.multi && child.value !== undefined ? `${name}=${encodeURIComponent(child.value.trim())}` : name;
+  return a?.multi && child.value !== undefined ? `${name}=${encodeURIComponent(text(child))}` : name;
 }
 
 interface Plan { readonly config: string; readonly defaultOperation: DefaultOperation; readonly status: number; readonly location?: string }
@@ -134,7 +139,7 @@ export async function writeData(ctx: WriteContext, req: Request, res: Response, 
   const body = enc ? parseBody(raw.toString('utf8'), enc, ctx.nsOfModule) : [];
   // from here to the commit nothing awaits: the target's existence and the preconditions hold at the commit
   const ds = ctx.src.bridge.datastore;
-  const t = resolveTarget(steps, ds.get('running'), req.method);
+  const t = resolveTarget(steps, ds.get('running'), req.method, ctx.nsOfModule);
   if (!t.parentExists) throw unknownResource(req.path);
   checkPreconditions(req.headers, datastoreVersion(ds), t.exists || t.kind === 'datastore', false);
   const p = plan(req.method, t, body, t.steps.slice(0, -1), req, moduleOf);

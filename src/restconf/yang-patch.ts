@@ -98,7 +98,7 @@ export function planYangPatch(patch: YangPatch, basePath: string, doc: ConfigObj
       if (!OPERATIONS.has(e.operation)) throw badQuery(`operation ${e.operation} is not one of ${[...OPERATIONS].join(', ')}`);
       if (!e.target.startsWith('/')) throw badQuery(`target ${e.target} does not start with /`);
       if (e.operation === 'insert' || e.operation === 'move') throw badQuery(`${e.operation} needs a list ordered by the user; the model has none`);
-      const t = resolveTarget(parseApiPath(e.target === '/' ? basePath : `${basePath.replace(/\/+$/, '')}${e.target}`, nsOfModule), doc, 'PATCH');
+      const t = resolveTarget(parseApiPath(e.target === '/' ? basePath : `${basePath.replace(/\/+$/, '')}${e.target}`, nsOfModule), doc, 'PATCH', nsOfModule);
       const withValue = e.operation === 'create' || e.operation === 'merge' || e.operation === 'replace';
       if (withValue !== (e.value.length > 0)) throw badQuery(`operation ${e.operation} ${withValue ? 'needs' : 'takes no'} value`);
       if (t.kind === 'datastore') {

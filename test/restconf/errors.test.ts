@@ -27,12 +27,14 @@ describe('RESTCONF errors (src/restconf)', function () {
     expect(JSON.parse(r.body)).to.deep.equal(errors(type, tag, message));
   };
 
-  it('error-path in JSON (RFC 7951 section 6.11): module names where the module changes, quoted keys kept as they are', () => {
+  it('error-path in JSON (RFC 7951 section 6.11): module names where the module changes and in identity literals, other literals kept', () => {
     const mod = (ns: string): string => ({ 'urn:b': 'blockchain-mgmt', 'urn:al': 'ietf-alarms' } as Record<string, string>)[ns];
     expect(jsonErrorPath("/bcm:managed-system/bcm:network[bcm:name='a/bcm:b']/bcm:poll-interval", { bcm: 'urn:b' }, mod))
       .to.equal("/blockchain-mgmt:managed-system/network[name='a/bcm:b']/poll-interval");
     expect(jsonErrorPath("/al:alarms/al:alarm-list/al:alarm[al:resource=\"x\"]/bcm:extra", { bcm: 'urn:b', al: 'urn:al' }, mod))
       .to.equal('/ietf-alarms:alarms/alarm-list/alarm[resource="x"]/blockchain-mgmt:extra');
+    expect(jsonErrorPath("/bcm:managed-system/bcm:fault/bcm:alarm-policy[bcm:type='bcm:peer-count-low']", { bcm: 'urn:b' }, mod))
+      .to.equal("/blockchain-mgmt:managed-system/fault/alarm-policy[type='blockchain-mgmt:peer-count-low']");
   });
 
   it('401 without or with wrong credentials: access-denied, with the Basic challenge', async () => {

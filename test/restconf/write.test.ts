@@ -148,6 +148,24 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(errorOf(unknown)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value', 'error-message': 'no resource /blockchain-mgmt:managed-system/network=dev/no-such-leaf' });
   });
 
+  it('an identity as a list key (alarm-policy=blockchain-mgmt:…): PUT, PATCH, POST in XML (Location in module form), DELETE', async () => {
+    const AP = `${MS}/fault/alarm-policy`;
+    const policies = (): Record<string, unknown>[] => ((nb.bridge.datastore.get('running').fault as { alarmPolicies?: Record<string, unknown>[] } | undefined)?.alarmPolicies ?? []);
+    const put = await req('PUT', `${AP}=blockchain-mgmt:node-unreachable`, JSON.stringify({ 'blockchain-mgmt:alarm-policy': [{ type: 'blockchain-mgmt:node-unreachable', 'raise-level': 3, 'clear-level': 1 }] }));
+    expect(put.status, put.body).to.equal(201);
+    expect((await req('PATCH', `${AP}=blockchain-mgmt:node-unreachable/raise-level`, JSON.stringify({ 'blockchain-mgmt:raise-level': 4 }))).status).to.equal(204);
+    expect(policies()).to.deep.equal([{ type: 'nodeUnreachable', raiseLevel: 4, clearLevel: 1 }]);
+    const xml = `<alarm-policy xmlns="${BCM}" xmlns:b="${BCM}"><type>b:peer-count-low</type><raise-level>2</raise-level><clear-level>5</clear-level></alarm-policy>`;
+    const post = await req('POST', `${MS}/fault`, xml, XML_TYPE);
+    expect(post.status, post.body).to.equal(201);
+    expect(post.headers.location).to.equal(`${AP}=blockchain-mgmt%3Apeer-count-low`);
+    const again = await req('POST', `${MS}/fault`, xml, XML_TYPE);
+    expect(errorOf(again)).to.include({ 'error-tag': 'data-exists', 'error-path': "/blockchain-mgmt:managed-system/fault/alarm-policy[type='blockchain-mgmt:peer-count-low']" });
+    expect((await req('DELETE', `${AP}=blockchain-mgmt:node-unreachable`)).status).to.equal(204);
+    expect((await req('DELETE', decodeURIComponent(String(post.headers.location)))).status).to.equal(204);
+    expect(policies()).to.deep.equal([]);
+  });
+
   it('a NETCONF lock held over SSH (ncclient) makes PUT, POST, PATCH and DELETE fail with 409 in-use; nothing changes', async function () {
     requireNcclient(this);
     const before = JSON.stringify(nb.bridge.datastore.get('running'));
