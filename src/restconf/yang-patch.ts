@@ -1,7 +1,7 @@
 /**
  * YANG Patch (RFC 8072): a PATCH whose body is an ietf-yang-patch:yang-patch (application/yang-patch+json or
- * +xml), an ordered list of edits (create, delete, merge, replace, remove) with targets relative to the request's
- * resource. The edits become one NETCONF edit-config of running (each its own subtree with its nc:operation, in
+ * +xml), an ordered list of at most 1,000 edits (create, delete, merge, replace, remove) with targets relative to
+ * the request's resource. The edits become one NETCONF edit-config of running (each its own subtree with its nc:operation, in
  * order), so the whole patch is committed or nothing is. insert and move need a list ordered by the user, which the
  * model does not have: refused. The answer is a yang-patch-status: ok, or the errors of the edit that could not be
  * planned (edit-status) or of the commit (global errors).
@@ -19,6 +19,8 @@ import { resolveTarget } from './target';
 export const YANG_PATCH_NS = 'urn:ietf:params:xml:ns:yang:ietf-yang-patch';
 const TYPES: Readonly<Record<string, Encoding>> = { 'application/yang-patch+json': 'json', 'application/yang-patch+xml': 'xml' };
 const OPERATIONS = new Set(['create', 'delete', 'insert', 'merge', 'move', 'replace', 'remove']);
+/** Most edits in one patch (each is looked up in the configuration before the commit). */
+export const MAX_EDITS = 1000;
 
 /** The encoding of a YANG Patch body, undefined for another Content-Type. */
 export function yangPatchEncoding(contentType: string | undefined): Encoding | undefined {
@@ -51,6 +53,7 @@ function fromJson(text: string, nsOfModule: (m: string) => string | undefined): 
   const o = yp as Record<string, unknown>;
   const patchId = str(o, 'patch-id', 'yang-patch');
   if (!Array.isArray(o.edit) || !o.edit.length) throw badQuery('yang-patch needs at least one edit');
+  if (o.edit.length > MAX_EDITS) throw badQuery(`yang-patch has more than ${MAX_EDITS} edits`);
   return {
     patchId,
     edits: o.edit.map((e: unknown, i: number) => {
@@ -77,6 +80,7 @@ function fromXml(text: string): YangPatch {
   };
   const edits = childrenNamed(root, 'edit', YANG_PATCH_NS);
   if (!edits.length) throw badQuery('yang-patch needs at least one edit');
+  if (edits.length > MAX_EDITS) throw badQuery(`yang-patch has more than ${MAX_EDITS} edits`);
   return {
     patchId: text1(root, 'patch-id', 'yang-patch'),
     edits: edits.map((e, i) => {

@@ -75,6 +75,10 @@ describe('RESTCONF YANG Patch (src/restconf/yang-patch.ts)', function () {
     const notPatch = await patch(MS, { 'blockchain-mgmt:network': [] });
     expect(notPatch.status).to.equal(400);
     expect(JSON.parse(notPatch.body)['ietf-restconf:errors'].error[0]['error-message']).to.equal('the body must be an ietf-yang-patch:yang-patch object');
+    const many = await patch(MS, yp('p6', Array.from({ length: 1001 }, (_, i) => ({ 'edit-id': `e${i}`, operation: 'remove', target: `/network=n${i}` }))));
+    expect(many.status).to.equal(400);
+    expect(JSON.parse(many.body)['ietf-restconf:errors'].error[0]['error-message']).to.equal('yang-patch has more than 1000 edits');
+    expect(JSON.stringify(nb.bridge.datastore.get('running'))).to.equal(before);
   });
 
   it('an XML YANG Patch by curl, answered in XML', async function () {
