@@ -85,6 +85,9 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect((await req('PUT', entry, JSON.stringify({ 'blockchain-mgmt:resources': ['network/put1'] }))).status).to.equal(201);
     const job = (): unknown => ((nb.bridge.datastore.get('running').performance as { measurementJobs: Record<string, unknown>[] }).measurementJobs[0]).resources;
     expect(job()).to.deep.equal(['network/dev', 'network/put1']);
+    const back = await get(entry);
+    expect(back.status, back.body).to.equal(200);
+    expect(JSON.parse(back.body)).to.deep.equal({ 'blockchain-mgmt:resources': ['network/put1'] });
     const wrong = await req('PUT', `${MS}/network=dev`, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'other', platform: 'ethereum' }] }));
     expect(wrong.status).to.equal(400);
     expect(errorOf(wrong)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value',
