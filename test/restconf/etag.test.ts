@@ -123,6 +123,17 @@ describe('RESTCONF ETag, Last-Modified and conditional requests (src/restconf/et
     expect(pollInterval()).to.equal(10);
   });
 
+  it('concurrent writes with the same If-Match: exactly one is done, the others get 412 (the check and the commit are one step)', async () => {
+    const tag = await etag();
+    const rs = await Promise.all([31, 32, 33, 34, 35].map((v) => write('PATCH', `${NET}/poll-interval`, setPoll(v), { 'If-Match': tag })));
+    const statuses = rs.map((r) => r.status).sort();
+    expect(statuses).to.deep.equal([204, 412, 412, 412, 412]);
+    const done = rs.findIndex((r) => r.status === 204);
+    expect(pollInterval()).to.equal(31 + done);
+    expect(await etag()).to.equal(rs[done].headers.etag);
+    expect((await write('PATCH', `${NET}/poll-interval`, setPoll(10))).status).to.equal(204);
+  });
+
   it('If-None-Match: * makes PUT create-only; If-Match: * needs the resource; If-Unmodified-Since before the last commit is 412', async () => {
     const exists = await write('PUT', `${NET}/poll-interval`, setPoll(11), { 'If-None-Match': '*' });
     expect(exists.status).to.equal(412);
