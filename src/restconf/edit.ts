@@ -6,9 +6,10 @@
  */
 import { inner, leaf, nodesToXml } from '../netconf/data';
 import type { DNode } from '../netconf/data';
-import { MalformedMessageError } from '../netconf/errors';
+import { MalformedMessageError, NetconfError } from '../netconf/errors';
+import type { ErrorTag, ErrorType } from '../netconf/errors';
 import { NC_NS } from '../netconf/namespaces';
-import { XmlParseError, parseXml, resolveQName } from '../netconf/xml';
+import { XmlParseError, child, parseXml, resolveQName } from '../netconf/xml';
 import type { XmlElement } from '../netconf/xml';
 import { RESTCONF_NS, badQuery } from './errors';
 import type { Encoding } from './media';
@@ -70,13 +71,16 @@ export function xmlToNode(el: XmlElement, depth = 0): DNode {
   return leaf(el.name, el.ns, el.text, q?.ns);
 }
 
+/** The parsed JSON body, 400 malformed-message when it is not JSON. */
+export function parseJsonBody(text: string): unknown {
+  try { return JSON.parse(text); } catch (e) { throw new MalformedMessageError(`the body is not JSON: ${e instanceof Error ? e.message : String(e)}`); }
+}
+
 /** The top-level nodes of a body; a datastore body (ietf-restconf:data) is unwrapped. */
 export function parseBody(text: string, enc: Encoding, nsOfModule: NsOfModule): DNode[] {
   let nodes: DNode[];
   if (enc === 'json') {
-    let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch (e) { throw new MalformedMessageError(`the body is not JSON: ${e instanceof Error ? e.message : String(e)}`); }
-    nodes = jsonToNodes(parsed, '', nsOfModule);
+    nodes = jsonToNodes(parseJsonBody(text), '', nsOfModule);
   } else {
     let el: XmlElement;
     try { el = parseXml(text, { maxDepth: MAX_BODY_DEPTH + 1 }); } catch (e) {
@@ -133,4 +137,20 @@ export function identityNode(t: WriteTarget): DNode {
   if (t.kind === 'entry') return inner(last.name, last.ns, last.keys.map((k) => leaf(k.name, last.ns, k.value, k.valueNs)));
   if (t.kind === 'container') return inner(last.name, last.ns, []);
   return leaf(last.name, last.ns, t.entryValue?.value ?? '', t.entryValue?.valueNs);
+}
+
+/** Nodes wrapped in ancestors given as data nodes (each with its key leaves), as <config> content (action input). */
+export function wrapInAncestors(edit: readonly DNode[], ancestors: readonly DNode[]): string {
+  let nodes: readonly DNode[] = edit;
+  for (const a of [...ancestors].reverse()) nodes = [inner(a.name, a.ns, [...(a.children ?? []).slice(0, a.keyCount ?? 0), ...nodes])];
+  return nodesToXml(nodes);
+}
+
+/** The rpc-errors of an <rpc-reply> (none for <ok/>). */
+export function replyErrors(reply: string): NetconfError[] {
+  const r = parseXml(reply);
+  return r.children.filter((c) => c.name === 'rpc-error').map((e) => new NetconfError(
+    (child(e, 'error-tag')?.text.trim() ?? 'operation-failed') as ErrorTag,
+    child(e, 'error-message')?.text.trim() ?? '',
+    { type: (child(e, 'error-type')?.text.trim() ?? 'application') as ErrorType, ...(child(e, 'error-path') ? { path: child(e, 'error-path')!.text.trim() } : {}) }));
 }

@@ -9,7 +9,7 @@
 import type { DNode } from '../netconf/data';
 import { MalformedMessageError, NetconfError } from '../netconf/errors';
 import { XmlParseError, child, childrenNamed, parseXml } from '../netconf/xml';
-import { MAX_BODY_DEPTH, checkIsTarget, editContent, identityNode, jsonToNodes, xmlToNode } from './edit';
+import { MAX_BODY_DEPTH, checkIsTarget, editContent, identityNode, jsonToNodes, parseJsonBody, xmlToNode } from './edit';
 import { badQuery, errorElementsXml, errorObjects } from './errors';
 import type { Encoding } from './media';
 import { parseApiPath } from './path';
@@ -46,8 +46,7 @@ function edit(id: string, operation: string, target: string, value: readonly DNo
 }
 
 function fromJson(text: string, nsOfModule: (m: string) => string | undefined): YangPatch {
-  let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch (e) { throw new MalformedMessageError(`the body is not JSON: ${e instanceof Error ? e.message : String(e)}`); }
+  const parsed = parseJsonBody(text);
   const yp = (parsed as Record<string, unknown> | null)?.['ietf-yang-patch:yang-patch'];
   if (yp === null || typeof yp !== 'object' || Array.isArray(yp)) throw badQuery('the body must be an ietf-yang-patch:yang-patch object');
   const o = yp as Record<string, unknown>;
