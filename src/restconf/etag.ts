@@ -10,6 +10,7 @@
  * operation-failed, RFC 8040 section 7); then If-None-Match, else If-Modified-Since on GET/HEAD (304 Not
  * Modified; on a write, a matching If-None-Match is 412).
  */
+import type { Request, Response } from 'express';
 import type { ConfigDatastore } from '../config/datastore';
 import { RestconfError } from './errors';
 
@@ -84,4 +85,16 @@ export function checkPreconditions(headers: Headers, v: Version, exists: boolean
     if (since !== undefined && exists && !modifiedAfter(v, since)) return 'not-modified';
   }
   return 'proceed';
+}
+
+/**
+ * For a read of configuration (of a resource that exists): sets ETag and Last-Modified, and answers 304 (true)
+ * when the conditional headers say the client's copy is current; throws 412 for a failed If-Match.
+ */
+export function notModified(req: Request, res: Response, ds: ConfigDatastore): boolean {
+  const v = datastoreVersion(ds);
+  res.set(versionHeaders(v));
+  if (checkPreconditions(req.headers, v, true, true) !== 'not-modified') return false;
+  res.status(304).set('Cache-Control', 'no-cache').end();
+  return true;
 }

@@ -14,7 +14,7 @@ import { dataNodes } from './datastore';
 import type { RestconfSource } from './datastore';
 import { datastoreReply, resourceReply } from './encode';
 import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource } from './errors';
-import { checkPreconditions, datastoreVersion, versionHeaders } from './etag';
+import { notModified } from './etag';
 import { MEDIA_TYPE, negotiate } from './media';
 import type { Encoding } from './media';
 import { parseApiPath, selectNode } from './path';
@@ -102,12 +102,8 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
     const nodes = dataNodes(src, q.content, q.withDefaults);
     const target = steps.length ? selectNode(nodes, steps) : undefined;
-    if (q.content === 'config') {
-      // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
-      const v = datastoreVersion(src.bridge.datastore);
-      res.set(versionHeaders(v));
-      if (checkPreconditions(req.headers, v, true, true) === 'not-modified') { res.status(304).set('Cache-Control', 'no-cache').end(); return; }
-    }
+    // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
+    if (q.content === 'config' && notModified(req, res, src.bridge.datastore)) return;
     if (!target) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
   });
