@@ -19,6 +19,9 @@ export const QUERY_CAPABILITIES: readonly { readonly parameter: string; readonly
   { parameter: 'filter', uri: 'urn:ietf:params:restconf:capability:filter:1.0' },
 ];
 
+/** Other capabilities: YANG Patch (RFC 8072 section 4.1), served by PATCH with an application/yang-patch body. */
+export const OTHER_CAPABILITIES: readonly string[] = ['urn:ietf:params:restconf:capability:yang-patch:1.0'];
+
 /** A leaf-list value (JSON arrays). */
 const listed = (name: string, ns: string, value: string): DNode => leaf(name, ns, value, undefined, { type: { base: 'text' }, value, multi: true });
 
@@ -26,7 +29,7 @@ const listed = (name: string, ns: string, value: string): DNode => leaf(name, ns
 export function restconfStateNode(baseUrl: string): DNode {
   const M = RESTCONF_MONITORING_NS;
   return inner('restconf-state', M, [
-    inner('capabilities', M, [DEFAULTS_CAPABILITY, ...QUERY_CAPABILITIES.map((q) => q.uri)].map((c) => listed('capability', M, c))),
+    inner('capabilities', M, [DEFAULTS_CAPABILITY, ...QUERY_CAPABILITIES.map((q) => q.uri), ...OTHER_CAPABILITIES].map((c) => listed('capability', M, c))),
     inner('streams', M, STREAMS.map((s) => inner('stream', M, [
       leaf('name', M, s.name),
       leaf('description', M, s.description),

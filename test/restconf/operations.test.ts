@@ -76,7 +76,8 @@ describe('RESTCONF operations, ietf-restconf-monitoring and ietf-yang-library (s
     const state = doc['ietf-restconf-monitoring:restconf-state'];
     expect(state.capabilities.capability).to.deep.equal([
       'urn:ietf:params:restconf:capability:defaults:1.0?basic-mode=explicit', 'urn:ietf:params:restconf:capability:depth:1.0',
-      'urn:ietf:params:restconf:capability:with-defaults:1.0', 'urn:ietf:params:restconf:capability:filter:1.0']);
+      'urn:ietf:params:restconf:capability:with-defaults:1.0', 'urn:ietf:params:restconf:capability:filter:1.0',
+      'urn:ietf:params:restconf:capability:yang-patch:1.0']);
     expect(state.streams.stream.map((s) => s.name)).to.deep.equal(['NETCONF']);
     expect(lint(doc, [MONITORING])).to.equal('');
     // in the XML of the whole datastore too
