@@ -126,7 +126,7 @@ export interface FoundLog extends EventLog {
 export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'startBlockProduction' | 'stopBlockProduction' | 'setLogLevel';
 
 export interface ChainAdapter {
-  readonly platform: 'ethereum' | 'bitcoin';
+  readonly platform: 'ethereum' | 'bitcoin' | 'beacon';
   /** Reads the node's current state. Rejects with a typed error from ./errors when the node fails. */
   poll(): Promise<NodeObservation>;
   /** Blocks from..to inclusive (to - from < 64), in height order; for per-block accounting and reorg checks. */
