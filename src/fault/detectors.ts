@@ -10,8 +10,12 @@
 import type { ReorgInfo } from '../collector/ledger-tracker';
 import type { PollResult } from '../collector/node-poller';
 import type { Instance, InstanceTree, Value } from '../state/tree';
+import { CONSENSUS_DETECTORS, num } from './consensus-detectors';
+import type { ConsensusDetector } from './consensus-detectors';
 import { falling, rising } from './holddown';
 import type { Signal } from './holddown';
+import { MissedProposalTracker } from './missed-proposals';
+import type { EventSink } from './missed-proposals';
 import type { EffectivePolicy } from './policy';
 
 export interface DetectedCondition {
@@ -35,6 +39,8 @@ export interface DetectorHost {
   policy(type: string): EffectivePolicy;
   emit(c: DetectedCondition): void;
   readonly memo: DetectorMemo;
+  /** Sends a model event (missedProposal); absent: events are not sent. */
+  readonly event?: EventSink;
 }
 
 /** Calls counted by contractFailureRate: the share of reverts among the last WINDOW_CALLS calls. */
@@ -57,13 +63,7 @@ interface ForkState {
 }
 interface CallSample { calls: number; failed: number }
 
-/** A number from a tree value (numbers, bigints and decimal text), or undefined. */
-export function num(v: Value | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return Number(v);
-  return undefined;
-}
+export { derivedQuorum, num } from './consensus-detectors';
 
 function str(v: Value | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -71,15 +71,6 @@ function str(v: Value | undefined): string | undefined {
 
 function short(hash: string): string {
   return hash.length > 16 ? `${hash.slice(0, 10)}...${hash.slice(-6)}` : hash;
-}
-
-/** Quorum of a consensus algorithm with n validators when the configuration leaves it 0 (model: consensus.quorum). */
-export function derivedQuorum(algorithm: string | undefined, n: number): number {
-  const a = (algorithm ?? '').toLowerCase();
-  if (n <= 0) return 1;
-  if (/(qbft|ibft|bft|tendermint|hotstuff|aura)/.test(a)) return 2 * Math.floor((n - 1) / 3) + 1;
-  if (a === 'clique' || a === 'poa') return Math.floor(n / 2) + 1;
-  return 1;
 }
 
 /** The qualifier of per-ledger alarms on a node: empty on single-ledger platforms (ledger "main"). */
@@ -92,8 +83,11 @@ export class Detectors {
   private readonly heads = new Map<string, HeadState>();
   private readonly forks = new Map<string, ForkState>();
   private readonly calls = new Map<string, CallSample[]>();
+  private readonly missed: MissedProposalTracker;
 
-  constructor(private readonly tree: InstanceTree, private readonly host: DetectorHost, private readonly now: () => number) {}
+  constructor(private readonly tree: InstanceTree, private readonly host: DetectorHost, private readonly now: () => number) {
+    this.missed = new MissedProposalTracker(host.memo, host.event ?? (() => undefined));
+  }
 
   // ---- event inputs --------------------------------------------------------------------------------
 
@@ -121,6 +115,7 @@ export class Detectors {
   forget(prefix: string): void {
     const under = (k: string): boolean => k === prefix || k.startsWith(prefix + '/');
     for (const m of [this.polls, this.heads, this.calls] as Map<string, unknown>[]) for (const k of [...m.keys()]) if (under(k)) m.delete(k);
+    this.missed.forget(under);
     for (const k of [...this.forks.keys()]) {
       if (!under(k)) continue;
       this.forks.delete(k);
@@ -147,10 +142,25 @@ export class Detectors {
       this.forkDetected(name, ledger, pollMs);
       for (const nls of ledger.list('nodeLedgerState')) this.ledgerSyncLag(name, net, ledger, nls);
     }
-    const cons = net.child('consensus');
-    if (cons) this.consensusQuorumAtRisk(name, net, cons);
+    this.evaluateConsensus(name, net);
     for (const c of net.list('contract')) this.contractFailureRate(name, c);
     for (const ch of net.list('crossChainChannel')) this.crossChainBacklogStuck(name, ch);
+  }
+
+  /** The table of consensus detectors over the network, its nodes and its validator rows. */
+  private evaluateConsensus(network: string, net: Instance): void {
+    const cons = net.child('consensus');
+    const now = this.now();
+    const scopes = (d: ConsensusDetector): Instance[] =>
+      d.on === 'network' ? [net] : d.on === 'node' ? net.list('node').filter((n) => n.get('adminState') !== 'locked') : cons?.list('validator') ?? [];
+    for (const d of CONSENSUS_DETECTORS) {
+      const p = this.enabled(d.type);
+      if (!p) continue;
+      for (const it of scopes(d)) {
+        const v = d.evaluate({ network, net, cons, it, now, missed: this.missed }, p);
+        this.emit(d.type, it.resource(), '', v.signal, v.text, v.thresholdInfo);
+      }
+    }
   }
 
   /** Evaluates every network. */
@@ -343,28 +353,6 @@ export class Detectors {
     const windowMs = p.clearLevel * 1000;
     if (f.evidence && now - f.evidence.time <= windowMs) this.emit(p.type, res, '', 'raise', f.evidence.text, f.evidence.info);
     else this.emit(p.type, res, '', 'clear', `no fork or reorganisation of ${p.raiseLevel} or more blocks on ledger ${lname} for ${p.clearLevel} s`);
-  }
-
-  private consensusQuorumAtRisk(network: string, net: Instance, cons: Instance): void {
-    const p = this.enabled('consensusQuorumAtRisk');
-    if (!p) return;
-    const res = net.resource();
-    const active = num(cons.get('activeValidators'));
-    if (active === undefined || (num(net.get('reachableNodeCount')) ?? 0) === 0) {
-      this.emit(p.type, res, '', 'hold', `active validators of network ${network} unknown`);
-      return;
-    }
-    const n = num(cons.get('validatorCount')) ?? active;
-    const configured = num(cons.get('quorum')) ?? 0;
-    const algorithm = str(cons.get('algorithm'));
-    const quorum = configured > 0 ? configured : derivedQuorum(algorithm, n);
-    const margin = active - quorum;
-    const s = falling(margin, p.raiseLevel, p.clearLevel);
-    const how = configured > 0 ? 'configured' : `derived for ${algorithm ?? 'an unknown algorithm'} with ${n} validator(s)`;
-    this.emit(p.type, res, '', s,
-      s === 'raise' ? `network ${network} has ${active} active validator(s) for a quorum of ${quorum} (${how})`
-        : `network ${network} has ${active} active validator(s) for a quorum of ${quorum}`,
-      `margin ${margin} (active ${active} - quorum ${quorum}), raise below ${p.raiseLevel}, clear at ${p.clearLevel}`);
   }
 
   private contractFailureRate(network: string, c: Instance): void {

@@ -45,7 +45,7 @@ export interface FaultManager extends View, AlarmReporter {
 
 const FAULT: Path = [{ cls: 'fault' }];
 /** Classes whose removal from the tree removes the resource (its alarms are cleared). */
-const RESOURCE_CLASSES = new Set(['network', 'node', 'ledger', 'contract', 'crossChainChannel', 'pmMonitored', 'measurementJob']);
+const RESOURCE_CLASSES = new Set(['network', 'node', 'ledger', 'validator', 'contract', 'crossChainChannel', 'pmMonitored', 'measurementJob']);
 const PURGE_CHECK_MS = 60000;
 
 interface Entry {
@@ -115,7 +115,10 @@ export class FaultManagerImpl implements FaultManager {
       set: (k, v) => store.setMeta(`detector:${k}`, v),
       delete: (k) => store.deleteMeta(`detector:${k}`),
     };
-    this.detectors = new Detectors(bridge.tree, { policy: (t) => this.policy(t), emit: (c) => this.feed(c), memo }, this.now);
+    this.detectors = new Detectors(bridge.tree, {
+      policy: (t) => this.policy(t), emit: (c) => this.feed(c), memo,
+      event: (name, params) => { bridge.emit('event', { name, params, time: this.now() }); },
+    }, this.now);
     // An alarm active in the list is active for its detector too: a condition still present after a
     // restart is not raised again, one gone is cleared after its hold-down.
     for (const a of this.list.activeAlarms()) {

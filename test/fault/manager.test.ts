@@ -78,12 +78,12 @@ describe('fault: manager and detectors (synthetic tree, driven clock)', () => {
   it('renders the alarm inventory and the effective policies', async () => {
     await open(config([{ type: 'nodeUnreachable', raiseLevel: 2, holdDown: 3, severity: 'critical' }, { type: 'txPoolSaturation', enabled: false }]));
     const fault = bridge.tree.find([{ cls: 'fault' }])!;
-    expect(fault.list('alarmInventory')).to.have.length(11);
+    expect(fault.list('alarmInventory')).to.have.length(15);
     const inv = fault.child('alarmInventory', ['forkDetected'])!;
     expect(inv.get('resourceClass')).to.equal('ledger');
     expect(inv.get('willClear')).to.equal(true);
     expect(inv.get('probableCause')).to.equal(309);
-    expect(fault.list('alarmPolicy')).to.have.length(11);
+    expect(fault.list('alarmPolicy')).to.have.length(15);
     const p = fault.child('alarmPolicy', ['nodeUnreachable'])!;
     expect([p.get('enabled'), p.get('raiseLevel'), p.get('clearLevel'), p.get('holdDown'), p.get('severity')]).to.deep.equal([true, 2, 1, 3, 'critical']);
     const d = fault.child('alarmPolicy', ['ledgerSyncLag'])!;
