@@ -3,6 +3,7 @@
  * defaults applied. Secrets are resolved here: passwordEnv names an environment variable.
  */
 import { modelIndex } from '../model';
+import { validatorRowId } from '../chains/beacon/validator-book';
 import { ConfigError, configValue } from './document';
 import type { ConfigObject } from './document';
 
@@ -32,6 +33,7 @@ export interface NetworkSettings {
   readonly nodes: readonly NodeSettings[];
 }
 
+
 /** consensus.validators: decimal indices or BLS public keys, normalised (public keys in lower case), duplicates refused. */
 function validatorIds(cons: ConfigObject | undefined, where: string): string[] {
   const v = cons?.validators;
@@ -44,8 +46,8 @@ function validatorIds(cons: ConfigObject | undefined, where: string): string[] {
     if (/^(0|[1-9][0-9]{0,11})$/.test(t)) id = t;
     else if (/^0x[0-9a-fA-F]{96}$/.test(t)) id = t.toLowerCase();
     else throw new ConfigError(`${where}[${k}]`, `${JSON.stringify(x)} is neither a validator index nor a BLS public key ("0x" and 96 hex digits)`);
-    if (seen.has(id)) throw new ConfigError(`${where}[${k}]`, `${id} is listed twice`);
-    seen.add(id);
+    if (seen.has(validatorRowId(id))) throw new ConfigError(`${where}[${k}]`, `${id} is listed twice (public keys are told apart by their first 24 octets)`);
+    seen.add(validatorRowId(id));
     return id;
   });
 }

@@ -48,7 +48,9 @@ export const validator: ObjectClass = {
     state(1, 'id', T.text(64), 'Identity of the validator: its address (Ethereum family; Clique: the signer address recovered from the block seal, ' +
       'secp256k1 over keccak-256 of the header without the seal); Bitcoin family: the address of the first coinbase output that has one, else that output script in hex ' +
       '(or "sha256:" and the first 56 hex digits of its SHA-256 when longer than 64 digits), read with getblock HASH 1 and getrawtransaction TXID true HASH once per new block. ' +
-      'Beacon networks: the validator as configured in consensus validators: its index in decimal, or its BLS public key in lower-case hex with "0x".'),
+      'Beacon networks: the validator as configured in consensus validators: its index in decimal, or, configured by its BLS public key, "0x" and the ' +
+      'first 48 hex digits (24 of its 48 octets, lower case; the full key is publicKey): an index would be known only once the node answers, and the whole key ' +
+      'does not fit an SNMP index.'),
     state(2, 'type', T.enumOf('ValidatorType', [
       ev(1, 'validator', 'Member of a BFT validator set'),
       ev(2, 'sealer', 'Proof-of-authority signer'),
@@ -83,6 +85,7 @@ export const validator: ObjectClass = {
     state(12, 'missedAttestations', T.counter64, 'Beacon networks: epochs judged not live for the validator (/eth/v1/validator/liveness of the previous epoch, ' +
       'asked once per epoch while the validator is active), counted once per epoch, kept across bridge restarts.', { units: 'epochs' }),
     state(13, 'offlineEpochs', T.gauge32, 'Beacon networks: consecutive latest epochs judged not live; 0 once it is live again.', { units: 'epochs' }),
+    state(14, 'publicKey', T.hex(48), 'Beacon networks: the BLS public key of the validator (from the head state).'),
   ],
 };
 
