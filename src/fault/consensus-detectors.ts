@@ -113,6 +113,8 @@ const consensusQuorumAtRisk: ConsensusDetector = {
     }
     const active = num(cons.get('activeValidators'));
     if (active === undefined) return hold(`active validators of network ${network} unknown`);
+    // The window fills from the bridge's start (no history is read): no block seen yet is no verdict.
+    if ((num(cons.get('windowBlocks')) ?? 0) === 0) return hold(`no block of network ${network} seen yet`);
     const count = n ?? active;
     const algorithm = str(cons.get('algorithm'));
     const quorum = configured > 0 ? configured : derivedQuorum(algorithm, count);

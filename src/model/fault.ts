@@ -131,7 +131,8 @@ export const alarmTypes: AlarmType[] = [
     'Active validators below quorum',
     'Fewer validators or miners take part in the consensus than the quorum needs ("consensus node anomalies"). Clique, BFT and proof of work: ' +
     'the validators that produced a block in the window (activeValidators) against the quorum (consensus quorum, or derived from the algorithm and ' +
-    'validatorCount: half plus one for Clique, 2f+1 for BFT, 1 for proof of work); the margin is active minus quorum, in validators. Beacon networks: ' +
+    'validatorCount: half plus one for Clique, 2f+1 for BFT, 1 for proof of work); the margin is active minus quorum, in validators; no verdict ' +
+    'before the bridge has seen a block (the window fills from its start). Beacon networks: ' +
     'the participation of the previous epoch (participationRate) against two thirds of the active validators (or, when quorum is set, quorum as a ' +
     'share of validatorCount); the margin is participation minus that share, in percentage points.',
     { raise: 'margin (active minus quorum; beacon: participation minus the quorum share) below which the condition is met', clear: 'margin at or above which it is gone', units: 'validators or percentage points', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),

@@ -154,7 +154,10 @@ describe('fault: consensus detectors (synthetic tree, driven clock)', () => {
 
   it('consensusQuorumAtRisk on active validators (Clique): a configured quorum above the active signers raises', async () => {
     await open(config([], { quorum: 2 }));
-    set(CONS, { algorithm: 'clique', validatorCount: 1, activeValidators: 1, quorum: 2 });
+    set(CONS, { algorithm: 'clique', validatorCount: 1, activeValidators: 0, quorum: 2 }); // windowBlocks absent: 0
+    await advance(1000);
+    expect(changes('consensusQuorumAtRisk')).to.deep.equal([]); // no block seen since the start: no verdict
+    set(CONS, { activeValidators: 1, windowBlocks: 1 });
     await advance(1000);
     expect(changes('consensusQuorumAtRisk', R_NET)).to.deep.equal(['raised']);
     expect(fm.list.find(R_NET, 'consensusQuorumAtRisk')!.text).to.equal('network pos has 1 active validator(s) for a quorum of 2 (configured)');

@@ -218,7 +218,7 @@ describe('fault: manager and detectors (synthetic tree, driven clock)', () => {
     set(NET, { reachableNodeCount: 2 });
     set(node('a'), { reachability: 'reachable', peerCount: 1 });
     set([...node('a'), { cls: 'txPool' }], { pending: 150n });
-    set([...NET, { cls: 'consensus' }], { algorithm: 'qbft', validatorCount: 4, activeValidators: 2, quorum: 0 });
+    set([...NET, { cls: 'consensus' }], { algorithm: 'qbft', validatorCount: 4, activeValidators: 2, quorum: 0, windowBlocks: 10 });
     await advance(1000);
     expect(changes('peerCountLow', R_NODE('a'))).to.deep.equal(['raised']);
     expect(changes('txPoolSaturation', R_NODE('a'))).to.deep.equal(['raised']);
