@@ -11,6 +11,7 @@ import type { ModelEventNotice } from '../../src/events';
 import { createFaultManager } from '../../src/fault';
 import type { FaultManager } from '../../src/fault';
 import { quorumShare } from '../../src/fault/consensus-detectors';
+import { entryForEvent } from '../../src/log/records';
 import type { Path, Values } from '../../src/state/tree';
 import { NoticeLog, makeBridge, nextTurn, removeDir, tempDir } from './support';
 
@@ -207,6 +208,9 @@ describe('fault: consensus detectors (synthetic tree, driven clock)', () => {
     await advance(1000);
     expect(missed()).to.deep.equal(['6:1@20']);
     expect(changes('missedProposal')).to.deep.equal([]);
+    // ... and one log record (warning, PROPOSAL).
+    const rec = entryForEvent(events[0])!;
+    expect([rec.severity, rec.msgId, rec.message]).to.deep.equal(['warning', 'PROPOSAL', 'network pos: validator 6 missed a proposal (1 missed so far, seen at slot 20)']);
     set(CONS, { slot: 30n });
     set(val('6'), { missedSlots: 2n });
     await advance(1000);
