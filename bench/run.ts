@@ -31,6 +31,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
+  { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
 ];
 
 /** Files of dist/bench that are not benchmarks. */

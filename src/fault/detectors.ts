@@ -34,6 +34,8 @@ export interface DetectorMemo {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
   delete(key: string): void;
+  /** Writes several entries in one transaction. */
+  setMany?(entries: ReadonlyMap<string, string>): void;
 }
 
 export interface DetectorHost {
@@ -140,6 +142,7 @@ export class Detectors {
         this.emit(d.type, it.resource(), '', v.signal, v.text, v.thresholdInfo);
       }
     }
+    this.missed.flush();
   }
 
   /** Evaluates every network. */

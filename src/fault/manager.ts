@@ -15,6 +15,7 @@ import type { AlarmCondition, AlarmReporter } from '../events';
 import { alarmTypes } from '../model/fault';
 import type { Instance, Path } from '../state/tree';
 import { AlarmList, keyOf, underResource } from './alarm-list';
+import { emptyBatch } from './store';
 import type { Alarm, PurgeFilter } from './alarm-list';
 import { Detectors } from './detectors';
 import type { DetectedCondition, DetectorMemo } from './detectors';
@@ -114,6 +115,7 @@ export class FaultManagerImpl implements FaultManager {
       get: (k) => store.getMeta(`detector:${k}`),
       set: (k, v) => store.setMeta(`detector:${k}`, v),
       delete: (k) => store.deleteMeta(`detector:${k}`),
+      setMany: (entries) => store.write({ ...emptyBatch(), meta: new Map([...entries].map(([k, v]) => [`detector:${k}`, v])) }),
     };
     this.detectors = new Detectors(bridge.tree, {
       policy: (t) => this.policy(t), emit: (c) => this.feed(c), memo,

@@ -21,6 +21,8 @@ export interface MissedMemo {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
   delete(key: string): void;
+  /** Writes several entries at once (one transaction); absent: set() each. */
+  setMany?(entries: ReadonlyMap<string, string>): void;
 }
 
 /** Sends one model event (bridge 'event'): name and parameters of an EventType of the model. */
@@ -43,6 +45,8 @@ export function consensusPosition(net: Instance, cons: Instance | undefined): nu
 
 export class MissedProposalTracker implements MissedProposals {
   private readonly state = new Map<string, Missed>();
+  /** Memo entries changed by the current pass, written by flush(). */
+  private readonly dirty = new Map<string, string>();
 
   constructor(private readonly memo: MissedMemo, private readonly event: EventSink) {}
 
@@ -70,11 +74,19 @@ export class MissedProposalTracker implements MissedProposals {
       st.count = count; // the counter started again (a new chain, or the adapter lost its memory)
       changed = true;
     }
-    const kept = st.at.filter((p) => p > position - window && p <= position);
-    if (kept.length !== st.at.length) { st.at = kept; changed = true; }
+    // Positions that left the window are dropped here and again when loaded: that alone is not worth a write.
+    st.at = st.at.filter((p) => p > position - window && p <= position);
     this.state.set(res, st);
-    if (changed) this.memo.set(memoKey(res), JSON.stringify(st));
+    if (changed) this.dirty.set(memoKey(res), JSON.stringify(st));
     return { count: st.at.length, window, position };
+  }
+
+  /** Writes what the pass changed, in one go. */
+  flush(): void {
+    if (!this.dirty.size) return;
+    if (this.memo.setMany) this.memo.setMany(this.dirty);
+    else for (const [k, v] of this.dirty) this.memo.set(k, v);
+    this.dirty.clear();
   }
 
   /** Forgets the validators under a resource (removed from the tree). */
@@ -82,6 +94,7 @@ export class MissedProposalTracker implements MissedProposals {
     for (const res of [...this.state.keys()]) {
       if (!under(res)) continue;
       this.state.delete(res);
+      this.dirty.delete(memoKey(res));
       this.memo.delete(memoKey(res));
     }
   }
