@@ -111,6 +111,8 @@ const consensusQuorumAtRisk: ConsensusDetector = {
         thresholdInfo: `margin ${fmt(margin)} points (participation ${fmt(participation)} % - quorum ${fmt(share)} %), raise below ${p.raiseLevel}, clear at ${p.clearLevel}`,
       };
     }
+    // Beacon networks count only the configured validators as active: participation is the measure, or nothing.
+    if (net.get('platform') === 'beacon' || cons.get('epoch') !== undefined) return hold(`participation of network ${network} unknown`);
     const active = num(cons.get('activeValidators'));
     if (active === undefined) return hold(`active validators of network ${network} unknown`);
     // The window fills from the bridge's start (no history is read): no block seen yet is no verdict.

@@ -126,6 +126,10 @@ describe('fault: consensus detectors (synthetic tree, driven clock)', () => {
     expect(quorumShare(0, 8)).to.be.closeTo(66.667, 0.001);
     expect(quorumShare(4, 8)).to.equal(50);
     await open(config());
+    // Before the first whole epoch: no participation yet, and the configured validators alone say nothing.
+    set(CONS, { epoch: 0n, validatorCount: 8, activeValidators: 0, windowBlocks: 3 });
+    await advance(1000);
+    expect(changes('consensusQuorumAtRisk')).to.deep.equal([]);
     set(CONS, { participationRate: 100, validatorCount: 8, activeValidators: 8 });
     await advance(1000);
     expect(changes('consensusQuorumAtRisk')).to.deep.equal([]);
