@@ -167,7 +167,8 @@ export const alarmTypes: AlarmType[] = [
     'Validator missed repeated proposals',
     'A validator missed its proposals repeatedly: at least the raise level of missed slots (validator missedSlots: beacon proposer duties whose ' +
     'slot has no block, Clique in-turn blocks sealed out of turn) within the consensus window (the last windowSize slots on a beacon network, ' +
-    'blocks elsewhere). Each single missed proposal is also sent as the missedProposal event.',
+    'blocks elsewhere). Each single missed proposal is also sent as the missedProposal event. On a large beacon network a validator ' +
+    'proposes a few times a month: there, raise level 1 makes each miss an alarm held for the window.',
     { raise: 'missed proposals in the window at or above which the condition is met', clear: 'missed proposals in the window at or below which it is gone', units: 'proposals', defaultRaise: 2, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),
   at(14, 'finalityStalled', 'network', 'qualityOfServiceAlarm', ['performanceDegraded', 334], 'major',
     'No new finalized epoch',
