@@ -9,7 +9,9 @@
  *    and validatorOffline on 4..7 (not on 1) raise, as bcmAlarmRaised traps at snmptrapd and ietf-alarms
  *    alarm-notifications at ncclient; each missed proposal of 4..7 is one missedProposal event, exactly
  *    the growth of the validator's missedSlots;
- *  - the validator client started again: all three clear (bcmAlarmCleared, notifications with severity cleared).
+ *  - the validator client started again: all three clear (bcmAlarmCleared, notifications with severity cleared);
+ *  - killed again and the bridge restarted meanwhile: the missedProposal events of the new bridge are exactly the
+ *    misses counted across the restart (none sent twice, none lost).
  *
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
  */
@@ -208,5 +210,32 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     console.log(`      ${total} missed proposals of the configured validators (validator@slot seen): ${events.map((e) => `${String(e.params.validator)}@${String(e.params.slot)}`).join(' ')}`);
     expect(total).to.be.above(0);
     expect(events.filter((e) => e.params.validator === '1')).to.have.length(0);
+  });
+
+  it('a bridge restarted while proposals are missed sends each missed proposal once: its events equal the growth of missedSlots across the restart', async () => {
+    await chain!.killValidatorClient();
+    const before = new Map(OFF.map((id) => [id, validator(id)!.get('missedSlots') as bigint]));
+    const dataDir = tb!.dataDir;
+    notices!.detach();
+    await tb!.stop();
+    // Down for about five slots while 4..7 keep missing theirs (the adapter judges a gap of up to two epochs when back).
+    await new Promise((r) => setTimeout(r, 10_000));
+    const after: ModelEventNotice[] = [];
+    tb = await startBridge(undefined, { dataDir, setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    tb.bridge.on('event', (e) => { if (e.name === 'missedProposal') after.push(e); });
+    await until('the validators in the restarted bridge', () => OFF.every((id) => typeof validator(id)?.get('missedSlots') === 'bigint'), 60_000, 200);
+    await new Promise((r) => setTimeout(r, 16_000));
+    await chain!.startValidatorClient();
+    const now = new Map(OFF.map((id) => [id, validator(id)!.get('missedSlots') as bigint]));
+    let grown = 0;
+    for (const id of OFF) {
+      const n = Number(now.get(id)! - before.get(id)!);
+      const mine = after.filter((e) => e.params.validator === id).map((e) => Number(e.params.missedSlots));
+      expect(mine, `validator ${id}: missedSlots ${before.get(id)} before the restart, ${now.get(id)} after`)
+        .to.deep.equal(Array.from({ length: n }, (_x, k) => Number(before.get(id)!) + k + 1));
+      grown += n;
+    }
+    console.log(`      across the restart: ${grown} missed proposals, ${after.length} events: ${after.map((e) => `${String(e.params.validator)}:${String(e.params.missedSlots)}@${String(e.params.slot)}`).join(' ')}`);
+    expect(grown).to.be.above(0);
   });
 });
