@@ -214,7 +214,10 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
 
   it('a bridge restarted while proposals are missed sends each missed proposal once: its events equal the growth of missedSlots across the restart', async () => {
     await chain!.killValidatorClient();
-    const before = new Map(OFF.map((id) => [id, validator(id)!.get('missedSlots') as bigint]));
+    await new Promise((r) => setTimeout(r, 4_000));
+    // What the first bridge sent: its last event per validator (or the baseline when it sent none).
+    const sent = (id: string): bigint => events.filter((e) => e.params.validator === id).reduce((m, e) => (e.params.missedSlots as bigint) > m ? e.params.missedSlots as bigint : m, baseline.get(id)!);
+    const before = new Map(OFF.map((id) => [id, sent(id)]));
     const dataDir = tb!.dataDir;
     notices!.detach();
     await tb!.stop();
@@ -231,7 +234,7 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     for (const id of OFF) {
       const n = Number(now.get(id)! - before.get(id)!);
       const mine = after.filter((e) => e.params.validator === id).map((e) => Number(e.params.missedSlots));
-      expect(mine, `validator ${id}: missedSlots ${before.get(id)} before the restart, ${now.get(id)} after`)
+      expect(mine, `validator ${id}: ${before.get(id)} missed slots sent before the restart, ${now.get(id)} counted after`)
         .to.deep.equal(Array.from({ length: n }, (_x, k) => Number(before.get(id)!) + k + 1));
       grown += n;
     }
