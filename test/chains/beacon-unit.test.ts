@@ -51,11 +51,13 @@ describe('beacon adapter units', () => {
     const m = memory();
     const b = new ValidatorBook(['6', '0x' + 'aa'.repeat(48)], m);
     b.state.get('0x' + 'aa'.repeat(48))!.index = 7;
-    b.setDuties(2, [[16, 6], [17, 7], [18, 3]]);
+    b.setDuties(2, [[16, 6], [17, 7], [18, 3], [19, 6]]);
     b.judge(16, undefined, 8); // empty: 6 missed
     b.judge(17, 7, 8); // 7 proposed
     b.judge(16, undefined, 8); // judged already
     b.judge(18, undefined, 8); // not ours
+    b.setDuties(3, [[24, 7]]); // the next epoch's duties read before the last slot of epoch 2 is judged
+    b.judge(19, undefined, 8); // 6 missed again: its epoch's duties are still known
     b.liveness(1, new Map([[6, false], [7, true]]));
     b.liveness(1, new Map([[6, false], [7, false]])); // judged already
     b.flush();
@@ -63,16 +65,18 @@ describe('beacon adapter units', () => {
     again.state.get('0x' + 'aa'.repeat(48))!.index = 7;
     again.state.get('6')!.status = 'active_ongoing';
     again.judge(17, undefined, 8); // already judged before the restart: not counted again
+    again.setDuties(4, [[32, 6]]); // epoch 2 is forgotten, 3 kept
+    expect([...again.duties.keys()]).to.deep.equal([3, 4]);
     const rows = again.rows(1000, 2);
     expect(rows.map((r) => r.id)).to.deep.equal(['6', '0x' + 'aa'.repeat(24)]);
-    expect(rows[0].values).to.include({ missedSlots: 1n, missedAttestations: 1n, offlineEpochs: 1, proposedBlocks: 0, status: 'activeOngoing', active: true });
+    expect(rows[0].values).to.include({ missedSlots: 2n, missedAttestations: 1n, offlineEpochs: 1, proposedBlocks: 0, status: 'activeOngoing', active: true });
     expect(rows[1].values).to.include({ missedSlots: 0n, proposedBlocks: 1, lastProposedHeight: 17n, lastProposedTime: (1000 + 34) * 1000, offlineEpochs: 0 });
     again.liveness(2, new Map([[6, true]]));
     expect(again.rows(1000, 2)[0].values).to.include({ missedAttestations: 1n, offlineEpochs: 0 });
     // A slot of an epoch whose duties are unknown counts no missed proposal; genesis counts nothing.
     again.judge(30, undefined, 8);
     again.judge(0, 6, 8);
-    expect(again.rows(1000, 2)[0].values).to.include({ missedSlots: 1n, proposedBlocks: 0 });
+    expect(again.rows(1000, 2)[0].values).to.include({ missedSlots: 2n, proposedBlocks: 0 });
     expect(statusLabel('exited_slashed')).to.equal('exitedSlashed');
     expect(statusLabel('bogus')).to.equal(undefined);
     expect(validatorRowId('12')).to.equal('12');

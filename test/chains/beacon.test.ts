@@ -140,34 +140,37 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     }, 30_000, 300);
   }
 
-  /** Missed proposals of 6 and 7 and proposals of 0, 4 and 5 equal what the chain and the recorded duties say. */
-  async function checkProposals(): Promise<{ head: number; missed6: number; missed7: number }> {
+  /**
+   * Every configured validator's proposals made and missed equal the chain's blocks and the recorded duties:
+   * made = blocks of slots 1..head it proposed; missed = its duties at slots below the head answering 404.
+   */
+  async function checkProposals(): Promise<{ head: number; missed: Map<number, number> }> {
     let last = '';
+    const ours: [number, string][] = [[0, '0'], [4, '4'], [5, pubkey5.slice(0, 50)], [6, '6'], [7, '7']];
     return until('proposal counters equal to the duties and blocks', async () => {
       const { head, rows } = await stableRead();
-      const empty = new Map<number, number[]>();
-      for (const [slot, v] of duties) if (slot > 0 && slot < head && (v === 6 || v === 7)) empty.set(v, [...(empty.get(v) ?? []), slot]);
-      const got6 = count(rows.get(rowKey('6'))?.MissedSlots);
-      const got7 = count(rows.get(rowKey('7'))?.MissedSlots);
-      last = `head ${head}: missed 6 ${got6} of ${JSON.stringify(empty.get(6))}, 7 ${got7} of ${JSON.stringify(empty.get(7))}`;
-      if (got6 !== (empty.get(6)?.length ?? 0) || got7 !== (empty.get(7)?.length ?? 0)) return false;
-      for (const slot of [...(empty.get(6) ?? []), ...(empty.get(7) ?? [])]) {
-        expect((await chain!.get(`/eth/v1/beacon/headers/${slot}`)).status, `slot ${slot} of an unstarted validator`).to.equal(404);
-      }
-      // Proposals made: the blocks of slots 1..head by each configured running validator.
       const made = new Map<number, number>();
+      const missed = new Map<number, number>();
       for (let s = 1; s <= head; s++) {
         const r = await chain!.get(`/eth/v1/beacon/headers/${s}`);
         if (r.status === 200) {
           const p = Number((r.body as { data: { header: { message: { proposer_index: string } } } }).data.header.message.proposer_index);
           made.set(p, (made.get(p) ?? 0) + 1);
+        } else {
+          expect(r.status, `slot ${s}`).to.equal(404);
+          if (s < head) {
+            const d = duties.get(s);
+            expect(d, `a duty recorded for slot ${s}`).to.not.equal(undefined);
+            missed.set(d!, (missed.get(d!) ?? 0) + 1);
+          }
         }
       }
-      for (const [v, id] of [[0, '0'], [4, '4'], [5, pubkey5.slice(0, 50)]] as const) {
-        expect(count(rows.get(rowKey(id))?.ProposedBlocks), `proposals of ${v} up to slot ${head}`).to.equal(made.get(v) ?? 0);
-        expect(count(rows.get(rowKey(id))?.MissedSlots), `missed proposals of ${v}`).to.equal(0);
-      }
-      return { head, missed6: got6, missed7: got7 };
+      const got = ours.map(([v, id]) => [v, count(rows.get(rowKey(id))?.ProposedBlocks), count(rows.get(rowKey(id))?.MissedSlots)]);
+      last = `head ${head}: bridge [index, made, missed] ${JSON.stringify(got)}; chain made ${JSON.stringify([...made])} missed ${JSON.stringify([...missed])}`;
+      for (const [v, m, x] of got) if (m !== (made.get(v) ?? 0) || x !== (missed.get(v) ?? 0)) return false;
+      expect(made.get(6) ?? 0, 'blocks of the unstarted 6').to.equal(0);
+      expect(made.get(7) ?? 0, 'blocks of the unstarted 7').to.equal(0);
+      return { head, missed };
     }, 60_000, 1000).catch((e: Error) => { throw new Error(`${e.message}; ${last}; duties recorded for epochs ${[...dutyEpochs].join(',')}`); });
   }
 
@@ -175,7 +178,8 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     // Three epochs: with 8 slots an epoch, 6 and 7 have duties in most of them.
     await chain!.waitForSlot(3 * S + 2, 60_000);
     const r = await checkProposals();
-    expect(r.missed6 + r.missed7, 'some duty of 6 or 7 in three epochs').to.be.greaterThan(0);
+    expect((r.missed.get(6) ?? 0) + (r.missed.get(7) ?? 0), 'some duty of 6 or 7 in three epochs').to.be.greaterThan(0);
+    expect(r.missed.get(0) ?? 0, 'validator 0 runs').to.equal(0);
   });
 
   it('shows the consensus row (epochs, finality, active validators, proposer) equal to the Beacon API', async () => {
@@ -294,7 +298,26 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     await chain!.waitForSlot(before.head + S + 2, 60_000);
     const after = await checkProposals();
     expect(after.head).to.be.greaterThan(before.head);
-    expect(after.missed6).to.be.at.least(before.missed6);
-    expect(after.missed7).to.be.at.least(before.missed7);
+    expect(after.missed.get(6) ?? 0).to.be.at.least(before.missed.get(6) ?? 0);
+  });
+
+  it('follows the node\'s event stream; a killed validator client\'s validators go offline and come back live when it restarts', async () => {
+    const poller = tb!.bridge.collector.networks.get(NET)!.pollers.get('bn1')!;
+    expect(poller.heads, 'head events received over /eth/v1/events').to.be.greaterThan(0);
+    const offline = async (id: string): Promise<{ offline: number; missed: number }> => {
+      const { rows } = await stableRead();
+      return { offline: count(rows.get(rowKey(id))?.OfflineEpochs), missed: count(rows.get(rowKey(id))?.MissedAttestations) };
+    };
+    const before = await offline('4');
+    expect(before.offline).to.equal(0);
+    await chain!.killValidatorClient();
+    const down = await until('validator 4 offline for an epoch', async () => { const o = await offline('4'); return o.offline >= 1 ? o : false; }, 90_000, 2000);
+    expect(down.missed).to.equal(before.missed + down.offline);
+    await chain!.startValidatorClient();
+    const up = await until('validator 4 live again', async () => { const o = await offline('4'); return o.offline === 0 ? o : false; }, 120_000, 2000)
+      .catch((e: Error) => { throw new Error(`${e.message}; validator client log: ${chain!.log('vc')}`); });
+    expect(up.missed).to.be.at.least(down.missed);
+    // Missed proposals of 4 and 5 while their client was down are counted exactly too.
+    await checkProposals();
   });
 });

@@ -69,7 +69,7 @@ export class BeaconPoller {
     const finalized = fin?.data ? Number(fin.data.finalized.epoch) : undefined;
     const ours = this.book.rows(spec.genesisTime, spec.secondsPerSlot);
     const live = ours.filter((r) => r.values.active === true && r.values.offlineEpochs === 0).length;
-    const leader = this.book.duties?.epoch === epoch ? this.book.duties.bySlot.get(clock) : undefined;
+    const leader = this.book.duties.get(epoch)?.get(clock);
     const consensus: Values = {
       slot: BigInt(clock), epoch: BigInt(epoch),
       justifiedEpoch: justified === undefined ? undefined : BigInt(justified),
@@ -125,7 +125,7 @@ export class BeaconPoller {
 
   /** Reads the current epoch's proposer duties once per epoch (they are only asked for the current epoch). */
   private async ensureDuties(epoch: number): Promise<void> {
-    if (this.book.duties?.epoch === epoch) return;
+    if (this.book.duties.has(epoch)) return;
     this.book.setDuties(epoch, await proposerDuties(this.api, epoch));
   }
 
