@@ -60,9 +60,11 @@ function installExitHook(): void {
 
 interface Proc { proc: ChildProcess; exited: Promise<void>; log: string[] }
 
-function run(args: string[]): Proc {
+/** Runs lodestar in cwd: `lodestar dev` writes genesis.ssz into its working directory. */
+function run(args: string[], cwd: string): Proc {
   installExitHook();
-  const proc = spawn(LODESTAR, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  fs.mkdirSync(cwd, { recursive: true });
+  const proc = spawn(LODESTAR, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
   live.add(proc);
   const log: string[] = [];
   const keep = (d: Buffer): void => { log.push(d.toString()); if (log.length > 200) log.splice(0, log.length - 200); };
@@ -122,7 +124,7 @@ export class LodestarChain {
     c.beacon = run(['dev', '--genesisValidators', String(n), '--startValidators', opts.startValidators ?? `0..${n - 1}`,
       '--genesisTime', String(genesisTime), '--params.SECONDS_PER_SLOT', String(sps), '--dataDir', path.join(dir, 'beacon'),
       '--rest.port', String(rest), '--rest.namespace', '*', '--server', c.url, '--port', String(p2p),
-      '--listenAddress', '127.0.0.1', '--discv5', 'false', '--keymanager', 'false']);
+      '--listenAddress', '127.0.0.1', '--discv5', 'false', '--keymanager', 'false'], path.join(dir, 'cwd'));
     try {
       await until('the Lodestar Beacon API (/eth/v1/node/version)', async () => {
         if (c.beacon!.proc.exitCode !== null) throw new Error(`lodestar dev exited: ${c.beacon!.log.join('').slice(-2000)}`);
@@ -141,7 +143,7 @@ export class LodestarChain {
     if (!this.vcIndexes) throw new Error('no validatorClient indices given at start');
     if (this.vc && this.vc.proc.exitCode === null && this.vc.proc.signalCode === null) return;
     this.vc = run(['validator', '--network', 'dev', '--interopIndexes', this.vcIndexes, '--params.SECONDS_PER_SLOT', String(this.secondsPerSlot),
-      '--server', this.url, '--dataDir', path.join(this.dir, 'vc'), '--keymanager', 'false']);
+      '--server', this.url, '--dataDir', path.join(this.dir, 'vc'), '--keymanager', 'false'], path.join(this.dir, 'cwd'));
     await new Promise((r) => setTimeout(r, 500));
     if (this.vc.proc.exitCode !== null) throw new Error(`lodestar validator exited: ${this.vc.log.join('').slice(-2000)}`);
   }
