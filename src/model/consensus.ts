@@ -73,7 +73,7 @@ export const validator: ObjectClass = {
       'signers[n mod count] (signers sorted ascending); a block sealed out of turn (difficulty 1) counts a missed slot for it, once ' +
       'per height even across reorganisations; 0 for every signer of the set until one is missed. ' +
       'Beacon networks: missed proposals: a proposer duty of the current epoch (/eth/v1/validator/duties/proposer/EPOCH) whose slot is past and has no ' +
-      'block (/eth/v1/beacon/headers/SLOT answers 404), judged once the head is past the slot, counted once per slot and kept across bridge restarts.'),
+      'block (/eth/v1/beacon/headers/SLOT answers 404), judged once the head is past the slot, counted once per slot and kept across bridge restarts; a slot is judged once (a later reorganisation does not change its count).'),
     state(7, 'active', T.bool, 'true when it produced a block in the window. Beacon networks: its status is active (activeOngoing, activeExiting or activeSlashed).'),
     state(8, 'index', T.uint32(), 'Beacon networks: the validator index in the beacon state.'),
     state(9, 'status', T.enumOf('BeaconValidatorStatus', [

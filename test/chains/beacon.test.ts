@@ -1,8 +1,8 @@
 /**
  * Ethereum proof of stake on a real chain: Lodestar 1.5.1 `lodestar dev` (test fixture, see
  * test/support/lodestar.ts) with 8 genesis validators: 0..3 run in the beacon node, 4..5 in a separate
- * validator client, 6 and 7 never start (their proposer slots stay empty). The bridge follows the beacon
- * node through the Beacon Node API from before genesis, with validators 0, 4, 6, 7 configured by index and
+ * validator client, 6 and 7 never start (their proposer slots stay empty), and a second beacon node without
+ * validators as its peer. The bridge follows both beacon nodes through the Beacon Node API from before genesis, with validators 0, 4, 6, 7 configured by index and
  * 5 by public key. Checked through net-snmp's snmptable/snmpget and ncclient against the Beacon API's own
  * answers, the served <get> data with yanglint, and a restart of the bridge on the same data dir.
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
@@ -17,7 +17,7 @@ import type { ConfigObject } from '../../src/config/document';
 import type { Composed } from '../../src/compose';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
-import { LodestarChain, requireLodestar } from '../support/lodestar';
+import { LodestarChain, beaconGet, requireLodestar } from '../support/lodestar';
 import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
 import { MIB, snmp } from '../support/snmp';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
@@ -58,7 +58,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   const dutyEpochs = new Set<number>();
   const configured = (): ConfigObject => ({
     configuration: usersConfig(),
-    networks: [{ name: NET, platform: 'beacon', pollInterval: 2, consensus: { validators: ['0', '4', pubkey5, '6', '7'] }, nodes: [{ name: 'bn1', endpoint: chain!.url }] }],
+    networks: [{ name: NET, platform: 'beacon', pollInterval: 2, consensus: { validators: ['0', '4', pubkey5, '6', '7'] }, nodes: [{ name: 'bn1', endpoint: chain!.url }, { name: 'bn2', endpoint: chain!.peerUrl }] }],
   });
   const target = (): string => `127.0.0.1:${views!.snmp.port}`;
   const start = async (): Promise<void> => {
@@ -72,7 +72,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   before(async function () {
     requireTool(this, 'snmptable', 'snmp');
     requireLodestar(this);
-    chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..5' });
+    chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..5', peerNode: true });
     const record = async (): Promise<void> => {
       const epoch = Math.floor(chain!.clockSlot() / S);
       if (dutyEpochs.has(epoch)) return;
@@ -224,25 +224,29 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     }, 60_000, 2000).catch((e: Error) => { throw new Error(`${e.message}; last: ${seen}`); });
   });
 
-  it('shows the beacon node sync state, version, health and peers equal to the node', async () => {
-    const [ver, sync, peers, health] = await Promise.all(['/eth/v1/node/version', '/eth/v1/node/syncing', '/eth/v1/node/peer_count'].map((p) => chain!.get(p))
-      .concat([chain!.get('/eth/v1/node/health')]));
-    const cols = ['ClientVersion', 'Syncing', 'PeerCount', 'Health', 'Reachability'];
-    const g = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', ...cols.map((c) => `${MIB}::bcmNode${c}."${NET}"."bn1"`)]);
-    expect(g.code, g.stderr).to.equal(0);
-    const v = g.stdout.trim().split('\n').map((l) => l.replace(/"/g, '').trim());
-    expect(v[0]).to.equal((ver.body as { data: { version: string } }).data.version);
-    expect(v[1]).to.equal(String((sync.body as { data: { is_syncing: boolean } }).data.is_syncing));
-    expect(count(v[2])).to.equal(Number((peers.body as { data: { connected: string } }).data.connected));
-    expect(health.status).to.equal(200);
-    expect(v[3]).to.equal('ready');
-    expect(v[4]).to.equal('reachable');
-    const d = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', `${MIB}::bcmNodeSyncDistance."${NET}"."bn1"`]);
-    expect(count(d.stdout)).to.be.at.most(1);
-    // The single dev node has no peers: the table is empty, like /eth/v1/node/peers.
-    const p = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmPeerTable`]);
-    expect(p.code, p.stderr).to.equal(0);
-    expect(tableRows(p.stdout).size).to.equal(Number((peers.body as { data: { connected: string } }).data.connected));
+  it('shows each beacon node\'s sync state, version, health and peers (direction, state) equal to the node', async () => {
+    for (const [node, url] of [['bn1', chain!.url], ['bn2', chain!.peerUrl]]) {
+      const get = (p: string): Promise<{ status: number; body: unknown }> => beaconGet(url, p);
+      const [ver, sync, peers, health] = await Promise.all([get('/eth/v1/node/version'), get('/eth/v1/node/syncing'), get('/eth/v1/node/peers'), get('/eth/v1/node/health')]);
+      const cols = ['ClientVersion', 'Syncing', 'PeerCount', 'Health', 'Reachability', 'SyncDistance'];
+      const g = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', ...cols.map((c) => `${MIB}::bcmNode${c}."${NET}"."${node}"`)]);
+      expect(g.code, g.stderr).to.equal(0);
+      const v = g.stdout.trim().split('\n').map((l) => l.replace(/"/g, '').trim());
+      expect(v[0]).to.equal((ver.body as { data: { version: string } }).data.version);
+      expect(v[1]).to.equal(String((sync.body as { data: { is_syncing: boolean } }).data.is_syncing));
+      const list = (peers.body as { data: { peer_id: string; direction: string; state: string }[] }).data;
+      expect(count(v[2]), `${node} connected peers`).to.equal(list.filter((p) => p.state === 'connected').length);
+      expect(health.status).to.equal(200);
+      expect(v[3]).to.equal('ready');
+      expect(v[4]).to.equal('reachable');
+      expect(count(v[5])).to.be.at.most(1);
+      // The two nodes are each other's peer: bn2 dialled bn1.
+      expect(list.map((p) => [p.direction, p.state])).to.deep.equal([[node === 'bn1' ? 'inbound' : 'outbound', 'connected']]);
+      const t = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmPeerTable`]);
+      expect(t.code, t.stderr).to.equal(0);
+      const rows = [...tableRows(t.stdout)].filter(([k]) => k.startsWith(`"${NET}"."${node}".`)).map(([, r]) => [r.PeerId, r.Direction, r.State]);
+      expect(rows, `${node} peers`).to.deep.equal(list.map((p) => [p.peer_id, p.direction, p.state]));
+    }
   });
 
   it('ncclient <get> shows the validators\' status and balance equal to the Beacon API; yanglint validates the served data', async function () {
