@@ -32,10 +32,11 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
   { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
+  { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators)/ },
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

@@ -78,7 +78,9 @@ export class NetworkCollector {
       platform: settings.platform, pollInterval: settings.pollInterval, adminState: settings.adminState,
       expectedBlockInterval: settings.expectedBlockInterval,
     });
-    this.tree.set([...this.path, { cls: 'consensus' }], { windowSize: settings.windowSize, quorum: settings.quorum });
+    this.tree.set([...this.path, { cls: 'consensus' }], {
+      windowSize: settings.windowSize, quorum: settings.quorum, validators: settings.validators.length ? settings.validators : undefined,
+    });
     for (const n of settings.nodes) {
       if (this.pollers.has(n.name)) continue;
       const existed = this.tree.find([...this.path, { cls: 'node', keys: [n.name] }]) !== undefined;

@@ -4,7 +4,12 @@ import type { ObjectClass } from './types';
 
 export const consensus: ObjectClass = {
   name: 'consensus', clause: '7.3.2', kind: 'container', parent: 'network', arc: 15, mibPrefix: 'bcmCons',
-  description: 'The consensus of a network: algorithm, fault tolerance, leadership and block production over a sliding window of blocks.',
+  description: 'The consensus of a network: algorithm, fault tolerance, leadership and block production over a sliding window of blocks. ' +
+    'Where the values come from differs per platform (each attribute says how): proof of work (Bitcoin family) counts the coinbase payees of the window; ' +
+    'Clique counts signers recovered from the seals; beacon networks (Ethereum proof of stake, algorithm pos) read the Beacon Node API: slot, epoch, ' +
+    'justified and finalized epochs, epochsSinceFinality, participationRate, committedHeight (a slot), validatorCount (active validators of the state), ' +
+    'activeValidators (configured validators active and live), leader (proposer of the current slot); there faultTolerance and networkHashRate are absent ' +
+    'and windowBlocks and leaderChanges count the blocks (slots with a block) followed. The beacon-only attributes are absent on the other platforms.',
   attributes: [
     state(1, 'algorithm', T.text(64), 'Consensus algorithm (pow, clique, qbft, ibft2, instant-seal, ...). Clique: a node answering clique_getSigners on a chain ' +
       'with difficulty above 0, or a head whose header is a sealed Clique header (difficulty 1 or 2, mixHash zero, seal in extraData).'),
@@ -42,7 +47,9 @@ export const consensus: ObjectClass = {
 export const validator: ObjectClass = {
   name: 'validator', clause: '7.3.2', kind: 'list', parent: 'consensus', keys: ['id'], arc: 16, mibPrefix: 'bcmVal',
   description: 'A validator, sealer or miner of the network: from the signer set where the platform exposes it (clique_getSigners, ' +
-    'qbft_getValidatorsByBlockNumber), otherwise a block producer seen in the window.',
+    'qbft_getValidatorsByBlockNumber), otherwise a block producer seen in the window. Beacon networks: exactly the validators configured in consensus ' +
+    'validators (a state holds about a million, never all read), of type validator, with the beacon-only attributes (index, status, balances, ' +
+    'missed attestations, offline epochs, public key); their counters are kept across bridge restarts.',
   bound: { max: 1000, eviction: 'producers not in the signer set and absent from the window are removed' },
   attributes: [
     state(1, 'id', T.text(64), 'Identity of the validator: its address (Ethereum family; Clique: the signer address recovered from the block seal, ' +
@@ -66,7 +73,7 @@ export const validator: ObjectClass = {
       'signers[n mod count] (signers sorted ascending); a block sealed out of turn (difficulty 1) counts a missed slot for it, once ' +
       'per height even across reorganisations; 0 for every signer of the set until one is missed. ' +
       'Beacon networks: missed proposals: a proposer duty of the current epoch (/eth/v1/validator/duties/proposer/EPOCH) whose slot is past and has no ' +
-      'block (/eth/v1/beacon/headers/SLOT answers 404), judged once the head is past the slot, counted once per slot and kept across bridge restarts.'),
+      'block (/eth/v1/beacon/headers/SLOT answers 404), judged once the head is past the slot, counted once per slot and kept across bridge restarts; a slot is judged once (a later reorganisation does not change its count).'),
     state(7, 'active', T.bool, 'true when it produced a block in the window. Beacon networks: its status is active (activeOngoing, activeExiting or activeSlashed).'),
     state(8, 'index', T.uint32(), 'Beacon networks: the validator index in the beacon state.'),
     state(9, 'status', T.enumOf('BeaconValidatorStatus', [

@@ -160,7 +160,7 @@ export const peer: ObjectClass = {
       ev(2, 'connecting', 'Connection being established'),
       ev(3, 'disconnecting', 'Connection being closed'),
       ev(4, 'disconnected', 'Known to the node, not connected'),
-    ]), 'Connection state, where reported (beacon nodes: /eth/v1/node/peers state; the table lists connected and connecting peers). Other platforms list connected peers only.'),
+    ]), 'Connection state, where reported (beacon nodes: the state /eth/v1/node/peers gives; the table lists every peer the node reports, and peerCount counts the connected ones). Other platforms list connected peers only and leave it absent.'),
   ],
 };
 

@@ -1,8 +1,8 @@
 /**
  * Ethereum proof of stake on a real chain: Lodestar 1.5.1 `lodestar dev` (test fixture, see
  * test/support/lodestar.ts) with 8 genesis validators: 0..3 run in the beacon node, 4..5 in a separate
- * validator client, 6 and 7 never start (their proposer slots stay empty). The bridge follows the beacon
- * node through the Beacon Node API from before genesis, with validators 0, 4, 6, 7 configured by index and
+ * validator client, 6 and 7 never start (their proposer slots stay empty), and a second beacon node without
+ * validators as its peer. The bridge follows both beacon nodes through the Beacon Node API from before genesis, with validators 0, 4, 6, 7 configured by index and
  * 5 by public key. Checked through net-snmp's snmptable/snmpget and ncclient against the Beacon API's own
  * answers, the served <get> data with yanglint, and a restart of the bridge on the same data dir.
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
@@ -17,7 +17,7 @@ import type { ConfigObject } from '../../src/config/document';
 import type { Composed } from '../../src/compose';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
-import { LodestarChain, requireLodestar } from '../support/lodestar';
+import { LodestarChain, beaconGet, requireLodestar } from '../support/lodestar';
 import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
 import { MIB, snmp } from '../support/snmp';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
@@ -58,7 +58,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   const dutyEpochs = new Set<number>();
   const configured = (): ConfigObject => ({
     configuration: usersConfig(),
-    networks: [{ name: NET, platform: 'beacon', pollInterval: 2, consensus: { validators: ['0', '4', pubkey5, '6', '7'] }, nodes: [{ name: 'bn1', endpoint: chain!.url }] }],
+    networks: [{ name: NET, platform: 'beacon', pollInterval: 2, consensus: { validators: ['0', '4', pubkey5, '6', '7'] }, nodes: [{ name: 'bn1', endpoint: chain!.url }, { name: 'bn2', endpoint: chain!.peerUrl }] }],
   });
   const target = (): string => `127.0.0.1:${views!.snmp.port}`;
   const start = async (): Promise<void> => {
@@ -72,7 +72,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   before(async function () {
     requireTool(this, 'snmptable', 'snmp');
     requireLodestar(this);
-    chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..5' });
+    chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..5', peerNode: true });
     const record = async (): Promise<void> => {
       const epoch = Math.floor(chain!.clockSlot() / S);
       if (dutyEpochs.has(epoch)) return;
@@ -140,34 +140,37 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     }, 30_000, 300);
   }
 
-  /** Missed proposals of 6 and 7 and proposals of 0, 4 and 5 equal what the chain and the recorded duties say. */
-  async function checkProposals(): Promise<{ head: number; missed6: number; missed7: number }> {
+  /**
+   * Every configured validator's proposals made and missed equal the chain's blocks and the recorded duties:
+   * made = blocks of slots 1..head it proposed; missed = its duties at slots below the head answering 404.
+   */
+  async function checkProposals(): Promise<{ head: number; missed: Map<number, number> }> {
     let last = '';
+    const ours: [number, string][] = [[0, '0'], [4, '4'], [5, pubkey5.slice(0, 50)], [6, '6'], [7, '7']];
     return until('proposal counters equal to the duties and blocks', async () => {
       const { head, rows } = await stableRead();
-      const empty = new Map<number, number[]>();
-      for (const [slot, v] of duties) if (slot > 0 && slot < head && (v === 6 || v === 7)) empty.set(v, [...(empty.get(v) ?? []), slot]);
-      const got6 = count(rows.get(rowKey('6'))?.MissedSlots);
-      const got7 = count(rows.get(rowKey('7'))?.MissedSlots);
-      last = `head ${head}: missed 6 ${got6} of ${JSON.stringify(empty.get(6))}, 7 ${got7} of ${JSON.stringify(empty.get(7))}`;
-      if (got6 !== (empty.get(6)?.length ?? 0) || got7 !== (empty.get(7)?.length ?? 0)) return false;
-      for (const slot of [...(empty.get(6) ?? []), ...(empty.get(7) ?? [])]) {
-        expect((await chain!.get(`/eth/v1/beacon/headers/${slot}`)).status, `slot ${slot} of an unstarted validator`).to.equal(404);
-      }
-      // Proposals made: the blocks of slots 1..head by each configured running validator.
       const made = new Map<number, number>();
+      const missed = new Map<number, number>();
       for (let s = 1; s <= head; s++) {
         const r = await chain!.get(`/eth/v1/beacon/headers/${s}`);
         if (r.status === 200) {
           const p = Number((r.body as { data: { header: { message: { proposer_index: string } } } }).data.header.message.proposer_index);
           made.set(p, (made.get(p) ?? 0) + 1);
+        } else {
+          expect(r.status, `slot ${s}`).to.equal(404);
+          if (s < head) {
+            const d = duties.get(s);
+            expect(d, `a duty recorded for slot ${s}`).to.not.equal(undefined);
+            missed.set(d!, (missed.get(d!) ?? 0) + 1);
+          }
         }
       }
-      for (const [v, id] of [[0, '0'], [4, '4'], [5, pubkey5.slice(0, 50)]] as const) {
-        expect(count(rows.get(rowKey(id))?.ProposedBlocks), `proposals of ${v} up to slot ${head}`).to.equal(made.get(v) ?? 0);
-        expect(count(rows.get(rowKey(id))?.MissedSlots), `missed proposals of ${v}`).to.equal(0);
-      }
-      return { head, missed6: got6, missed7: got7 };
+      const got = ours.map(([v, id]) => [v, count(rows.get(rowKey(id))?.ProposedBlocks), count(rows.get(rowKey(id))?.MissedSlots)]);
+      last = `head ${head}: bridge [index, made, missed] ${JSON.stringify(got)}; chain made ${JSON.stringify([...made])} missed ${JSON.stringify([...missed])}`;
+      for (const [v, m, x] of got) if (m !== (made.get(v) ?? 0) || x !== (missed.get(v) ?? 0)) return false;
+      expect(made.get(6) ?? 0, 'blocks of the unstarted 6').to.equal(0);
+      expect(made.get(7) ?? 0, 'blocks of the unstarted 7').to.equal(0);
+      return { head, missed };
     }, 60_000, 1000).catch((e: Error) => { throw new Error(`${e.message}; ${last}; duties recorded for epochs ${[...dutyEpochs].join(',')}`); });
   }
 
@@ -175,7 +178,8 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     // Three epochs: with 8 slots an epoch, 6 and 7 have duties in most of them.
     await chain!.waitForSlot(3 * S + 2, 60_000);
     const r = await checkProposals();
-    expect(r.missed6 + r.missed7, 'some duty of 6 or 7 in three epochs').to.be.greaterThan(0);
+    expect((r.missed.get(6) ?? 0) + (r.missed.get(7) ?? 0), 'some duty of 6 or 7 in three epochs').to.be.greaterThan(0);
+    expect(r.missed.get(0) ?? 0, 'validator 0 runs').to.equal(0);
   });
 
   it('shows the consensus row (epochs, finality, active validators, proposer) equal to the Beacon API', async () => {
@@ -220,25 +224,29 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     }, 60_000, 2000).catch((e: Error) => { throw new Error(`${e.message}; last: ${seen}`); });
   });
 
-  it('shows the beacon node sync state, version, health and peers equal to the node', async () => {
-    const [ver, sync, peers, health] = await Promise.all(['/eth/v1/node/version', '/eth/v1/node/syncing', '/eth/v1/node/peer_count'].map((p) => chain!.get(p))
-      .concat([chain!.get('/eth/v1/node/health')]));
-    const cols = ['ClientVersion', 'Syncing', 'PeerCount', 'Health', 'Reachability'];
-    const g = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', ...cols.map((c) => `${MIB}::bcmNode${c}."${NET}"."bn1"`)]);
-    expect(g.code, g.stderr).to.equal(0);
-    const v = g.stdout.trim().split('\n').map((l) => l.replace(/"/g, '').trim());
-    expect(v[0]).to.equal((ver.body as { data: { version: string } }).data.version);
-    expect(v[1]).to.equal(String((sync.body as { data: { is_syncing: boolean } }).data.is_syncing));
-    expect(count(v[2])).to.equal(Number((peers.body as { data: { connected: string } }).data.connected));
-    expect(health.status).to.equal(200);
-    expect(v[3]).to.equal('ready');
-    expect(v[4]).to.equal('reachable');
-    const d = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', `${MIB}::bcmNodeSyncDistance."${NET}"."bn1"`]);
-    expect(count(d.stdout)).to.be.at.most(1);
-    // The single dev node has no peers: the table is empty, like /eth/v1/node/peers.
-    const p = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmPeerTable`]);
-    expect(p.code, p.stderr).to.equal(0);
-    expect(tableRows(p.stdout).size).to.equal(Number((peers.body as { data: { connected: string } }).data.connected));
+  it('shows each beacon node\'s sync state, version, health and peers (direction, state) equal to the node', async () => {
+    for (const [node, url] of [['bn1', chain!.url], ['bn2', chain!.peerUrl]]) {
+      const get = (p: string): Promise<{ status: number; body: unknown }> => beaconGet(url, p);
+      const [ver, sync, peers, health] = await Promise.all([get('/eth/v1/node/version'), get('/eth/v1/node/syncing'), get('/eth/v1/node/peers'), get('/eth/v1/node/health')]);
+      const cols = ['ClientVersion', 'Syncing', 'PeerCount', 'Health', 'Reachability', 'SyncDistance'];
+      const g = await snmp('snmpget', target(), ['-v2c', '-c', 'public', '-Oqv', '--', ...cols.map((c) => `${MIB}::bcmNode${c}."${NET}"."${node}"`)]);
+      expect(g.code, g.stderr).to.equal(0);
+      const v = g.stdout.trim().split('\n').map((l) => l.replace(/"/g, '').trim());
+      expect(v[0]).to.equal((ver.body as { data: { version: string } }).data.version);
+      expect(v[1]).to.equal(String((sync.body as { data: { is_syncing: boolean } }).data.is_syncing));
+      const list = (peers.body as { data: { peer_id: string; direction: string; state: string }[] }).data;
+      expect(count(v[2]), `${node} connected peers`).to.equal(list.filter((p) => p.state === 'connected').length);
+      expect(health.status).to.equal(200);
+      expect(v[3]).to.equal('ready');
+      expect(v[4]).to.equal('reachable');
+      expect(count(v[5])).to.be.at.most(1);
+      // The two nodes are each other's peer: bn2 dialled bn1.
+      expect(list.map((p) => [p.direction, p.state])).to.deep.equal([[node === 'bn1' ? 'inbound' : 'outbound', 'connected']]);
+      const t = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmPeerTable`]);
+      expect(t.code, t.stderr).to.equal(0);
+      const rows = [...tableRows(t.stdout)].filter(([k]) => k.startsWith(`"${NET}"."${node}".`)).map(([, r]) => [r.PeerId, r.Direction, r.State]);
+      expect(rows, `${node} peers`).to.deep.equal(list.map((p) => [p.peer_id, p.direction, p.state]));
+    }
   });
 
   it('ncclient <get> shows the validators\' status and balance equal to the Beacon API; yanglint validates the served data', async function () {
@@ -294,7 +302,26 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     await chain!.waitForSlot(before.head + S + 2, 60_000);
     const after = await checkProposals();
     expect(after.head).to.be.greaterThan(before.head);
-    expect(after.missed6).to.be.at.least(before.missed6);
-    expect(after.missed7).to.be.at.least(before.missed7);
+    expect(after.missed.get(6) ?? 0).to.be.at.least(before.missed.get(6) ?? 0);
+  });
+
+  it('follows the node\'s event stream; a killed validator client\'s validators go offline and come back live when it restarts', async () => {
+    const poller = tb!.bridge.collector.networks.get(NET)!.pollers.get('bn1')!;
+    expect(poller.heads, 'head events received over /eth/v1/events').to.be.greaterThan(0);
+    const offline = async (id: string): Promise<{ offline: number; missed: number }> => {
+      const { rows } = await stableRead();
+      return { offline: count(rows.get(rowKey(id))?.OfflineEpochs), missed: count(rows.get(rowKey(id))?.MissedAttestations) };
+    };
+    const before = await offline('4');
+    expect(before.offline).to.equal(0);
+    await chain!.killValidatorClient();
+    const down = await until('validator 4 offline for an epoch', async () => { const o = await offline('4'); return o.offline >= 1 ? o : false; }, 90_000, 2000);
+    expect(down.missed).to.equal(before.missed + down.offline);
+    await chain!.startValidatorClient();
+    const up = await until('validator 4 live again', async () => { const o = await offline('4'); return o.offline === 0 ? o : false; }, 120_000, 2000)
+      .catch((e: Error) => { throw new Error(`${e.message}; validator client log: ${chain!.log('vc')}`); });
+    expect(up.missed).to.be.at.least(down.missed);
+    // Missed proposals of 4 and 5 while their client was down are counted exactly too.
+    await checkProposals();
   });
 });

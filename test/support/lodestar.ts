@@ -6,7 +6,7 @@
  * chain goes on (its data dir, holding the slashing protection, is kept across restarts).
  *
  *   requireLodestar(this);
- *   const chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..7' });
+ *   const chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..7', peerNode: true });
  *   await chain.waitForSlot(10);
  *   await chain.killValidatorClient(); ... await chain.startValidatorClient();
  *   await chain.stop();
@@ -47,6 +47,12 @@ export interface LodestarOptions {
   readonly secondsPerSlot?: number;
   /** Timeout of the start-up wait, ms (default 60000). */
   readonly timeoutMs?: number;
+  /**
+   * Also start a second beacon node without validators on the same genesis, connected to the first as its
+   * peer (POST /eth/v1/lodestar/connect_peer with the first node's identity): the first node has one inbound
+   * peer, the second one outbound peer. Its Beacon API is peerUrl.
+   */
+  readonly peerNode?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -60,9 +66,11 @@ function installExitHook(): void {
 
 interface Proc { proc: ChildProcess; exited: Promise<void>; log: string[] }
 
-function run(args: string[]): Proc {
+/** Runs lodestar in cwd: `lodestar dev` writes genesis.ssz into its working directory. */
+function run(args: string[], cwd: string): Proc {
   installExitHook();
-  const proc = spawn(LODESTAR, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  fs.mkdirSync(cwd, { recursive: true });
+  const proc = spawn(LODESTAR, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
   live.add(proc);
   const log: string[] = [];
   const keep = (d: Buffer): void => { log.push(d.toString()); if (log.length > 200) log.splice(0, log.length - 200); };
@@ -99,6 +107,9 @@ export function beaconGet(base: string, p: string, timeoutMs = 5000): Promise<{ 
 export class LodestarChain {
   private beacon: Proc | undefined;
   private vc: Proc | undefined;
+  private peer: Proc | undefined;
+  /** REST port of the second beacon node (peerNode), 0 without one. */
+  peerRestPort = 0;
 
   private constructor(
     readonly dir: string,
@@ -112,6 +123,9 @@ export class LodestarChain {
   /** Beacon API base URL, e.g. http://127.0.0.1:PORT. */
   get url(): string { return `http://127.0.0.1:${this.restPort}`; }
 
+  /** Beacon API base URL of the second beacon node (peerNode). */
+  get peerUrl(): string { return `http://127.0.0.1:${this.peerRestPort}`; }
+
   static async start(opts: LodestarOptions = {}): Promise<LodestarChain> {
     const n = opts.genesisValidators ?? 8;
     const sps = opts.secondsPerSlot ?? 2;
@@ -122,12 +136,13 @@ export class LodestarChain {
     c.beacon = run(['dev', '--genesisValidators', String(n), '--startValidators', opts.startValidators ?? `0..${n - 1}`,
       '--genesisTime', String(genesisTime), '--params.SECONDS_PER_SLOT', String(sps), '--dataDir', path.join(dir, 'beacon'),
       '--rest.port', String(rest), '--rest.namespace', '*', '--server', c.url, '--port', String(p2p),
-      '--listenAddress', '127.0.0.1', '--discv5', 'false', '--keymanager', 'false']);
+      '--listenAddress', '127.0.0.1', '--discv5', 'false', '--keymanager', 'false'], path.join(dir, 'cwd'));
     try {
       await until('the Lodestar Beacon API (/eth/v1/node/version)', async () => {
         if (c.beacon!.proc.exitCode !== null) throw new Error(`lodestar dev exited: ${c.beacon!.log.join('').slice(-2000)}`);
         return (await beaconGet(c.url, '/eth/v1/node/version', 2000)).status === 200;
       }, opts.timeoutMs ?? 60_000, 250);
+      if (opts.peerNode) await c.startPeerNode(n);
       if (opts.validatorClient) await c.startValidatorClient();
     } catch (e) {
       await c.stop();
@@ -136,12 +151,37 @@ export class LodestarChain {
     return c;
   }
 
+  private async startPeerNode(n: number): Promise<void> {
+    const [rest, p2p] = [await freePort(), await freePort()];
+    this.peerRestPort = rest;
+    this.peer = run(['dev', '--genesisValidators', String(n), '--genesisTime', String(this.genesisTime), '--params.SECONDS_PER_SLOT', String(this.secondsPerSlot),
+      '--dataDir', path.join(this.dir, 'peer'), '--rest.port', String(rest), '--rest.namespace', '*', '--port', String(p2p),
+      '--listenAddress', '127.0.0.1', '--discv5', 'false', '--keymanager', 'false'], path.join(this.dir, 'peer-cwd'));
+    await until('the second Lodestar Beacon API', async () => {
+      if (this.peer!.proc.exitCode !== null) throw new Error(`lodestar dev (peer) exited: ${this.peer!.log.join('').slice(-2000)}`);
+      return (await beaconGet(this.peerUrl, '/eth/v1/node/version', 2000)).status === 200;
+    }, 60_000, 250);
+    const id = (await this.get('/eth/v1/node/identity')).body as { data: { peer_id: string } };
+    await until('the two beacon nodes connected', async () => {
+      const r = await new Promise<number>((resolve, reject) => {
+        const req = http.request(`${this.peerUrl}/eth/v1/lodestar/connect_peer?peerId=${id.data.peer_id}&multiaddr=${encodeURIComponent(`/ip4/127.0.0.1/tcp/${this.p2pPort}`)}`,
+          { method: 'POST' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        req.on('error', reject);
+        req.end();
+      });
+      if (r !== 200) return false;
+      await new Promise((res) => setTimeout(res, 1000));
+      const peers = (await beaconGet(this.peerUrl, '/eth/v1/node/peers')).body as { data: { state: string }[] };
+      return peers.data.some((p) => p.state === 'connected');
+    }, 30_000, 500);
+  }
+
   /** Starts (again) the separate validator client for the indices given at start; its data dir is kept. */
   async startValidatorClient(): Promise<void> {
     if (!this.vcIndexes) throw new Error('no validatorClient indices given at start');
     if (this.vc && this.vc.proc.exitCode === null && this.vc.proc.signalCode === null) return;
     this.vc = run(['validator', '--network', 'dev', '--interopIndexes', this.vcIndexes, '--params.SECONDS_PER_SLOT', String(this.secondsPerSlot),
-      '--server', this.url, '--dataDir', path.join(this.dir, 'vc'), '--keymanager', 'false']);
+      '--server', this.url, '--dataDir', path.join(this.dir, 'vc'), '--keymanager', 'false'], path.join(this.dir, 'cwd'));
     await new Promise((r) => setTimeout(r, 500));
     if (this.vc.proc.exitCode !== null) throw new Error(`lodestar validator exited: ${this.vc.log.join('').slice(-2000)}`);
   }
@@ -181,8 +221,10 @@ export class LodestarChain {
   /** Kills every process (SIGKILL) and removes the data dirs. */
   async stop(): Promise<void> {
     await kill(this.vc);
+    await kill(this.peer);
     await kill(this.beacon);
     this.vc = undefined;
+    this.peer = undefined;
     this.beacon = undefined;
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -25,13 +25,20 @@ export class EventStreamParser {
 
   constructor(private readonly onEvent: (e: BeaconEvent) => void) {}
 
+  /** The last line ended with CR at the end of a chunk: an LF starting the next one belongs to it. */
+  private afterCr = false;
+
   push(chunk: string): void {
+    if (this.afterCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    this.afterCr = false;
     this.buf += chunk;
     for (;;) {
       const nl = this.buf.search(/\r\n|\r|\n/);
       if (nl < 0) break;
       const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + (this.buf.startsWith('\r\n', nl) ? 2 : 1));
+      const crlf = this.buf.startsWith('\r\n', nl);
+      if (!crlf && this.buf[nl] === '\r' && nl === this.buf.length - 1) this.afterCr = true;
+      this.buf = this.buf.slice(nl + (crlf ? 2 : 1));
       this.line(line);
     }
     if (this.buf.length + this.size > MAX_EVENT) throw new Error('event stream: event larger than 1 MiB');

@@ -56,7 +56,8 @@ export class BeaconPoller {
     this.updateValidators(vals);
     const clock = this.clockSlot(spec);
     const epoch = Math.floor(clock / S);
-    await this.judgeSlots(spec, head.height, clock);
+    // A node still synchronising lacks the blocks after its head: only slots up to its head are judged.
+    await this.judgeSlots(spec, head.height, syncing?.data?.is_syncing === true ? head.height : clock);
     await this.ensureDuties(epoch);
     await this.judgeLiveness(spec, clock, epoch);
     for (const e of [epoch - 1, epoch]) {
@@ -69,7 +70,7 @@ export class BeaconPoller {
     const finalized = fin?.data ? Number(fin.data.finalized.epoch) : undefined;
     const ours = this.book.rows(spec.genesisTime, spec.secondsPerSlot);
     const live = ours.filter((r) => r.values.active === true && r.values.offlineEpochs === 0).length;
-    const leader = this.book.duties?.epoch === epoch ? this.book.duties.bySlot.get(clock) : undefined;
+    const leader = this.book.duties.get(epoch)?.get(clock);
     const consensus: Values = {
       slot: BigInt(clock), epoch: BigInt(epoch),
       justifiedEpoch: justified === undefined ? undefined : BigInt(justified),
@@ -125,20 +126,22 @@ export class BeaconPoller {
 
   /** Reads the current epoch's proposer duties once per epoch (they are only asked for the current epoch). */
   private async ensureDuties(epoch: number): Promise<void> {
-    if (this.book.duties?.epoch === epoch) return;
+    if (this.book.duties.has(epoch)) return;
     this.book.setDuties(epoch, await proposerDuties(this.api, epoch));
   }
 
   /**
    * Judges the slots after the last judged one: a slot up to the head, or one whose time is over by a
-   * full slot without a block. Its header says whether it has a block and who proposed it.
+   * full slot without a block (up to `until`: the clock, or the head of a node that is synchronising).
+   * Its header says whether it has a block and who proposed it.
    */
-  private async judgeSlots(spec: Spec, headSlot: number, clock: number): Promise<void> {
+  private async judgeSlots(spec: Spec, headSlot: number, until: number): Promise<void> {
     const S = spec.slotsPerEpoch;
+    const clock = this.clockSlot(spec);
     const epochStart = Math.floor(clock / S) * S;
     let from = this.book.judgedSlot === undefined ? epochStart : this.book.judgedSlot + 1;
     if (from < epochStart - 2 * S) from = epochStart - S; // down too long: what is older cannot be judged against duties
-    const last = Math.min(from + MAX_SLOTS_PER_POLL - 1, Math.max(headSlot, clock - 2));
+    const last = Math.min(from + MAX_SLOTS_PER_POLL - 1, Math.max(headSlot, until - 2));
     if (last < from) return;
     const slots = Array.from({ length: last - from + 1 }, (_, i) => from + i);
     const blocks = await Promise.all(slots.map((s) => this.headers.at(s, spec)));
@@ -146,7 +149,7 @@ export class BeaconPoller {
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       const b = blocks[i];
-      if (!b && s > headSlot && s >= clock - 1) break; // not over yet
+      if (!b && s > headSlot && s >= until - 1) break; // not over yet
       if (Math.floor(s / S) === Math.floor(clock / S)) await this.ensureDuties(Math.floor(s / S));
       this.book.judge(s, b ? Number(b.producer) : undefined, S);
       this.headers.remember(s, b);

@@ -31,7 +31,7 @@ export interface ValidatorState {
 interface Saved {
   judgedSlot?: number;
   livenessEpoch?: number;
-  duties?: { epoch: number; slots: [number, number][] };
+  duties?: { epoch: number; slots: [number, number][] }[];
   counters?: Record<string, ValidatorCounters>;
 }
 
@@ -53,8 +53,11 @@ export class ValidatorBook {
   readonly counters = new Map<string, ValidatorCounters>();
   judgedSlot: number | undefined;
   livenessEpoch: number | undefined;
-  /** Proposer of each slot of the epoch whose duties were read (validator index). */
-  duties: { epoch: number; bySlot: Map<number, number> } | undefined;
+  /**
+   * Proposer of each slot (validator index) of the last two epochs whose duties were read: a slot at the
+   * end of an epoch may be judged after the next epoch's duties were read.
+   */
+  readonly duties = new Map<number, Map<number, number>>();
   private dirty = false;
 
   constructor(ids: readonly string[], private readonly memory?: AdapterMemory) {
@@ -63,7 +66,7 @@ export class ValidatorBook {
     try { saved = JSON.parse(memory?.load() ?? '{}') as Saved; } catch { saved = {}; }
     this.judgedSlot = typeof saved.judgedSlot === 'number' ? saved.judgedSlot : undefined;
     this.livenessEpoch = typeof saved.livenessEpoch === 'number' ? saved.livenessEpoch : undefined;
-    if (saved.duties && Array.isArray(saved.duties.slots)) this.duties = { epoch: saved.duties.epoch, bySlot: new Map(saved.duties.slots) };
+    for (const d of Array.isArray(saved.duties) ? saved.duties : []) if (Array.isArray(d.slots)) this.duties.set(d.epoch, new Map(d.slots));
     for (const id of ids) {
       const c = saved.counters?.[id];
       this.counters.set(id, {
@@ -88,7 +91,8 @@ export class ValidatorBook {
   }
 
   setDuties(epoch: number, slots: readonly [number, number][]): void {
-    this.duties = { epoch, bySlot: new Map(slots) };
+    this.duties.set(epoch, new Map(slots));
+    for (const e of this.duties.keys()) if (e < epoch - 1) this.duties.delete(e);
     this.dirty = true;
   }
 
@@ -106,8 +110,7 @@ export class ValidatorBook {
       c.lastProposedSlot = slot;
       return;
     }
-    if (!this.duties || this.duties.epoch !== Math.floor(slot / slotsPerEpoch)) return;
-    const duty = this.duties.bySlot.get(slot);
+    const duty = this.duties.get(Math.floor(slot / slotsPerEpoch))?.get(slot);
     const id = duty === undefined ? undefined : this.idOfIndex(duty);
     if (id !== undefined) this.counters.get(id)!.missedSlots++;
   }
@@ -132,7 +135,7 @@ export class ValidatorBook {
     this.dirty = false;
     const saved: Saved = {
       judgedSlot: this.judgedSlot, livenessEpoch: this.livenessEpoch,
-      duties: this.duties ? { epoch: this.duties.epoch, slots: [...this.duties.bySlot] } : undefined,
+      duties: [...this.duties].map(([epoch, m]) => ({ epoch, slots: [...m] })),
       counters: Object.fromEntries(this.counters),
     };
     this.memory.save(JSON.stringify(saved));
