@@ -33,10 +33,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
   { name: 'restconf-stream', full: [], quick: ['4', '20'] },
   { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
+  { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
+  { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators)/ },
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

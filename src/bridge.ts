@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NodeActionName, Scalar } from './chains/adapter';
+import { AdapterMemoryStore } from './collector/adapter-memory';
 import { Collector } from './collector/collector';
 import { ConfigDatastore } from './config/datastore';
 import type { CommitInfo } from './config/datastore';
@@ -74,7 +75,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.shard = opts.shard;
     this.db = openDb(opts.dataDir);
     this.datastore = new ConfigDatastore(this.db);
-    this.collector = new Collector(this.tree, { rpcTimeoutMs: 4000 });
+    const memory = new AdapterMemoryStore(this.db);
+    this.collector = new Collector(this.tree, { rpcTimeoutMs: 4000, memory: (network, node) => memory.of(network, node) });
     this.tree.set([], { softwareVersion: VERSION, startTime: this.startTime, operState: 'disabled' });
     this.collector.on('problem', (e) => this.record({ severity: 'warning', component: 'collector', msgId: 'COLLECT', message: `network ${e.network}: ${e.message}` }));
     this.datastore.setApplyHook((doc) => this.applyConfig(doc));

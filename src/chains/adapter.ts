@@ -54,6 +54,12 @@ export interface NodeObservation {
   readonly validators?: { readonly type: 'validator' | 'sealer' | 'miner'; readonly ids: readonly string[] };
   /** Attributes of class consensus the node reports (networkHashRate, committedHeight, ...). */
   readonly consensus?: Values;
+  /**
+   * Rows of class validator the node itself accounts for, keyed by id (beacon networks: the configured
+   * validators). When present, they are the validator table and the consensus values above are complete:
+   * the collector writes them as they are, without the producer window's rows.
+   */
+  readonly validatorRows?: readonly { readonly id: string; readonly values: Values }[];
   /** Whether the platform lets the bridge set the node's log level. */
   readonly logControlSupported: boolean;
 }
@@ -126,7 +132,7 @@ export interface FoundLog extends EventLog {
 export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'startBlockProduction' | 'stopBlockProduction' | 'setLogLevel';
 
 export interface ChainAdapter {
-  readonly platform: 'ethereum' | 'bitcoin';
+  readonly platform: 'ethereum' | 'bitcoin' | 'beacon';
   /** Reads the node's current state. Rejects with a typed error from ./errors when the node fails. */
   poll(): Promise<NodeObservation>;
   /** Blocks from..to inclusive (to - from < 64), in height order; for per-block accounting and reorg checks. */
@@ -159,8 +165,21 @@ export interface ChainAdapter {
   close(): Promise<void>;
 }
 
+/**
+ * A small persistent memory an adapter may keep across bridge restarts (a counter it must not count
+ * twice): one text value, kept in the bridge's data dir. load() is called once at creation.
+ */
+export interface AdapterMemory {
+  load(): string | undefined;
+  save(value: string): void;
+}
+
 export interface AdapterOptions {
   readonly endpoint: string;
+  /** Beacon networks: the validators followed (decimal indices or lower-case "0x" public keys). */
+  readonly validators?: readonly string[];
+  /** Where the adapter may keep what must survive a restart (absent: it keeps nothing). */
+  readonly memory?: AdapterMemory;
   readonly wsEndpoint?: string;
   readonly username?: string;
   readonly password?: string;

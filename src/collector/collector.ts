@@ -5,7 +5,7 @@
  * log management.
  */
 import { EventEmitter } from 'node:events';
-import type { BlockSummary, ChainAdapter } from '../chains/adapter';
+import type { AdapterMemory, BlockSummary, ChainAdapter } from '../chains/adapter';
 import { adapterFactory } from '../chains/registry';
 import type { NetworkSettings, NodeSettings } from '../config/settings';
 import type { InstanceTree } from '../state/tree';
@@ -29,6 +29,8 @@ export interface CollectorOptions {
   readonly rpcTimeoutMs: number;
   /** Overrides how adapters are made (tests); default: src/chains/<platform>. */
   readonly makeAdapter?: AdapterMaker;
+  /** Where an adapter keeps what must survive a restart (the bridge's database); absent: nothing is kept. */
+  readonly memory?: (network: string, node: string) => AdapterMemory;
 }
 
 export class Collector extends EventEmitter<CollectorEvents> {
@@ -40,9 +42,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
   constructor(readonly tree: InstanceTree, opts: CollectorOptions) {
     super();
     this.rpcTimeoutMs = opts.rpcTimeoutMs;
-    this.makeAdapter = opts.makeAdapter ?? ((platform: string, n: NodeSettings): ChainAdapter => adapterFactory(platform)({
+    this.makeAdapter = opts.makeAdapter ?? ((platform: string, n: NodeSettings, net: NetworkSettings): ChainAdapter => adapterFactory(platform)({
       endpoint: n.endpoint, wsEndpoint: n.wsEndpoint, username: n.username, password: n.password,
       cookieFile: n.cookieFile, timeoutMs: this.rpcTimeoutMs,
+      validators: net.validators, memory: opts.memory?.(net.name, n.name),
     }));
   }
 

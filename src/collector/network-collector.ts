@@ -23,7 +23,7 @@ export interface NetworkEvents {
   problem(network: string, message: string): void;
 }
 
-export type AdapterMaker = (platform: string, node: NodeSettings) => ChainAdapter;
+export type AdapterMaker = (platform: string, node: NodeSettings, network: NetworkSettings) => ChainAdapter;
 
 export class NetworkCollector {
   readonly pollers = new Map<string, NodePoller>();
@@ -53,6 +53,8 @@ export class NetworkCollector {
 
   /** Applies (new) settings: starts pollers of added nodes, stops removed ones, restarts changed ones. */
   apply(settings: NetworkSettings): { added: string[]; removed: string[] } {
+    // The adapters are made with the network's validators: a change of them makes new adapters.
+    const validatorsChanged = JSON.stringify(settings.validators) !== JSON.stringify(this.settings.validators);
     this.settings = settings;
     this.tracker.windowSize = settings.windowSize;
     const added: string[] = [];
@@ -60,7 +62,7 @@ export class NetworkCollector {
     const wanted = new Map(settings.nodes.map((n) => [n.name, n]));
     for (const [name, p] of this.pollers) {
       const w = wanted.get(name);
-      if (!w || JSON.stringify(w) !== JSON.stringify(p.settings)) {
+      if (!w || validatorsChanged || JSON.stringify(w) !== JSON.stringify(p.settings)) {
         p.stop();
         void p.adapter.close().catch(() => undefined);
         this.pollers.delete(name);
@@ -76,7 +78,9 @@ export class NetworkCollector {
       platform: settings.platform, pollInterval: settings.pollInterval, adminState: settings.adminState,
       expectedBlockInterval: settings.expectedBlockInterval,
     });
-    this.tree.set([...this.path, { cls: 'consensus' }], { windowSize: settings.windowSize, quorum: settings.quorum });
+    this.tree.set([...this.path, { cls: 'consensus' }], {
+      windowSize: settings.windowSize, quorum: settings.quorum, validators: settings.validators.length ? settings.validators : undefined,
+    });
     for (const n of settings.nodes) {
       if (this.pollers.has(n.name)) continue;
       const existed = this.tree.find([...this.path, { cls: 'node', keys: [n.name] }]) !== undefined;
@@ -85,7 +89,7 @@ export class NetworkCollector {
         username: n.username, cookieFile: n.cookieFile,
         ...(existed ? {} : { reachability: 'unknown', operState: 'disabled', stale: false }),
       });
-      const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n), {
+      const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n, settings), {
         tree: this.tree,
         intervalMs: () => this.settings.pollInterval * 1000,
         polled: (p, r, was) => this.onPolled(p, r, was),
@@ -207,7 +211,7 @@ export class NetworkCollector {
       });
     }
     this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
-    this.writeConsensus(obs.consensus, obs.validators);
+    this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
   }
 
   private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
@@ -241,9 +245,20 @@ export class NetworkCollector {
     })));
   }
 
-  private writeConsensus(values: Values | undefined, set: { type: string; ids: readonly string[] } | undefined): void {
+  private writeConsensus(values: Values | undefined, set: { type: string; ids: readonly string[] } | undefined,
+    own?: readonly { readonly id: string; readonly values: Values }[]): void {
     const t = this.tracker;
     const path: Path = [...this.path, { cls: 'consensus' }];
+    if (own) {
+      // The node accounts for its validators itself (beacon networks): its rows and values as they are.
+      const algorithm = this.tree.find(this.path)?.get('consensusAlgorithm');
+      this.tree.set(path, {
+        ...(values ?? {}), algorithm: typeof algorithm === 'string' ? algorithm : undefined,
+        windowBlocks: t.windowBlocks || undefined, leaderChanges: t.windowBlocks ? t.leaderChanges : undefined,
+      });
+      this.tree.replaceList(path, 'validator', own.slice(0, 1000).map((r) => ({ keys: [r.id], values: r.values })));
+      return;
+    }
     const ids = new Set<string>(set?.ids ?? []);
     for (const id of t.producers.keys()) ids.add(id);
     const rows = [...ids].slice(0, 1000).map((id) => {
@@ -284,6 +299,6 @@ export class NetworkCollector {
       lastReorgOldHead: t.lastReorg?.oldHead || undefined, lastReorgNewHead: t.lastReorg?.newHead,
     });
     const best = this.best();
-    if (best?.last) this.writeConsensus(best.last.consensus, best.last.validators);
+    if (best?.last) this.writeConsensus(best.last.consensus, best.last.validators, best.last.validatorRows);
   }
 }

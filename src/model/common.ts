@@ -85,6 +85,7 @@ export const EventTypeEnum = T.enumOf('X733EventType', [
 export const Platform = T.enumOf('Platform', [
   ev(1, 'ethereum', 'Ethereum family over EIP-1474 JSON-RPC (geth, Besu, Nethermind, Erigon, Hardhat, Ganache, Anvil)'),
   ev(2, 'bitcoin', 'Bitcoin family over Bitcoin Core JSON-RPC (Bitcoin Core, Litecoin Core)'),
+  ev(3, 'beacon', 'Ethereum proof-of-stake consensus layer over the standard Beacon Node API, REST and server-sent events (Lighthouse, Prysm, Teku, Nimbus, Lodestar)'),
 ]);
 
 export { ev };

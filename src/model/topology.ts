@@ -92,7 +92,7 @@ export const node: ObjectClass = {
   actions: nodeActions,
   attributes: [
     config(1, 'name', T.name, 'Name of the node, unique in its network.'),
-    config(2, 'endpoint', T.uri, 'RPC endpoint of the node (http://, https://, ws:// or wss:// URL).', { required: true }),
+    config(2, 'endpoint', T.uri, 'RPC endpoint of the node (http://, https://, ws:// or wss:// URL; a beacon node: the base URL of its Beacon Node API).', { required: true }),
     config(3, 'role', T.enumOf('NodeRole', [
       ev(1, 'full', 'Full node: validates and stores the chain'),
       ev(2, 'archive', 'Archive node: full node keeping all historical state'),
@@ -110,7 +110,7 @@ export const node: ObjectClass = {
     state(11, 'stale', T.bool, 'true when the values shown are from an earlier, successful poll.'),
     state(12, 'lastObserved', T.time, 'When values were last read from the node.'),
     state(13, 'lastError', T.text(255), 'Last error met when polling the node.'),
-    state(14, 'clientVersion', T.text(255), 'Client software and version (web3_clientVersion, or getnetworkinfo subversion).'),
+    state(14, 'clientVersion', T.text(255), 'Client software and version (web3_clientVersion, getnetworkinfo subversion, or /eth/v1/node/version).'),
     state(15, 'protocolVersion', T.text(64), 'Peer-to-peer protocol version reported by the node.'),
     state(16, 'networkId', T.text(64), 'Network identifier reported by the node (net_version, or chain name).'),
     state(17, 'uptime', T.gauge64, 'Time since the node process started, where the platform reports it.', { units: 'seconds' }),
@@ -126,12 +126,20 @@ export const node: ObjectClass = {
     state(27, 'rpcErrors', T.counter64, 'RPC calls to the node that failed since the bridge started.'),
     state(28, 'bytesIn', T.counter64, 'Octets received by the node from its peers, where the platform reports it.', { units: 'octets' }),
     state(29, 'bytesOut', T.counter64, 'Octets sent by the node to its peers, where the platform reports it.', { units: 'octets' }),
+    state(30, 'syncDistance', T.gauge64, 'Beacon nodes: slots between the node\'s head and the current slot (/eth/v1/node/syncing sync_distance).', { units: 'slots' }),
+    state(31, 'headSlot', T.gauge64, 'Beacon nodes: slot of the node\'s head block (/eth/v1/node/syncing head_slot; the node\'s height is the same slot).', { units: 'slots' }),
+    state(32, 'headRoot', T.hex(32), 'Beacon nodes: root of the node\'s head block (/eth/v1/beacon/headers/head).'),
+    state(33, 'health', T.enumOf('NodeHealth', [
+      ev(1, 'ready', 'HTTP 200 from /eth/v1/node/health: synced and ready'),
+      ev(2, 'syncing', 'HTTP 206: synchronising, or up but not fully ready'),
+      ev(3, 'notInitialized', 'HTTP 503: not initialised or having issues'),
+    ]), 'Beacon nodes: health the node reports (/eth/v1/node/health).'),
   ],
 };
 
 export const peer: ObjectClass = {
   name: 'peer', clause: '7.1', kind: 'list', parent: 'node', keys: ['index'], arc: 4, mibPrefix: 'bcmPeer',
-  description: 'A peer-to-peer connection of a node (admin_peers, getpeerinfo).',
+  description: 'A peer-to-peer connection of a node (admin_peers, getpeerinfo, /eth/v1/node/peers).',
   attributes: [
     state(1, 'index', T.uint32(1, 65535), 'Position of the peer in the node\'s peer list at the last poll.'),
     state(2, 'peerId', T.text(255), 'Identifier of the remote peer (node id, or the node\'s own peer number).'),
@@ -147,6 +155,12 @@ export const peer: ObjectClass = {
     state(8, 'bytesIn', T.counter64, 'Octets received from the peer on this connection.', { units: 'octets' }),
     state(9, 'bytesOut', T.counter64, 'Octets sent to the peer on this connection.', { units: 'octets' }),
     state(10, 'peerHeight', T.gauge64, 'Best block height the peer announced, where reported.', { units: 'blocks' }),
+    state(11, 'state', T.enumOf('PeerState', [
+      ev(1, 'connected', 'Connected'),
+      ev(2, 'connecting', 'Connection being established'),
+      ev(3, 'disconnecting', 'Connection being closed'),
+      ev(4, 'disconnected', 'Known to the node, not connected'),
+    ]), 'Connection state, where reported (beacon nodes: the state /eth/v1/node/peers gives; the table lists every peer the node reports, and peerCount counts the connected ones). Other platforms list connected peers only and leave it absent.'),
   ],
 };
 
