@@ -75,6 +75,9 @@ export function enumNumber(type: ScalarOf<'enum'>, v: TreeScalar): number | unde
 /** Integer text of a number or bigint (a fraction is truncated). */
 export function intText(v: TreeScalar): string {
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return String(v); // the same digits, without a BigInt
+    return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  }
   return String(v);
 }
