@@ -42,7 +42,7 @@ export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefau
   const out: DNode[] = [];
   if (wants(f, 'managed-system', OUR_NS)) {
     const proj = topProjection(filterProjection(f), 'managed-system');
-    out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults }, proj));
+    out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.read('running'), { state: true, withDefaults }, proj));
   }
   const al = ctx.catalogue.namespaceOfPrefix('al');
   if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
@@ -68,7 +68,7 @@ export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElem
   const src = datastoreParam(op, 'source') as DatastoreName;
   const f = filterOf(op);
   const withDefaults = withDefaultsOf(op);
-  const doc = ctx.bridge.datastore.get(src);
+  const doc = ctx.bridge.datastore.read(src);
   const proj = topProjection(filterProjection(f), 'managed-system');
   const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults }, proj)].filter((n) => n.children?.length);
   return data(rpc, await applyFilterAsync(nodes, f));

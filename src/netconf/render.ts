@@ -112,37 +112,57 @@ function usableFor(keys: readonly Attribute[]): (i: number, c: Condition) => boo
 const keyTexts = (keys: readonly Attribute[], values: readonly (Value | DocValue)[]): string =>
   keys.map((k, i) => (values[i] === undefined ? '\u0001' : leafText(k.type, values[i] as Value).text)).join('\u0000');
 
+/** Key values of texts, by the key types (undefined when a text is no value of its type). */
+function decodeKeys(keys: readonly Attribute[], texts: readonly string[]): Scalar[] | undefined {
+  try { return keys.map((k, i) => fromLeafText(k.type, texts[i]) as Scalar); } catch { return undefined; }
+}
+
 /** The instance of a list under parent whose keys have these texts (by lookup; by a scan of the list when the lookup misses). */
-function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: Instance, texts: readonly string[]): Instance | undefined {
+function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: Instance, texts: readonly string[], decoded: Scalar[] | undefined): Instance | undefined {
   const want = texts.join('\u0000');
-  try {
-    const decoded = keys.map((k, i) => fromLeafText(k.type, texts[i]) as Scalar);
-    const hit = parent.child(cls.name, decoded);
-    if (hit && keyTexts(keys, hit.keys) === want) return hit;
-  } catch { /* not a value of the key type: only a scan can tell */ }
+  const hit = decoded && parent.child(cls.name, decoded);
+  if (hit && keyTexts(keys, hit.keys) === want) return hit;
   const m = parent.children.get(cls.name);
   if (!m) return undefined;
   for (const i of m.values()) if (keyTexts(keys, i.keys) === want) return i;
   return undefined;
 }
 
+/** Rows of a list of the configuration document by the key string of their keys, built once per stored array (read-only documents). */
+const rowIndexes = new WeakMap<object, Map<string, ConfigObject>>();
+
+function rowByTexts(raw: DocValue, keys: readonly string[], keyAttrs: readonly Attribute[], texts: readonly string[], decoded: Scalar[] | undefined): ConfigObject | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  let index = rowIndexes.get(raw);
+  if (!index) {
+    index = new Map();
+    for (const d of asList(raw)) index.set(keyString(keys.map((k) => d[k] as Scalar)), d);
+    rowIndexes.set(raw, index);
+  }
+  const want = texts.join('\u0000');
+  const hit = decoded && index.get(keyString(decoded));
+  if (hit && keyTexts(keyAttrs, keys.map((k) => hit[k])) === want) return hit;
+  for (const d of index.values()) if (keyTexts(keyAttrs, keys.map((k) => d[k])) === want) return d;
+  return undefined;
+}
+
 function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): DNode[] {
   const keys = cls.keys ?? [];
   const keyAttrs = classYang(cls).keys;
-  const docRows = asList(doc?.[fieldOf(cls)]);
   const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
   if (keyed) {
     const entries: Entry[] = [];
     for (const { texts, sub } of keyed.values()) {
-      const inst = opts.state && parent ? instanceByTexts(cls, keyAttrs, parent, texts) : undefined;
-      const want = texts.join('\u0000');
-      const row = docRows.find((d) => keyTexts(keyAttrs, keys.map((k) => d[k])) === want);
+      const decoded = decodeKeys(keyAttrs, texts);
+      const inst = opts.state && parent ? instanceByTexts(cls, keyAttrs, parent, texts, decoded) : undefined;
+      const row = rowByTexts(doc?.[fieldOf(cls)], keys, keyAttrs, texts, decoded);
       if (!inst && !row) continue;
       entries.push({ keys: inst ? [...inst.keys] : keys.map((k) => row![k] as Scalar), inst, doc: row, sub });
     }
     return entries.sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
   }
   const sub = vs ? mergedSub(vs) : ALL;
+  const docRows = asList(doc?.[fieldOf(cls)]);
   const insts = opts.state && parent ? parent.list(cls.name) : [];
   if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts, sub));
   const byKey = new Map<string, Entry>();

@@ -32,7 +32,7 @@ const wanted = (p: Projection, ...names: string[]): boolean => p === ALL || name
 
 function configNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): DNode[] {
   if (!wanted(proj, 'managed-system')) return [];
-  const n = managedSystemNode(undefined, src.bridge.datastore.get('running'), { state: false, withDefaults }, topProjection(proj, 'managed-system'));
+  const n = managedSystemNode(undefined, src.bridge.datastore.read('running'), { state: false, withDefaults }, topProjection(proj, 'managed-system'));
   return n.children?.length ? [n] : [];
 }
 
@@ -40,7 +40,7 @@ function allNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Project
   const root = src.bridge.tree.root;
   const al = src.catalogue.namespaceOfPrefix('al');
   const out: DNode[] = [];
-  if (wanted(proj, 'managed-system')) out.push(managedSystemNode(root, src.bridge.datastore.get('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
+  if (wanted(proj, 'managed-system')) out.push(managedSystemNode(root, src.bridge.datastore.read('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
   if (al && wanted(proj, 'alarms')) out.push(...projectNodes(externalNodes(root, src.nsOf), proj === ALL ? ALL : { kids: new Map([['alarms', proj.kids.get('alarms')!]]) }));
   if (wanted(proj, 'yang-library', 'modules-state')) out.push(...projectNodes(yangLibraryNodes(src.catalogue), proj === ALL ? ALL : { kids: new Map([...proj.kids].filter(([n]) => n !== 'managed-system' && n !== 'alarms')) }));
   return out;
