@@ -28,6 +28,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|\d+ nodes, )/ },
   { name: 'snmp-walk', full: [], quick: ['1'], figures: /^(agent|bcmgmt|snmpd|ratio) / },
   { name: 'netconf-get', full: [], quick: ['--iterations', '3'] },
+  { name: 'restconf-get', full: [], quick: ['--iterations', '3'] },
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
