@@ -16,7 +16,11 @@ function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
     const colon = n.value!.indexOf(':');
     return colon > 0 ? `${moduleOf(n.valueNs)}:${n.value!.slice(colon + 1)}` : n.value!;
   }
-  if (n.typed) return scalarOf(n.typed.type).json.encode(n.typed.type, n.typed.value);
+  if (n.typed) {
+    const codec = scalarOf(n.typed.type).json;
+    // the leaf's XML text is its JSON string for these types: not encoded a second time
+    return codec.isXmlText ? n.value! : codec.encode(n.typed.type, n.typed.value);
+  }
   return n.value!;
 }
 

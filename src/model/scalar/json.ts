@@ -85,6 +85,8 @@ export const YANG_JSON = {
 
 export interface JsonCodec<T> {
   encode(t: T, v: TreeScalar): JsonValue;
+  /** The JSON value is the value's XML text as a JSON string: an encoder holding the text already may use it. */
+  readonly isXmlText?: true;
   decode(t: T, j: unknown): JsonDecoded<PlainScalar>;
 }
 
@@ -93,7 +95,7 @@ function map<A, B>(r: JsonDecoded<A>, f: (a: A) => JsonDecoded<B>): JsonDecoded<
 /** A type whose YANG rendering is a string (or a typedef of one): its XML text. */
 function stringOf<B extends ScalarBase>(base: B): JsonCodec<ScalarOf<B>> {
   const xml = XML_CODECS[base] as unknown as { encode(t: ScalarOf<B>, v: TreeScalar): { text: string } };
-  return { encode: (t, v) => xml.encode(t, v).text, decode: (_t, j) => YANG_JSON.decodeString(j) };
+  return { encode: (t, v) => xml.encode(t, v).text, decode: (_t, j) => YANG_JSON.decodeString(j), isXmlText: true };
 }
 
 function int(kind: IntKind): JsonCodec<unknown> {
@@ -107,7 +109,7 @@ function int(kind: IntKind): JsonCodec<unknown> {
 /** decimal64 with three fraction digits, in the lexical form of the XML text. */
 function decimal3<B extends 'milli' | 'level'>(base: B): JsonCodec<ScalarOf<B>> {
   const s = stringOf(base);
-  return { encode: s.encode, decode: (_t, j) => YANG_JSON.decodeDecimal64(j, 3) };
+  return { encode: s.encode, decode: (_t, j) => YANG_JSON.decodeDecimal64(j, 3), isXmlText: true };
 }
 
 export const JSON_CODECS: PerBase<{ [B in ScalarBase]: JsonCodec<ScalarOf<B>> }> = {
