@@ -53,18 +53,35 @@ export function mergeProjections(ps: readonly Projection[]): Projection {
   return { kids };
 }
 
-/** What the entries of a list (or a container, or leaves) named by variants need, whatever their keys. */
+const mergedSubs = new WeakMap<readonly Variant[], Projection>();
+
+/**
+ * What the entries of a list (or a container, or leaves) named by variants need, whatever their keys. Remembered
+ * per variant array: every entry of a list shares its array, so a filter with thousands of sibling nodes is merged
+ * once, not once per entry.
+ */
 export function mergedSub(vs: readonly Variant[]): Projection {
-  return mergeProjections(vs.map((v) => v.sub));
+  let p = mergedSubs.get(vs);
+  if (!p) { p = mergeProjections(vs.map((v) => v.sub)); mergedSubs.set(vs, p); }
+  return p;
 }
 
 /**
  * The key tuples variants name, when every variant names every key (keyNames, in order) with a condition usable
  * for a lookup (usable(i, condition)); undefined when some variant may match any entry. Each tuple with the
- * union of what its variants need.
+ * union of what its variants need. Remembered per variant array (a list has one set of key names and key types).
  */
+const keyedCache = new WeakMap<readonly Variant[], Map<string, { texts: string[]; sub: Projection }> | undefined>();
+
 export function keyedVariants(vs: readonly Variant[], keyNames: readonly string[], usable: (i: number, c: Condition) => boolean): Map<string, { texts: string[]; sub: Projection }> | undefined {
   if (!keyNames.length) return undefined;
+  if (keyedCache.has(vs)) return keyedCache.get(vs);
+  const k = keyed(vs, keyNames, usable);
+  keyedCache.set(vs, k);
+  return k;
+}
+
+function keyed(vs: readonly Variant[], keyNames: readonly string[], usable: (i: number, c: Condition) => boolean): Map<string, { texts: string[]; sub: Projection }> | undefined {
   const out = new Map<string, { texts: string[]; subs: Projection[] }>();
   for (const v of vs) {
     const texts: string[] = v.keys ? [...v.keys] : [];
@@ -83,16 +100,24 @@ export function keyedVariants(vs: readonly Variant[], keyNames: readonly string[
 
 // ---- from a subtree filter ------------------------------------------------------------------------------
 
+/**
+ * Sibling filter nodes past which a filter is not projected (the data below is built whole, as without a
+ * projection): so that deriving the projection of a filter of thousands of siblings, which its step budget ends
+ * anyway, costs nothing.
+ */
+export const MAX_PROJECTED_SIBLINGS = 256;
+
 const isContentMatch = (f: XmlElement): boolean => f.children.length === 0 && f.text.trim() !== '';
 
 /**
  * The projection of the data node a filter node's children (fkids) are matched against (RFC 6241 section 6): all
- * of it when every child is a content match node (the whole instance is selected); otherwise its children named by
+ * of it when every child is a content match node (the whole instance is selected) or when there are more than
+ * MAX_PROJECTED_SIBLINGS children; otherwise its children named by
  * the filter nodes, a selection node or a content match node needing the whole child, a containment node what its
  * own children need, with its content match children as conditions.
  */
 export function subtreeProjection(fkids: readonly XmlElement[]): Projection {
-  if (fkids.length && fkids.every(isContentMatch)) return ALL;
+  if (fkids.length > MAX_PROJECTED_SIBLINGS || (fkids.length && fkids.every(isContentMatch))) return ALL;
   const kids = new Map<string, Variant[]>();
   for (const f of fkids) {
     let v: Variant;

@@ -146,11 +146,14 @@ function rowByTexts(raw: DocValue, keys: readonly string[], keyAttrs: readonly A
   return undefined;
 }
 
+const listLength = (v: DocValue): number => (Array.isArray(v) ? v.length : 0);
+
 function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): DNode[] {
   const keys = cls.keys ?? [];
   const keyAttrs = classYang(cls).keys;
   const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
-  if (keyed) {
+  // lookups only when they are fewer than the entries: rendering by projection never costs more than rendering all
+  if (keyed && keyed.size <= (parent?.children.get(cls.name)?.size ?? 0) + listLength(doc?.[fieldOf(cls)])) {
     const entries: Entry[] = [];
     for (const { texts, sub } of keyed.values()) {
       const decoded = decodeKeys(keyAttrs, texts);

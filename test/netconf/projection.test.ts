@@ -43,6 +43,7 @@ const SELECTIVE: [string, Filter][] = [
   ['subtree: content match on a leaf that is not a key', subtree(ms('<network><node><reachability>reachable</reachability><name/><height/></node></network>'))],
   ['subtree: two containment nodes of one list, united', subtree(ms('<network><name>net0</name><node><name>node0</name><height/></node><node><name>node0</name><peer-count/></node><node><name>node4</name><syncing/></node></network>'))],
   ['subtree: a missing key', subtree(ms('<network><name>net0</name><node><name>nope</name></node></network>'))],
+  ['subtree: more peers named by key than the node has (all peers built, then filtered)', subtree(ms(`<network><name>net0</name><node><name>node1</name>${Array.from({ length: 12 }, (_, i) => `<peer><index>${i + 1}</index><address/></peer>`).join('')}</node></network>`))],
   ['subtree: a configuration-only network, content match only', subtree(ms('<network><name>cfgonly</name></network>'))],
   ['subtree: empty namespace matches any', subtree('<managed-system xmlns=""><network><name>dev</name><chain-id/></network></managed-system>')],
   ['XPath: one node by key', xpath("/bcm:managed-system/bcm:network[bcm:name='net1']/bcm:node[bcm:name='node3']")],
