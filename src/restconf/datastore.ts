@@ -89,7 +89,7 @@ export function pathProjection(steps: readonly PathStep[], target: Projection): 
  * only the fields selected (the target with its keys, at the datastore level the top-level nodes named).
  */
 export function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined): DNode[] {
-  const fields = q.fields === undefined ? ALL : parseFields(q.fields, steps.length === 0, nsOfModule);
+  const fields = q.fields === undefined ? ALL : parseFields(q.fields, steps, nsOfModule);
   const nodes = dataNodes(src, q.content, q.withDefaults, pathProjection(steps, fields));
   if (!steps.length) return projectNodes(nodes, fields);
   const target = selectNode(nodes, steps);

@@ -7,10 +7,14 @@
  * An api-identifier is [module ":"] name; a name without a module is in its parent's module, and at the datastore
  * level (no target) the first name of a path needs its module. A path selects the descendant it names, whole, with
  * its ancestors up to the target (list entries with their keys); "a(b;c)" selects b and c below a. A malformed
- * expression, an unknown module or an expression over the bounds is 400 invalid-value.
+ * expression, an unknown module, a name that is no child node of its parent in our module (checkFields) or an
+ * expression over the bounds is 400 invalid-value.
  */
-import { ALL, mergeProjections } from '../netconf/projection';
+import { modelIndex } from '../model';
+import type { ObjectClass } from '../model';
+import { ALL, mergeProjections, topProjection } from '../netconf/projection';
 import type { Projection } from '../netconf/projection';
+import { OUR_NS, classYang } from '../netconf/schema';
 import { badQuery } from './errors';
 
 /** Bounds of an expression: characters and nesting of parentheses. */
@@ -64,9 +68,42 @@ class FieldsParser {
   }
 }
 
-/** The projection of the target (topLevel: of the datastore's top-level nodes) that a fields expression selects. */
-export function parseFields(src: string, topLevel: boolean, nsOfModule: (module: string) => string | undefined): Projection {
+/**
+ * The projection of the target that a fields expression selects, its names checked against our module: steps
+ * is the target's path (none: the datastore, whose top-level nodes the expression names).
+ */
+export function parseFields(src: string, steps: readonly { readonly ns: string; readonly name: string }[], nsOfModule: (module: string) => string | undefined): Projection {
   if (src.length > FIELDS_LIMITS.maxLength) throw badQuery(`fields is longer than ${FIELDS_LIMITS.maxLength} characters`);
   if (src === '') throw badQuery('fields is empty');
-  return new FieldsParser(src, nsOfModule).parse(topLevel);
+  const p = new FieldsParser(src, nsOfModule).parse(steps.length === 0);
+  if (steps.length) checkFields(p, classOfPath(steps));
+  else if (p !== ALL && p.kids.has(classYang(modelIndex.root).name)) checkFields(topProjection(p, classYang(modelIndex.root).name), modelIndex.root);
+  return p;
+}
+
+/**
+ * Checks the names of a fields projection against the schema of our module below cls (the class of the target, or
+ * of /managed-system at the datastore level): each must be a leaf or a contained class of its parent, and a leaf
+ * has nothing below it (400 invalid-value otherwise). Targets outside our module are not checked.
+ */
+export function checkFields(p: Projection, cls: ObjectClass | undefined): void {
+  if (!cls || p === ALL) return;
+  const cy = classYang(cls);
+  for (const [name, vs] of p.kids) {
+    const child = cy.children.get(name);
+    if (child) { for (const v of vs) checkFields(v.sub, child); continue; }
+    if (!cy.leaves.has(name)) throw badQuery(`fields: ${cy.name} has no child node ${name}`);
+    if (vs.some((v) => v.sub !== ALL)) throw badQuery(`fields: ${name} is a leaf of ${cy.name}, with nothing below it`);
+  }
+}
+
+/** The class of our module a resource path names (the root for /managed-system), or undefined (a leaf, another module, unknown). */
+export function classOfPath(steps: readonly { readonly ns: string; readonly name: string }[]): ObjectClass | undefined {
+  if (!steps.length || steps[0].ns !== OUR_NS || steps[0].name !== classYang(modelIndex.root).name) return undefined;
+  let cls: ObjectClass | undefined = modelIndex.root;
+  for (const s of steps.slice(1)) {
+    cls = classYang(cls).children.get(s.name);
+    if (!cls) return undefined;
+  }
+  return cls;
 }

@@ -2,7 +2,7 @@
  * RESTCONF reads that build only what they return: the "fields" query parameter (RFC 8040 section 4.8.3) and GETs
  * of one resource. Each answer is checked against the same resource fetched whole (no fields), cut down here in
  * the test: the fields asked for, list entries with their keys. A datastore-level fields answer validates with
- * yanglint; bad expressions get 400 invalid-value and the bridge keeps serving. Clients: Node's http and curl.
+ * yanglint; bad expressions (syntax, unknown modules, names that are no child of their parent) get 400 invalid-value and the bridge keeps serving. Clients: Node's http and curl.
  */
 import { expect } from 'chai';
 import { execFile, spawnSync } from 'node:child_process';
@@ -140,6 +140,9 @@ describe('RESTCONF fields and one-resource reads (src/restconf/fields.ts, datast
     await bad('managed-system/network', /needs its module/, DATA);
     await bad(`${'a('.repeat(20)}b${')'.repeat(20)}`, /nested deeper than 16/);
     await bad('x'.repeat(5000), /longer than 4096/);
+    await bad('node(bogus)', /node has no child node bogus/);
+    await bad('chain-id(x)', /chain-id is a leaf of network, with nothing below it/);
+    await bad('blockchain-mgmt:managed-system/network/nodes', /network has no child node nodes/, DATA);
     const r = await httpRequest(nb.httpPort, { method: 'GET', path: `${NET0}?fields=chain-id&fields=name`, user: ADMIN });
     expect(r.status).to.equal(400);
     expect(await json(`${NET0}?fields=name`)).to.deep.equal({ 'blockchain-mgmt:network': [{ name: 'net0' }] });
