@@ -13,7 +13,7 @@ import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
 import { compareKeys, keyString } from '../state/tree';
 import type { Instance, Scalar, Value } from '../state/tree';
-import { inner, leaf } from './data';
+import { inner, leaf, typedLeaf } from './data';
 import type { DNode } from './data';
 import { ALL, keyedVariants, mergedSub } from './projection';
 import type { Condition, Projection, Variant } from './projection';
@@ -32,11 +32,11 @@ function asList(v: DocValue): ConfigObject[] {
 function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
   if (v === undefined) return;
   if (Array.isArray(v)) {
-    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: x, multi: true })); }
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(typedLeaf(name, ns, t.text, t.valueNs, attr.type, x, true)); }
     return;
   }
   const t = leafText(attr.type, v as Value);
-  out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: v as Scalar }));
+  out.push(typedLeaf(name, ns, t.text, t.valueNs, attr.type, v as Scalar, false));
 }
 
 export interface RenderOptions {

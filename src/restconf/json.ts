@@ -6,6 +6,7 @@
  */
 import { scalarOf } from '../model/scalars';
 import type { JsonValue } from '../model/scalar/json';
+import { isMultiValue, rawValueOf, scalarTypeOf } from '../netconf/data';
 import type { DNode } from '../netconf/data';
 
 /** Module name of a namespace (the catalogue of src/netconf/modules.ts). */
@@ -16,10 +17,11 @@ function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
     const colon = n.value!.indexOf(':');
     return colon > 0 ? `${moduleOf(n.valueNs)}:${n.value!.slice(colon + 1)}` : n.value!;
   }
-  if (n.typed) {
-    const codec = scalarOf(n.typed.type).json;
+  const type = scalarTypeOf(n);
+  if (type) {
+    const codec = scalarOf(type).json;
     // the leaf's XML text is its JSON string for these types: not encoded a second time
-    return codec.isXmlText ? n.value! : codec.encode(n.typed.type, n.typed.value);
+    return codec.isXmlText ? n.value! : codec.encode(type, rawValueOf(n)!);
   }
   return n.value!;
 }
@@ -27,7 +29,7 @@ function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
 /** Whether same-named siblings form an array: list entries (keyed) and leaf-lists (several, or marked multi). */
 function isArrayMember(first: DNode, count: number): boolean {
   if (first.value === undefined) return first.keyCount !== undefined || count > 1;
-  return count > 1 || first.typed?.multi === true;
+  return count > 1 || isMultiValue(first);
 }
 
 /** The members of an object holding nodes whose parent is in namespace parentNs ('' at the top). */
