@@ -5,7 +5,9 @@
  *   - /al:alarms: the classes the model maps onto ietf-alarms (alarm, its status changes, the alarm
  *     inventory), from the tree's instances under fault; attributes with yangExternal become the standard
  *     module's leaves, the others our module's augmenting leaves.
- * Secrets are never rendered.
+ * Secrets are never rendered. With a projection (projection.ts), /bcm:managed-system is rendered only as far as
+ * the projection reaches: the leaves and classes it names, and list entries it names by key found by lookup in
+ * the instance tree and the configuration (the whole list only when that is cheaper).
  */
 import { fieldOf } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
