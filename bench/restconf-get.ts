@@ -5,7 +5,8 @@
  *   node dist/bench/restconf-get.js [--iterations N]
  *
  * Reports median and p99 of
- *   - server side (the read path the router runs: query, path, build, encode; no HTTP): GET /restconf/data in JSON
+ *   - server side (the read path the router runs: query, path, build, encode; no HTTP; wall time, and the process's
+ *     CPU time per request, which other processes on a busy machine disturb less): GET /restconf/data in JSON
  *     with 100 nodes x 20 peers (issue 15 target: <= 15 ms), and, with 1,000 nodes, GET of one node resource and of
  *     one node with fields (issue 15/16 target: <= 2 ms), against the full JSON GET of the same tree in the same run;
  *   - over loopback HTTP (one keep-alive-less request at a time, client in the same process, so each figure is an
@@ -41,7 +42,7 @@ async function time(n: number, f: () => Promise<{ status: number; body: string }
 }
 
 /** The JSON reply of a GET as the router builds it (src/restconf/router.ts), timed in this process: no HTTP. */
-function serverSide(src: RestconfSource, url: string, n: number): { ms: number[]; bytes: number } {
+function serverSide(src: RestconfSource, url: string, n: number): { ms: number[]; bytes: number; cpuMs: number } {
   const moduleOf = (ns: string): string => src.catalogue.modules.find((m) => m.namespace === ns)?.name ?? ns;
   const nsOfModule = (name: string): string | undefined => src.catalogue.modules.find((m) => m.name === name)?.namespace;
   const [p, search = ''] = url.split('?');
@@ -54,19 +55,24 @@ function serverSide(src: RestconfSource, url: string, n: number): { ms: number[]
   for (let i = 0; i < Math.min(3, n); i++) once(); // warm-up
   const ms: number[] = [];
   let bytes = 0;
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     const body = once();
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     bytes = body.length;
   }
+  const cpu = process.cpuUsage(cpu0);
   if (!bytes || bytes < 10) throw new Error(`empty reply for ${url}`);
-  return { ms, bytes };
+  // CPU time of the process per request (all its threads: garbage collection included), less disturbed than the
+  // wall time by other processes on a busy machine
+  return { ms, bytes, cpuMs: (cpu.user + cpu.system) / 1000 / n };
 }
 
-const line = (label: string, r: { ms: number[]; bytes: number }, extra = ''): string =>
-  `  ${label.padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KiB  median ${fmt(stats(r.ms).median)} ms  p99 ${fmt(stats(r.ms).p99)} ms${extra}`;
-const figure = (r: { ms: number[]; bytes: number }): Record<string, number> => ({ ...stats(r.ms), bytes: r.bytes, n: r.ms.length });
+const line = (label: string, r: { ms: number[]; bytes: number; cpuMs?: number }, extra = ''): string =>
+  `  ${label.padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KiB  median ${fmt(stats(r.ms).median)} ms  p99 ${fmt(stats(r.ms).p99)} ms` +
+  `${r.cpuMs !== undefined ? `  cpu ${fmt(r.cpuMs)} ms` : ''}${extra}`;
+const figure = (r: { ms: number[]; bytes: number; cpuMs?: number }): Record<string, number> => ({ ...stats(r.ms), bytes: r.bytes, n: r.ms.length, ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) });
 
 async function main(): Promise<void> {
   const iArg = process.argv.indexOf('--iterations');
