@@ -119,6 +119,10 @@ describe('RESTCONF fields and one-resource reads (src/restconf/fields.ts, datast
     expect(await json(`${NET0}/node=node3`)).to.deep.equal({ 'blockchain-mgmt:node': [node3] });
     expect(await json(`${NET0}/node=node3/peer=2`)).to.deep.equal({ 'blockchain-mgmt:peer': [(node3!.peer as Obj[])[1]] });
     expect(await json(`${NET0}/node=node3/tx-pool/queued`)).to.deep.equal({ 'blockchain-mgmt:queued': (node3!['tx-pool'] as Obj).queued });
+    // depth=2: the node's leaves, its containers and list entries empty
+    const cut = Object.fromEntries(Object.entries(node3!).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? {} : x)) : typeof v === 'object' && v !== null ? {} : v]));
+    expect(await json(`${NET0}/node=node3?depth=2`)).to.deep.equal({ 'blockchain-mgmt:node': [cut] });
+    expect(await json(`${NET0}/node=node3?content=nonconfig&depth=1`)).to.deep.equal({ 'blockchain-mgmt:node': [{}] });
     expect((await get(`${NET0}/node=node99`)).status).to.equal(404);
     expect((await get(`${NET0}/node=node3/peer=9`)).status).to.equal(404);
   });
