@@ -32,6 +32,8 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
+  { name: 'restconf-stream', full: [], quick: ['4', '20'] },
+  { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
 ];
 
 /** Files of dist/bench that are not benchmarks. */

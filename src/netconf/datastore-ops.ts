@@ -91,7 +91,7 @@ function hashNewPasswords(doc: ConfigObject, previous: ConfigObject): void {
 
 function commit(ctx: ServerContext, s: Session, target: DatastoreName, doc: ConfigObject): void {
   try {
-    ctx.bridge.datastore.commit(target, doc, { user: s.username, source: 'netconf' });
+    ctx.bridge.datastore.commit(target, doc, { user: s.username, source: s.commitSource });
   } catch (e) {
     if (e instanceof ConfigError) throw configErrorToNetconf(e, doc);
     throw e;

@@ -18,8 +18,11 @@ import type { XmlElement } from './xml';
 
 export const ALL = 'all' as const;
 
-/** How a condition's text compares with a leaf: as XML text (subtree content match, QNames resolved) or exactly (XPath string, RESTCONF key). */
-export type MatchKind = 'content' | 'exact' | 'integer';
+/**
+ * How a condition's text compares with a leaf: as XML text (subtree content match, QNames resolved), exactly (XPath
+ * string), as an integer, or as a RESTCONF path key (identities in RFC 7951 form).
+ */
+export type MatchKind = 'content' | 'exact' | 'integer' | 'path';
 
 export interface Condition { readonly text: string; readonly kind: MatchKind }
 
@@ -85,7 +88,7 @@ function keyed(vs: readonly Variant[], keyNames: readonly string[], usable: (i: 
   const out = new Map<string, { texts: string[]; subs: Projection[] }>();
   for (const v of vs) {
     const texts: string[] = v.keys ? [...v.keys] : [];
-    if (v.keys && v.keys.length !== keyNames.length) return undefined;
+    if (v.keys && (v.keys.length !== keyNames.length || !v.keys.every((t, i) => usable(i, { text: t, kind: 'path' })))) return undefined;
     for (let i = 0; i < keyNames.length && !v.keys; i++) {
       const c = v.match.get(keyNames[i]);
       if (!c || !usable(i, c)) return undefined;
@@ -139,6 +142,13 @@ function conditionHolds(kids: readonly DNode[], c: Condition): boolean {
   return kids.some((k) => k.value !== undefined && (c.kind === 'integer' ? Number(k.value) === Number(c.text) : k.value === c.text));
 }
 
+/** Whether a key leaf may be the one a path key names: its text, or for an identity any module:identity of the same name (the path's lookup decides). */
+function keyMayBe(k: DNode | undefined, text: string): boolean {
+  if (!k || k.value === undefined) return false;
+  if (k.value === text || k.valueNs === undefined) return k.value === text;
+  return k.value.slice(k.value.indexOf(':') + 1) === text.slice(text.indexOf(':') + 1);
+}
+
 /**
  * The nodes a projection selects among built nodes: those named, each list entry (with its keys) and container
  * with what its variants need; an entry is kept when one variant's conditions hold on it (exact text), a container
@@ -153,7 +163,7 @@ export function projectNodes(nodes: readonly DNode[], p: Projection): DNode[] {
     if (n.value !== undefined) { out.push(n); continue; }
     const kc = n.keyCount ?? 0;
     const kids = n.children ?? [];
-    const holding = vs.filter((v) => (!v.keys || (v.keys.length === kc && v.keys.every((t, i) => kids[i]?.value === t))) &&
+    const holding = vs.filter((v) => (!v.keys || (v.keys.length === kc && v.keys.every((t, i) => keyMayBe(kids[i], t)))) &&
       [...v.match].every(([name, c]) => conditionHolds(kids.filter((k) => k.name === name), c)));
     if (!holding.length) continue;
     const sub = mergedSub(holding);

@@ -101,11 +101,14 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
 
 interface Entry { keys: Scalar[]; inst?: Instance; doc?: ConfigObject; sub: Projection }
 
-/** Whether a condition on a key can pick entries by lookup: QNames of a content match need their prefixes resolved; a number only matches integers. */
+/**
+ * Whether a condition on a key can pick entries by lookup: QNames of a content match need their prefixes resolved
+ * and a path key names an identity module:identity (both left to the filter or the path); a number only matches integers.
+ */
 function usableFor(keys: readonly Attribute[]): (i: number, c: Condition) => boolean {
   return (i, c) => {
     const base = keys[i].type.base;
-    if (c.kind === 'content') return base !== 'alarmType';
+    if (c.kind === 'content' || c.kind === 'path') return base !== 'alarmType';
     if (c.kind === 'integer') return ['int32', 'uint32', 'gauge32', 'counter64', 'gauge64'].includes(base);
     return true;
   };

@@ -18,7 +18,7 @@ import type { Projection } from '../netconf/projection';
 import { externalNodes, managedSystemNode } from '../netconf/render';
 import { parseFields } from './fields';
 import { selectNode } from './path';
-import type { PathStep } from './path';
+import type { ModuleOf, PathStep } from './path';
 import type { Content, DataQuery, WithDefaults } from './query';
 
 /** What RESTCONF reads of the RPC layer (NetconfServer has it). */
@@ -85,14 +85,17 @@ export function pathProjection(steps: readonly PathStep[], target: Projection): 
 }
 
 /**
- * The data a GET returns: the datastore's top-level nodes, or the target of the path; with a fields expression,
- * only the fields selected (the target with its keys, at the datastore level the top-level nodes named).
+ * The data a GET returns: the datastore's top-level nodes (and extra ones: the RESTCONF monitoring state), or the
+ * target of the path; with a fields expression, only the fields selected (the target with its keys, at the
+ * datastore level the top-level nodes named).
  */
-export function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined): DNode[] {
+export function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined,
+  moduleOf?: ModuleOf, extra: readonly DNode[] = []): DNode[] {
   const fields = q.fields === undefined ? ALL : parseFields(q.fields, steps, nsOfModule);
-  const nodes = dataNodes(src, q.content, q.withDefaults, pathProjection(steps, fields));
+  const proj = pathProjection(steps, fields);
+  const nodes = [...dataNodes(src, q.content, q.withDefaults, proj), ...projectNodes(extra, proj)];
   if (!steps.length) return projectNodes(nodes, fields);
-  const target = selectNode(nodes, steps);
+  const target = selectNode(nodes, steps, moduleOf);
   if (fields === ALL || target.value !== undefined) return [target];
   const kc = target.keyCount ?? 0;
   const kids = target.children ?? [];
