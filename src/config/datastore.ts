@@ -72,6 +72,8 @@ export type CommitGuard = (target: DatastoreName, info: CommitInfo) => void;
 /** Applies a candidate running configuration to the live bridge; throws (ConfigError) to refuse it. */
 export type ApplyHook = (doc: ConfigObject, previous: ConfigObject) => void;
 
+const EMPTY_DOC: Readonly<ConfigObject> = Object.freeze({});
+
 export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
   private docs = new Map<DatastoreName, ConfigObject>();
   private apply: ApplyHook = () => undefined;
@@ -94,6 +96,15 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
 
   get(name: DatastoreName): ConfigObject {
     return structuredClone(this.docs.get(name) ?? {});
+  }
+
+  /**
+   * The stored document itself, not a copy, for readers that only read it (the renderers of <get> and RESTCONF
+   * GET): a read costs nothing in proportion to the configuration. It must not be changed; a commit replaces the
+   * stored document, it never changes it.
+   */
+  read(name: DatastoreName): Readonly<ConfigObject> {
+    return this.docs.get(name) ?? EMPTY_DOC;
   }
 
   setApplyHook(hook: ApplyHook): void { this.apply = hook; }

@@ -16,6 +16,7 @@ export const DEFAULTS_CAPABILITY = 'urn:ietf:params:restconf:capability:defaults
 export const QUERY_CAPABILITIES: readonly { readonly parameter: string; readonly uri: string }[] = [
   { parameter: 'depth', uri: 'urn:ietf:params:restconf:capability:depth:1.0' },
   { parameter: 'with-defaults', uri: 'urn:ietf:params:restconf:capability:with-defaults:1.0' },
+  { parameter: 'fields', uri: 'urn:ietf:params:restconf:capability:fields:1.0' },
   { parameter: 'filter', uri: 'urn:ietf:params:restconf:capability:filter:1.0' },
 ];
 

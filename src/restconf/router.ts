@@ -12,7 +12,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { User } from '../netconf/auth';
 import type { NetconfError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
-import { dataNodes } from './datastore';
+import { readData } from './datastore';
 import { baseUrlOf, restconfStateNode } from './monitoring';
 import { invokeByPost } from './operations';
 import type { OperationSource } from './operations';
@@ -23,7 +23,7 @@ import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, stat
 import { notModified } from './etag';
 import { MEDIA_TYPE, negotiate } from './media';
 import type { Encoding } from './media';
-import { parseApiPath, selectNode } from './path';
+import { parseApiPath } from './path';
 import { limitDepth, parseDataQuery } from './query';
 import { DATA_METHODS, writeData } from './write';
 import type { EditRunning } from './write';
@@ -117,12 +117,12 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     if (!isData) throw unknownResource(req.path);
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
-    const nodes = [...dataNodes(src, q.content, q.withDefaults), ...(q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))])];
-    const target = steps.length ? selectNode(nodes, steps, moduleOf) : undefined;
+    // only the target and the fields asked for are built (readData); the RESTCONF monitoring state is one more top-level node
+    const nodes = readData(src, steps, q, nsOfModule, moduleOf, q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))]);
     // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
     if (q.content === 'config' && notModified(req, res, src.bridge.datastore)) return;
-    if (!target) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
+    if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
+    reply(res, enc, resourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf));
   });
   const stream = handle((req, res, user, enc) => {
     if (!READ.has(req.method)) throw methodNotAllowed(req.method, 'GET, HEAD');
