@@ -41,9 +41,10 @@ export interface RpcStats {
   errors: number;
   bytesIn: number;
   lastLatencyMs: number;
-  /** HTTP requests sent and TCP connections opened (HTTP clients only). */
+  /** HTTP requests sent, TCP connections opened and connections that closed (HTTP clients only). */
   requests?: number;
   connections?: number;
+  disconnections?: number;
 }
 
 /** Most calls in one batch. */
@@ -65,7 +66,9 @@ export class RpcHttpClient {
   private flushScheduled = false;
   /** undefined until a batch was answered (true) or refused (false). */
   batchSupport: boolean | undefined;
-  readonly stats: RpcStats & { requests: number; connections: number } = { calls: 0, errors: 0, bytesIn: 0, lastLatencyMs: 0, requests: 0, connections: 0 };
+  readonly stats: RpcStats & { requests: number; connections: number; disconnections: number } = {
+    calls: 0, errors: 0, bytesIn: 0, lastLatencyMs: 0, requests: 0, connections: 0, disconnections: 0,
+  };
 
   constructor(private readonly opts: RpcHttpOptions) {
     const u = new URL(opts.url);
@@ -223,9 +226,13 @@ export class RpcHttpClient {
         res.on('aborted', () => done(new TransportError('connection closed during response')));
       });
       // The clock starts when the pool assigns a socket: time spent queued behind other requests is not the node's.
-      req.once('socket', () => {
+      req.once('socket', (socket) => {
         onSocket = Date.now();
-        if (!req.reusedSocket) this.stats.connections++;
+        if (!req.reusedSocket) {
+          this.stats.connections++;
+          // The node closing a kept connection (idle timeout, restart) is news: see MethodBook.mark.
+          socket.once('close', () => { this.stats.disconnections++; });
+        }
         if (settled) return;
         timer = setTimeout(() => { req.destroy(); done(new TransportError(`timeout after ${this.opts.timeoutMs} ms`)); }, this.opts.timeoutMs);
       });

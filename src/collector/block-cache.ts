@@ -18,6 +18,9 @@ export class BlockCache {
 
   get size(): number { return this.byHash.size; }
 
+  /** The cached block with this hash (KnownBlocks of the adapters' polls). */
+  get(hash: string): BlockSummary | undefined { return this.byHash.get(hash); }
+
   add(b: BlockSummary): void {
     if (this.byHash.has(b.hash)) return;
     this.byHash.set(b.hash, b);

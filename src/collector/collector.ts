@@ -40,9 +40,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   constructor(readonly tree: InstanceTree, opts: CollectorOptions) {
     super();
     this.rpcTimeoutMs = opts.rpcTimeoutMs;
-    this.makeAdapter = opts.makeAdapter ?? ((platform: string, n: NodeSettings): ChainAdapter => adapterFactory(platform)({
+    this.makeAdapter = opts.makeAdapter ?? ((platform: string, n: NodeSettings, pollIntervalMs: number): ChainAdapter => adapterFactory(platform)({
       endpoint: n.endpoint, wsEndpoint: n.wsEndpoint, username: n.username, password: n.password,
-      cookieFile: n.cookieFile, timeoutMs: this.rpcTimeoutMs,
+      cookieFile: n.cookieFile, timeoutMs: this.rpcTimeoutMs, keepAliveMs: pollIntervalMs + 2000,
     }));
   }
 

@@ -23,7 +23,8 @@ export interface NetworkEvents {
   problem(network: string, message: string): void;
 }
 
-export type AdapterMaker = (platform: string, node: NodeSettings) => ChainAdapter;
+/** Makes a node's adapter; pollIntervalMs is the network's interval when the node is added (connections are kept that long). */
+export type AdapterMaker = (platform: string, node: NodeSettings, pollIntervalMs: number) => ChainAdapter;
 
 export class NetworkCollector {
   readonly pollers = new Map<string, NodePoller>();
@@ -85,8 +86,9 @@ export class NetworkCollector {
         username: n.username, cookieFile: n.cookieFile,
         ...(existed ? {} : { reachability: 'unknown', operState: 'disabled', stale: false }),
       });
-      const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n), {
+      const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n, settings.pollInterval * 1000), {
         tree: this.tree,
+        known: this.cache,
         intervalMs: () => this.settings.pollInterval * 1000,
         polled: (p, r, was) => this.onPolled(p, r, was),
       });

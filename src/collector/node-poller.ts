@@ -3,7 +3,7 @@
  * the instance tree. A failed poll marks the node unreachable and its last values stale; the next
  * successful poll recovers it.
  */
-import type { ChainAdapter, NodeObservation } from '../chains/adapter';
+import type { ChainAdapter, KnownBlocks, NodeObservation } from '../chains/adapter';
 import type { NodeSettings } from '../config/settings';
 import type { InstanceTree, Path } from '../state/tree';
 
@@ -16,6 +16,8 @@ export interface PollResult {
 
 export interface PollerHost {
   readonly tree: InstanceTree;
+  /** Blocks the network's collector holds: an adapter takes a head it would ask by hash from here. */
+  readonly known?: KnownBlocks;
   /** Current poll interval of the node's network, in milliseconds (read at every cycle). */
   intervalMs(): number;
   /** Called after every poll, successful or not. */
@@ -99,7 +101,7 @@ export class NodePoller {
     this.lastPollStart = started;
     let result: PollResult;
     try {
-      const obs = await this.adapter.poll();
+      const obs = await this.adapter.poll(this.host.known);
       result = { ok: true, latencyMs: Date.now() - started, observation: obs };
     } catch (e) {
       result = { ok: false, latencyMs: Date.now() - started, error: (e as Error).message || String(e) };

@@ -60,10 +60,10 @@ export class MethodBook {
   missingMethods(): string[] { return [...this.missing].sort(); }
 
   /**
-   * Changes whenever the transport opens a new connection or a call fails: answers that cannot change
-   * while the node runs are kept while it stays the same (poll.ts FIXED).
+   * Changes whenever the transport opens a new connection, loses one or a call fails: answers that cannot
+   * change while the node runs are kept while it stays the same (poll.ts FIXED).
    */
-  mark(): number { return (this.rpc.stats.connections ?? 0) + this.rpc.stats.errors; }
+  mark(): number { const s = this.rpc.stats; return (s.connections ?? 0) + (s.disconnections ?? 0) + s.errors; }
 
   /** A call whose failure fails the caller. */
   call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
