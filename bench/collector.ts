@@ -70,7 +70,7 @@ async function realChainPerPoll(): Promise<{ h0: number; h1: number; at: Counts;
   }
 }
 
-interface Window { seconds: number; polls: number; failed: number; cpuShare: number; rssMaxMiB: number; callsPerPoll: number; requestsPerPoll: number; connections: number; height: number }
+interface Window { byMethod: Record<string, number>; seconds: number; polls: number; failed: number; cpuShare: number; rssMaxMiB: number; callsPerPoll: number; requestsPerPoll: number; connections: number; height: number }
 
 async function measure(c: Collector, nodes: RecordedNodes, seconds: number, probe: [RecordingName, string]): Promise<Window> {
   let polls = 0;
@@ -96,6 +96,7 @@ async function measure(c: Collector, nodes: RecordedNodes, seconds: number, prob
     requestsPerPoll: (s1.requests - s0.requests) / polls,
     connections: s1.connections - s0.connections,
     height: await nodes.height(...probe),
+    byMethod: Object.fromEntries(Object.entries(s1.byMethod).map(([m, n]) => [m, +((n - (s0.byMethod[m] ?? 0)) / polls).toFixed(3)]).filter(([, n]) => (n as number) > 0)),
   };
 }
 
@@ -132,10 +133,17 @@ async function main(): Promise<void> {
     const probe: [RecordingName, string] = ['ethereum-hardhat', 'ethereum0'];
     const a = await measure(c, nodes, seconds, probe);
     console.log(line('at H', total, a));
+    if (process.env.BENCH_METHODS) console.log(a.byMethod);
+    const target = (await nodes.height(...probe)) + 500;
     await nodes.advance(500);
-    await sleep(15000); // the ledger trackers catch up on the 500 blocks (bounded per cycle)
+    // The ledger trackers catch up on the 500 blocks (bounded per cycle), then every node polls once more.
+    const t0 = Date.now();
+    while ([...c.networks.values()].some((n) => (n.tracker.lastHeight ?? 0) < target) && Date.now() - t0 < 120000) await sleep(500);
+    console.log(`caught up on 500 blocks in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await sleep(12000);
     const b = await measure(c, nodes, seconds, probe);
     console.log(line('at H+500', total, b));
+    if (process.env.BENCH_METHODS) console.log(b.byMethod);
     console.log(JSON.stringify({
       realChain: { callsAtH: real.at.calls, callsAtH500: real.after.calls, requestsAtH: real.at.requests, requestsAtH500: real.after.requests },
       recordedNodes: total,

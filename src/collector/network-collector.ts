@@ -14,6 +14,8 @@ import { NodePoller } from './node-poller';
 import type { PollResult } from './node-poller';
 
 export const LEDGER = 'main';
+/** Runs of the ledger's tracker in a row while it is behind the best head: 4 x 32 blocks per poll at most. */
+const CATCH_UP_RUNS = 4;
 
 export interface NetworkEvents {
   block(network: string, ledger: string, b: BlockSummary): void;
@@ -33,7 +35,9 @@ export class NetworkCollector {
   private readonly cache = new BlockCache();
   /** Each node's own chain, for its reorganisations (nodeLedgerState reorgCount). */
   readonly branches = new NodeBranches(this.cache);
-  private tracking = false;
+  /** The ledger tracker's run under way, and whether a poll since asks for one more. */
+  private tracking: Promise<void> | undefined;
+  private trackAgain = false;
   private running = false;
 
   constructor(
@@ -148,25 +152,43 @@ export class NetworkCollector {
   /** The reachable poller with the highest head (ties: the first by name). */
   best(): NodePoller | undefined {
     let best: NodePoller | undefined;
-    for (const p of [...this.pollers.values()].sort((a, b) => a.settings.name.localeCompare(b.settings.name))) {
+    for (const p of this.pollers.values()) {
       if (!p.reachable || !p.last) continue;
-      if (!best || p.last.head.height > best.last!.head.height) best = p;
+      const h = p.last.head.height;
+      const b = best?.last!.head.height;
+      if (b === undefined || h > b || (h === b && p.settings.name.localeCompare(best!.settings.name) < 0)) best = p;
     }
     return best;
   }
 
-  private async track(): Promise<void> {
-    if (this.tracking) return;
+  /**
+   * Brings the ledger's tracker to the best node's head. A call while a run is under way makes that run go
+   * once more (the best head may be newer now) and waits for it: a node's own tracker that follows then
+   * finds the network's new blocks in the cache, fetched once for the network, not once per node.
+   */
+  private track(): Promise<void> {
+    if (this.tracking) { this.trackAgain = true; return this.tracking; }
+    this.tracking = (async () => {
+      // A tracker behind the best head (MAX_BLOCKS_PER_CYCLE per advance) goes on, CATCH_UP_RUNS times at most.
+      let behind = 0;
+      do {
+        this.trackAgain = false;
+        await this.trackOnce();
+        const head = this.best()?.last?.head.height;
+        behind = head !== undefined && (this.tracker.lastHeight ?? head) < head ? behind + 1 : 0;
+      } while (this.trackAgain || (behind > 0 && behind < CATCH_UP_RUNS));
+    })().finally(() => { this.tracking = undefined; });
+    return this.tracking;
+  }
+
+  private async trackOnce(): Promise<void> {
     const best = this.best();
     if (!best?.last) return;
-    this.tracking = true;
     try {
       await this.tracker.advance(this.cache.source(best.adapter, best.last.head), best.last.head);
       this.writeLedger();
     } catch (e) {
       this.events.problem(this.name, `ledger tracking: ${(e as Error).message}`);
-    } finally {
-      this.tracking = false;
     }
   }
 

@@ -24,6 +24,13 @@ export interface PollerHost {
   polled(poller: NodePoller, result: PollResult, wasReachable: boolean | undefined): void;
 }
 
+/** A fraction in [0, 1) fixed by the text (FNV-1a): where in the interval a node's polls fall. */
+export function phaseOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 0x100000000;
+}
+
 export class NodePoller {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
@@ -54,10 +61,15 @@ export class NodePoller {
     return [{ cls: 'network', keys: [this.network] }, { cls: 'node', keys: [this.settings.name] }];
   }
 
+  /**
+   * Polls at once, then every interval. From the second poll on, each node keeps a phase of its own within
+   * the interval (phaseOf: from its network and name), so a thousand nodes are not polled in one burst and
+   * the first poll to see a new block fetches it for the others of its network (KnownBlocks).
+   */
   start(): void {
     if (this.timer && !this.stopped) return;
     this.stopped = false;
-    this.nextDue = Date.now();
+    this.nextDue = Date.now() - phaseOf(`${this.network}/${this.settings.name}`) * Math.max(100, this.host.intervalMs());
     this.tick();
   }
 
