@@ -63,6 +63,8 @@ export class RpcHttpClient {
   private readonly url: URL;
   private readonly auth: string | undefined;
   private queue: Queued[] = [];
+  /** Sockets this client has used: a request on one of them reuses a kept connection. */
+  private readonly sockets = new WeakSet<object>();
   private flushScheduled = false;
   /** undefined until a batch was answered (true) or refused (false). */
   batchSupport: boolean | undefined;
@@ -200,6 +202,7 @@ export class RpcHttpClient {
       let timer: NodeJS.Timeout | undefined;
       let onSocket = 0;
       let answered = false;
+      let reused = false;
       const done = (err: Error | null, v?: { status: number; text: string }): void => {
         if (settled) return;
         settled = true;
@@ -228,7 +231,10 @@ export class RpcHttpClient {
       // The clock starts when the pool assigns a socket: time spent queued behind other requests is not the node's.
       req.once('socket', (socket) => {
         onSocket = Date.now();
-        if (!req.reusedSocket) {
+        // (req.reusedSocket misses a socket the pool hands straight to a queued request.)
+        reused = this.sockets.has(socket);
+        if (!reused) {
+          this.sockets.add(socket);
           this.stats.connections++;
           // The node closing a kept connection (idle timeout, restart) is news: see MethodBook.mark.
           socket.once('close', () => { this.stats.disconnections++; });
@@ -237,7 +243,7 @@ export class RpcHttpClient {
         timer = setTimeout(() => { req.destroy(); done(new TransportError(`timeout after ${this.opts.timeoutMs} ms`)); }, this.opts.timeoutMs);
       });
       req.on('error', (e: NodeJS.ErrnoException) => {
-        const stale = req.reusedSocket && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNABORTED');
+        const stale = reused && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNABORTED');
         done(stale ? new StaleSocketError(e.message) : new TransportError(e.message));
       });
       req.end(body);
