@@ -25,7 +25,7 @@ interface Benchmark {
 }
 
 export const BENCHMARKS: readonly Benchmark[] = [
-  { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|\d+ nodes, )/ },
+  { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|at H)/ },
   { name: 'snmp-walk', full: [], quick: ['1'], figures: /^(agent|bcmgmt|snmpd|ratio) / },
   { name: 'netconf-get', full: [], quick: ['--iterations', '3'] },
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
