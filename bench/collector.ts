@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     }).filter((n) => n.nodes.length > 0);
     c.apply(networkSettings({ networks }));
     c.start();
-    await sleep(25000); // warm-up: every node polled twice, methods learnt, JIT warm
+    await sleep(35000); // warm-up: every node polled three times, methods learnt, trackers running, JIT warm
     const probe: [RecordingName, string] = ['ethereum-hardhat', 'ethereum0'];
     const a = await measure(c, nodes, seconds, probe);
     console.log(line('at H', total, a));
