@@ -131,6 +131,11 @@ export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'st
 /** Blocks the collector already holds for the node's network, by hash (src/collector/block-cache.ts). */
 export interface KnownBlocks {
   get(hash: string): BlockSummary | undefined;
+  /**
+   * The block with this hash: known, or being fetched for another node of the network (then that answer,
+   * or this node's own fetch if that one fails), or fetched now with fetch and then known to the others.
+   */
+  share?(hash: string, fetch: () => Promise<BlockSummary>): Promise<BlockSummary>;
 }
 
 export interface ChainAdapter {

@@ -45,9 +45,13 @@ function knownHead(known: KnownBlocks | undefined, hash: string): BlockSummary |
 
 async function pollCalls(rpc: BitcoinRpc, known: KnownBlocks | undefined): Promise<NodeObservation> {
   const chainP = rpc.call('getblockchaininfo').then((r) => asObject(r, 'getblockchaininfo'));
-  const headerP = chainP.then((c) => {
+  const headerP = chainP.then(async (c) => {
     const hash = reqHash(c, 'bestblockhash', 'getblockchaininfo');
-    return knownHead(known, hash) ?? rpc.call('getblockheader', [hash, true]).then(headerToSummary);
+    const fetch = (): Promise<BlockSummary> => rpc.call('getblockheader', [hash, true]).then(headerToSummary);
+    const cached = knownHead(known, hash);
+    if (cached || !known?.share) return cached ?? fetch();
+    const b = await known.share(hash, fetch);
+    return knownHead({ get: () => b }, hash)!;
   });
   const [chain, header, network, peers, mempool, tips, mine, totals, uptime, txStats] = await settleAll([
     chainP,
