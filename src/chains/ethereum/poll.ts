@@ -197,7 +197,8 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   ]);
 
   const [, chainId, netVersion, nodeInfo, ethProtocol] = fixed;
-  if (!reuse) st.fixed = { mark: b.mark(), answers: fixed };
+  // Kept only when each was answered (or is missing): one that failed this time is asked again next poll.
+  if (!reuse) st.fixed = FIXED.every((m, i) => fixed[i] !== undefined || b.isMissing(m)) ? { mark: b.mark(), answers: fixed } : undefined;
   // A different client may have been started behind the same endpoint: use its family from the next poll.
   if (version !== undefined) st.kind = clientKind(version);
   const signerAddr = producerOf(signer);
