@@ -13,6 +13,7 @@
  */
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ChainAdapter } from '../src/chains/adapter';
 import { Collector } from '../src/collector/collector';
 import { networkSettings } from '../src/config/settings';
@@ -70,7 +71,7 @@ async function realChainPerPoll(): Promise<{ h0: number; h1: number; at: Counts;
   }
 }
 
-interface Window { byMethod: Record<string, number>; seconds: number; polls: number; failed: number; cpuShare: number; rssMaxMiB: number; callsPerPoll: number; requestsPerPoll: number; connections: number; height: number }
+interface Window { byMethod: Record<string, number>; loopDelayMaxMs: number; seconds: number; polls: number; failed: number; cpuShare: number; rssMaxMiB: number; callsPerPoll: number; requestsPerPoll: number; connections: number; height: number }
 
 async function measure(c: Collector, nodes: RecordedNodes, seconds: number, probe: [RecordingName, string]): Promise<Window> {
   let polls = 0;
@@ -78,18 +79,21 @@ async function measure(c: Collector, nodes: RecordedNodes, seconds: number, prob
   const onPolled = (e: { result: { ok: boolean } }): void => { polls++; if (!e.result.ok) failed++; };
   c.on('polled', onPolled);
   const s0: ServerStats = await nodes.stats();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let rssMax = 0;
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, process.memoryUsage().rss); }, 500);
   await sleep(seconds * 1000);
   clearInterval(sampler);
+  loop.disable();
   const cpu = process.cpuUsage(cpu0);
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   c.off('polled', onPolled);
   const s1 = await nodes.stats();
   return {
-    seconds, polls, failed,
+    seconds, polls, failed, loopDelayMaxMs: loop.max / 1e6,
     cpuShare: (cpu.user + cpu.system) / 1000 / wall,
     rssMaxMiB: rssMax / 1048576,
     callsPerPoll: (s1.calls - s0.calls) / polls,
@@ -103,7 +107,7 @@ async function measure(c: Collector, nodes: RecordedNodes, seconds: number, prob
 function line(label: string, n: number, w: Window): string {
   return `${label}: ${n} recorded-response nodes, 10 s interval, ${w.seconds} s at height ${w.height}: ${w.polls} polls (${w.failed} failed), `
     + `collector CPU ${(w.cpuShare * 100).toFixed(1)}% of one core, RSS max ${w.rssMaxMiB.toFixed(0)} MiB, `
-    + `${w.callsPerPoll.toFixed(2)} RPC calls and ${w.requestsPerPoll.toFixed(2)} HTTP requests per poll, ${w.connections} new TCP connections`;
+    + `${w.callsPerPoll.toFixed(2)} RPC calls and ${w.requestsPerPoll.toFixed(2)} HTTP requests per poll, ${w.connections} new TCP connections, event loop delay max ${w.loopDelayMaxMs.toFixed(1)} ms`;
 }
 
 async function main(): Promise<void> {
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
       rssMiB: Math.round(Math.max(a.rssMaxMiB, b.rssMaxMiB)),
       callsPerPollAtH: +a.callsPerPoll.toFixed(2), callsPerPollAtH500: +b.callsPerPoll.toFixed(2),
       requestsPerPollAtH: +a.requestsPerPoll.toFixed(2), requestsPerPollAtH500: +b.requestsPerPoll.toFixed(2),
-      failedPolls: a.failed + b.failed,
+      failedPolls: a.failed + b.failed, loopDelayMaxMs: +Math.max(a.loopDelayMaxMs, b.loopDelayMaxMs).toFixed(1),
     }));
   } finally {
     await c.stop();
