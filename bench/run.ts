@@ -25,7 +25,7 @@ interface Benchmark {
 }
 
 export const BENCHMARKS: readonly Benchmark[] = [
-  { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|\d+ nodes, )/ },
+  { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|at H)/ },
   { name: 'snmp-walk', full: [], quick: ['1'], figures: /^(agent|bcmgmt|snmpd|ratio) / },
   { name: 'netconf-get', full: [], quick: ['--iterations', '3'], figures: /^(\s+server side|\s+over SSH|<get> of one node|\s+subtree filter|\s+XPath filter)/ },
   { name: 'restconf-get', full: [], quick: ['--iterations', '3'], figures: /^\s+(GET|full GET|PATCH) / },
@@ -39,7 +39,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

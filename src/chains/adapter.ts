@@ -70,6 +70,9 @@ export interface AdapterStats {
   readonly errors: number;
   /** Round-trip time of the last call, milliseconds. */
   readonly lastLatencyMs: number;
+  /** HTTP requests sent (a JSON-RPC batch is one) and TCP connections opened, where the transport counts them. */
+  readonly requests?: number;
+  readonly connections?: number;
 }
 
 /** A log record of a receipt: the emitting contract and its topics (topics[0]: the event signature hash). */
@@ -131,10 +134,24 @@ export interface FoundLog extends EventLog {
 
 export type NodeActionName = 'addPeer' | 'removePeer' | 'setNetworkActive' | 'startBlockProduction' | 'stopBlockProduction' | 'setLogLevel';
 
+/** Blocks the collector already holds for the node's network, by hash (src/collector/block-cache.ts). */
+export interface KnownBlocks {
+  get(hash: string): BlockSummary | undefined;
+  /**
+   * The block with this hash: known, or being fetched for another node of the network (then that answer,
+   * or this node's own fetch if that one fails), or fetched now with fetch and then known to the others.
+   */
+  share?(hash: string, fetch: () => Promise<BlockSummary>): Promise<BlockSummary>;
+}
+
 export interface ChainAdapter {
   readonly platform: 'ethereum' | 'bitcoin' | 'beacon';
-  /** Reads the node's current state. Rejects with a typed error from ./errors when the node fails. */
-  poll(): Promise<NodeObservation>;
+  /**
+   * Reads the node's current state. Rejects with a typed error from ./errors when the node fails. An adapter
+   * that would have to ask for the head block by its hash may take it from known instead (a block is the same
+   * on every node of the network): a new block is fetched once per network, not once per node.
+   */
+  poll(known?: KnownBlocks): Promise<NodeObservation>;
   /** Blocks from..to inclusive (to - from < 64), in height order; for per-block accounting and reorg checks. */
   blocks(from: number, to: number): Promise<BlockSummary[]>;
   /**
@@ -185,6 +202,11 @@ export interface AdapterOptions {
   readonly password?: string;
   readonly cookieFile?: string;
   readonly timeoutMs: number;
+  /**
+   * How long an idle connection to the node is kept between polls, milliseconds (the collector: its poll
+   * interval and 2 s more). Absent: the adapter's own default (Bitcoin family: none, see bitcoin/rpc.ts).
+   */
+  readonly keepAliveMs?: number;
 }
 
 export type AdapterFactory = (opts: AdapterOptions) => ChainAdapter;

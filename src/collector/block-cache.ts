@@ -13,10 +13,26 @@ export const BLOCK_CACHE_SIZE = 2048;
 
 export class BlockCache {
   private readonly byHash = new Map<string, BlockSummary>();
+  /** Heads being fetched by a poll, by hash (at most one per node polling at once). */
+  private readonly inFlight = new Map<string, Promise<BlockSummary>>();
 
   constructor(private readonly capacity = BLOCK_CACHE_SIZE) {}
 
   get size(): number { return this.byHash.size; }
+
+  /** The cached block with this hash (KnownBlocks of the adapters' polls). */
+  get(hash: string): BlockSummary | undefined { return this.byHash.get(hash); }
+
+  /** KnownBlocks.share: concurrent polls that meet the same new head fetch it once for the network. */
+  share(hash: string, fetch: () => Promise<BlockSummary>): Promise<BlockSummary> {
+    const known = this.byHash.get(hash);
+    if (known) return Promise.resolve(known);
+    const pending = this.inFlight.get(hash);
+    if (pending) return pending.catch(() => fetch());
+    const p = fetch().then((b) => { this.add(b); return b; }).finally(() => this.inFlight.delete(hash));
+    this.inFlight.set(hash, p);
+    return p;
+  }
 
   add(b: BlockSummary): void {
     if (this.byHash.has(b.hash)) return;
@@ -31,6 +47,13 @@ export class BlockCache {
   chain(head: BlockSummary, from: number, to: number): BlockSummary[] | undefined {
     const top = Math.min(to, head.height);
     if (from > top) return [];
+    const out = this.cachedTop(head, from, to);
+    return out.length === top - from + 1 ? out : undefined;
+  }
+
+  /** The blocks of from..to (of the chain ending at head) that are cached from the top down without a gap, in height order. */
+  private cachedTop(head: BlockSummary, from: number, to: number): BlockSummary[] {
+    const top = Math.min(to, head.height);
     const out: BlockSummary[] = [];
     let b: BlockSummary | undefined = head;
     while (b && b.height > top) b = this.byHash.get(b.parentHash);
@@ -38,10 +61,9 @@ export class BlockCache {
       out.push(b);
       if (b.height === from) break;
       const parent: BlockSummary | undefined = this.byHash.get(b.parentHash);
-      if (parent && parent.height !== b.height - 1) return undefined;
+      if (parent && parent.height !== b.height - 1) break;
       b = parent;
     }
-    if (out.length !== top - from + 1) return undefined;
     return out.reverse();
   }
 
@@ -68,6 +90,13 @@ export class BlockCache {
       blocks: async (from: number, to: number): Promise<BlockSummary[]> => {
         const cached = this.chain(head, from, to);
         if (cached) return cached;
+        // The top of the range cached (heads the polls reported): only the blocks below it from the node.
+        const top = this.cachedTop(head, from, to);
+        if (top.length) {
+          const below = await node.blocks(from, top[0].height - 1);
+          for (const b of below) this.add(b);
+          if (below.length === top[0].height - from && below[below.length - 1].hash === top[0].parentHash) return [...below, ...top];
+        }
         const got = await node.blocks(from, to);
         for (const b of got) this.add(b);
         return got;

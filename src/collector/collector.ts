@@ -44,7 +44,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.rpcTimeoutMs = opts.rpcTimeoutMs;
     this.makeAdapter = opts.makeAdapter ?? ((platform: string, n: NodeSettings, net: NetworkSettings): ChainAdapter => adapterFactory(platform)({
       endpoint: n.endpoint, wsEndpoint: n.wsEndpoint, username: n.username, password: n.password,
-      cookieFile: n.cookieFile, timeoutMs: this.rpcTimeoutMs,
+      cookieFile: n.cookieFile, timeoutMs: this.rpcTimeoutMs, keepAliveMs: net.pollInterval * 1000 + 2000,
       validators: net.validators, memory: opts.memory?.(net.name, n.name),
     }));
   }

@@ -14,6 +14,8 @@ import { NodePoller } from './node-poller';
 import type { PollResult } from './node-poller';
 
 export const LEDGER = 'main';
+/** Runs of the ledger's tracker in a row while it is behind the best head: 4 x 32 blocks per poll at most. */
+const CATCH_UP_RUNS = 4;
 
 export interface NetworkEvents {
   block(network: string, ledger: string, b: BlockSummary): void;
@@ -23,6 +25,7 @@ export interface NetworkEvents {
   problem(network: string, message: string): void;
 }
 
+/** Makes a node's adapter for a network (connections are kept for the network's poll interval, as it is when the node is added). */
 export type AdapterMaker = (platform: string, node: NodeSettings, network: NetworkSettings) => ChainAdapter;
 
 export class NetworkCollector {
@@ -32,7 +35,14 @@ export class NetworkCollector {
   private readonly cache = new BlockCache();
   /** Each node's own chain, for its reorganisations (nodeLedgerState reorgCount). */
   readonly branches = new NodeBranches(this.cache);
-  private tracking = false;
+  /** What derive() last wrote every node's ledger state for, and each node's tips, head and reachability then. */
+  private readonly derived: { best?: NodePoller; height?: number } = {};
+  private readonly tipsSeen = new WeakMap<NodePoller, string>();
+  /** The ledger's tracker moved since the tips were written: a node's head may be on the best chain now. */
+  private tipsDirty = false;
+  /** The ledger tracker's run under way, and whether a poll since asks for one more. */
+  private tracking: Promise<void> | undefined;
+  private trackAgain = false;
   private running = false;
 
   constructor(
@@ -91,6 +101,7 @@ export class NetworkCollector {
       });
       const poller = new NodePoller(this.name, n, this.makeAdapter(settings.platform, n, settings), {
         tree: this.tree,
+        known: this.cache,
         intervalMs: () => this.settings.pollInterval * 1000,
         polled: (p, r, was) => this.onPolled(p, r, was),
       });
@@ -123,7 +134,7 @@ export class NetworkCollector {
   }
 
   private onPolled(p: NodePoller, r: PollResult, was: boolean | undefined): void {
-    this.derive();
+    this.derive(p);
     this.events.polled(this.name, p.settings.name, r);
     // A change of reachability, or a first poll that fails (a first success is not news).
     if (was !== undefined ? was !== r.ok : !r.ok) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
@@ -150,30 +161,55 @@ export class NetworkCollector {
   /** The reachable poller with the highest head (ties: the first by name). */
   best(): NodePoller | undefined {
     let best: NodePoller | undefined;
-    for (const p of [...this.pollers.values()].sort((a, b) => a.settings.name.localeCompare(b.settings.name))) {
+    for (const p of this.pollers.values()) {
       if (!p.reachable || !p.last) continue;
-      if (!best || p.last.head.height > best.last!.head.height) best = p;
+      const h = p.last.head.height;
+      const b = best?.last!.head.height;
+      if (b === undefined || h > b || (h === b && p.settings.name.localeCompare(best!.settings.name) < 0)) best = p;
     }
     return best;
   }
 
-  private async track(): Promise<void> {
-    if (this.tracking) return;
+  /**
+   * Brings the ledger's tracker to the best node's head. A call while a run is under way makes that run go
+   * once more (the best head may be newer now) and waits for it: a node's own tracker that follows then
+   * finds the network's new blocks in the cache, fetched once for the network, not once per node.
+   */
+  private track(): Promise<void> {
+    if (this.tracking) { this.trackAgain = true; return this.tracking; }
+    this.tracking = (async () => {
+      // A tracker behind the best head (MAX_BLOCKS_PER_CYCLE per advance) goes on, CATCH_UP_RUNS times at most.
+      let behind = 0;
+      do {
+        this.trackAgain = false;
+        await this.trackOnce();
+        const head = this.best()?.last?.head.height;
+        behind = head !== undefined && (this.tracker.lastHeight ?? head) < head ? behind + 1 : 0;
+      } while (this.trackAgain || (behind > 0 && behind < CATCH_UP_RUNS));
+    })().finally(() => { this.tracking = undefined; });
+    return this.tracking;
+  }
+
+  private async trackOnce(): Promise<void> {
     const best = this.best();
     if (!best?.last) return;
-    this.tracking = true;
     try {
       await this.tracker.advance(this.cache.source(best.adapter, best.last.head), best.last.head);
+      this.tipsDirty = true;
       this.writeLedger();
     } catch (e) {
       this.events.problem(this.name, `ledger tracking: ${(e as Error).message}`);
-    } finally {
-      this.tracking = false;
     }
   }
 
-  /** Recomputes the network-level values from the pollers' last observations. */
-  derive(): void {
+  /**
+   * Recomputes the network-level values from the pollers' last observations. After the poll of one node
+   * (polled), the rows that depend on that node alone are rewritten for it only: every node's ledger state
+   * when the best node or height changed, the chain tips when the node's tips, head or reachability changed
+   * or the ledger's tracker moved, the consensus when the node is the best one. So a poll costs O(nodes) in
+   * reading but a few writes, and a thousand nodes do not make every poll rewrite a thousand rows.
+   */
+  derive(polled?: NodePoller): void {
     const pollers = [...this.pollers.values()];
     const reachable = pollers.filter((p) => p.reachable && p.last);
     const best = this.best();
@@ -198,7 +234,10 @@ export class NetworkCollector {
       height: BigInt(obs.head.height), headHash: obs.head.hash, headTime: obs.head.time * 1000,
       headTxCount: obs.head.txCount, bestKnownHeight: BigInt(bestKnown), lastObserved: Date.now(),
     });
-    for (const p of pollers) {
+    const full = polled === undefined || best !== this.derived.best || bestHeight !== this.derived.height;
+    this.derived.best = best;
+    this.derived.height = bestHeight;
+    for (const p of full ? pollers : [polled]) {
       const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
       if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); continue; }
       const h = p.last.head.height;
@@ -210,8 +249,13 @@ export class NetworkCollector {
         lastBlockTime: p.last.head.time * 1000, ...this.branches.reorgs(p.settings.name),
       });
     }
-    this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
-    this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
+    const tipsSeen = polled ? `${polled.reachable}|${polled.last?.head.hash}|${JSON.stringify(polled.last?.tips)}` : '';
+    if (full || this.tipsDirty || (polled && this.tipsSeen.get(polled) !== tipsSeen)) {
+      if (polled) this.tipsSeen.set(polled, tipsSeen);
+      this.tipsDirty = false;
+      this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
+    }
+    if (full || polled === best) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
   }
 
   private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {

@@ -3,7 +3,7 @@
  * the instance tree. A failed poll marks the node unreachable and its last values stale; the next
  * successful poll recovers it.
  */
-import type { ChainAdapter, NodeObservation } from '../chains/adapter';
+import type { ChainAdapter, KnownBlocks, NodeObservation } from '../chains/adapter';
 import type { NodeSettings } from '../config/settings';
 import type { InstanceTree, Path } from '../state/tree';
 
@@ -16,10 +16,19 @@ export interface PollResult {
 
 export interface PollerHost {
   readonly tree: InstanceTree;
+  /** Blocks the network's collector holds: an adapter takes a head it would ask by hash from here. */
+  readonly known?: KnownBlocks;
   /** Current poll interval of the node's network, in milliseconds (read at every cycle). */
   intervalMs(): number;
   /** Called after every poll, successful or not. */
   polled(poller: NodePoller, result: PollResult, wasReachable: boolean | undefined): void;
+}
+
+/** A fraction in [0, 1) fixed by the text (FNV-1a): where in the interval a node's polls fall. */
+export function phaseOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 0x100000000;
 }
 
 export class NodePoller {
@@ -52,10 +61,15 @@ export class NodePoller {
     return [{ cls: 'network', keys: [this.network] }, { cls: 'node', keys: [this.settings.name] }];
   }
 
+  /**
+   * Polls at once, then every interval. From the second poll on, each node keeps a phase of its own within
+   * the interval (phaseOf: from its network and name), so a thousand nodes are not polled in one burst and
+   * the first poll to see a new block fetches it for the others of its network (KnownBlocks).
+   */
   start(): void {
     if (this.timer && !this.stopped) return;
     this.stopped = false;
-    this.nextDue = Date.now();
+    this.nextDue = Date.now() - phaseOf(`${this.network}/${this.settings.name}`) * Math.max(100, this.host.intervalMs());
     this.tick();
   }
 
@@ -99,7 +113,7 @@ export class NodePoller {
     this.lastPollStart = started;
     let result: PollResult;
     try {
-      const obs = await this.adapter.poll();
+      const obs = await this.adapter.poll(this.host.known);
       result = { ok: true, latencyMs: Date.now() - started, observation: obs };
     } catch (e) {
       result = { ok: false, latencyMs: Date.now() - started, error: (e as Error).message || String(e) };

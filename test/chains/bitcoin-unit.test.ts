@@ -32,31 +32,42 @@ const answers: Record<string, unknown> = {
   logging: {},
 };
 
-interface Scripted { server: http.Server; url: string; calls: string[]; auths: string[]; missing: Set<string>; failing: Map<string, number> }
+interface Scripted { server: http.Server; url: string; calls: string[]; auths: string[]; missing: Set<string>; failing: Map<string, number>; batches(): number }
 
 async function scriptedNode(): Promise<Scripted> {
   const calls: string[] = [];
   const auths: string[] = [];
   const missing = new Set<string>();
   const failing = new Map<string, number>();
+  let batches = 0;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
     req.on('end', () => {
-      const r = JSON.parse(body) as { id: number; method: string };
-      calls.push(r.method);
-      auths.push(Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString());
-      const fail = failing.get(r.method);
-      const answer = missing.has(r.method) ? { result: null, error: { code: -32601, message: 'Method not found' }, id: r.id }
-        : fail !== undefined ? { result: null, error: { code: fail, message: 'refused' }, id: r.id }
-          : { result: answers[r.method] ?? null, error: null, id: r.id };
-      res.writeHead(answer.error ? (missing.has(r.method) ? 404 : 500) : 200, { 'content-type': 'application/json' });
+      const parsed = JSON.parse(body) as { id: number; method: string } | { id: number; method: string }[];
+      const one = (r: { id: number; method: string }): { result: unknown; error: { code: number; message: string } | null; id: number } => {
+        calls.push(r.method);
+        auths.push(Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString());
+        const fail = failing.get(r.method);
+        return missing.has(r.method) ? { result: null, error: { code: -32601, message: 'Method not found' }, id: r.id }
+          : fail !== undefined ? { result: null, error: { code: fail, message: 'refused' }, id: r.id }
+            : { result: answers[r.method] ?? null, error: null, id: r.id };
+      };
+      // As Bitcoin Core: a batch is answered with HTTP 200 and an answer per element; a single failed call with 404 / 500.
+      if (Array.isArray(parsed)) {
+        batches++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(parsed.map(one)));
+        return;
+      }
+      const answer = one(parsed);
+      res.writeHead(answer.error ? (missing.has(parsed.method) ? 404 : 500) : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { server, url: `http://127.0.0.1:${port}`, calls, auths, missing, failing };
+  return { server, url: `http://127.0.0.1:${port}`, calls, auths, missing, failing, batches: () => batches };
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -121,6 +132,9 @@ describe('bitcoin adapter against a scripted node', () => {
     const o = await adapter.poll();
     expect(node.calls).to.have.length(10);
     expect(adapter.stats().calls).to.equal(10);
+    // nine calls in one batch, then the header of the best block it named
+    expect(node.batches()).to.equal(1);
+    expect(adapter.stats().requests).to.equal(2);
     expect(node.auths.every((a) => a === 'u:p')).to.equal(true);
     expect(o.node).to.deep.include({ clientVersion: '/LitecoinCore:0.21.2.1/', protocolVersion: '70016', networkId: 'regtest', uptime: 42,
       height: 2, syncing: true, peerCount: 1, networkActive: true, bytesIn: 1000, bytesOut: 2000, hashRate: undefined });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '../../src/chains/bitcoin';
-import { TransportError } from '../../src/chains/errors';
+import { MalformedResponseError, RpcError, TransportError } from '../../src/chains/errors';
 import { RpcHttpClient } from '../../src/chains/rpc-http';
 
 interface SlowServer { readonly url: string; readonly started: number[]; close(): Promise<void> }
@@ -122,5 +122,63 @@ describe('bitcoin poll: only the calls a poll needs can fail it', function () {
       expect(e).to.be.instanceOf(TransportError);
       expect(String(e)).to.contain('timeout after 300 ms');
     } finally { await adapter.close(); }
+  });
+});
+
+describe('RpcHttpClient batches and kept-alive connections (scripted server)', function () {
+  this.timeout(10000);
+  /** A JSON-RPC 2.0 server: answers `double` with params[0] * 2, drops the answer to `lost` from batches. */
+  async function scripted(opts: { resetSecondRequest?: boolean } = {}): Promise<{ url: string; requests: number[]; close(): Promise<void> }> {
+    const requests: number[] = [];
+    const perSocket = new WeakMap<object, number>();
+    const server = http.createServer((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // A node that closed the kept connection just as the request came: reset, no answer.
+        if (opts.resetSecondRequest && n === 2) { req.socket.destroy(); return; }
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: number; method: string; params: number[] } | { id: number; method: string; params: number[] }[];
+        requests.push(Array.isArray(body) ? body.length : 1);
+        const one = (r: { id: number; method: string; params: number[] }): object =>
+          (r.method === 'double' ? { jsonrpc: '2.0', id: r.id, result: r.params[0] * 2 } : { jsonrpc: '2.0', id: r.id, error: { code: -32601, message: 'no such method' } });
+        const out = Array.isArray(body) ? body.filter((r) => r.method !== 'lost').map(one) : one(body);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(out));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests,
+      close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    };
+  }
+
+  it('settles each call of a batch on its own: result, JSON-RPC error, no answer at all', async () => {
+    const s = await scripted();
+    const c = new RpcHttpClient({ url: s.url, timeoutMs: 2000, jsonrpc: '2.0', autoBatch: true });
+    try {
+      const r = await Promise.allSettled([c.call('double', [2]), c.call('nope'), c.call('lost'), c.call('double', [5])]);
+      expect(s.requests).to.deep.equal([4]);
+      expect(r[0]).to.deep.equal({ status: 'fulfilled', value: 4 });
+      expect(r[3]).to.deep.equal({ status: 'fulfilled', value: 10 });
+      expect((r[1] as PromiseRejectedResult).reason).to.be.instanceOf(RpcError);
+      expect((r[2] as PromiseRejectedResult).reason).to.be.instanceOf(MalformedResponseError);
+      expect(c.stats).to.include({ calls: 4, errors: 2, requests: 1, connections: 1 });
+      // a call made later goes in a batch of its own, over the same connection
+      expect(await c.call('double', [21])).to.equal(42);
+      expect(c.stats).to.include({ requests: 2, connections: 1 });
+    } finally { c.close(); await s.close(); }
+  });
+
+  it('sends a request again on a new connection when the kept one was reset before any answer', async () => {
+    const s = await scripted({ resetSecondRequest: true });
+    const c = new RpcHttpClient({ url: s.url, timeoutMs: 2000, jsonrpc: '2.0' });
+    try {
+      expect(await c.call('double', [1])).to.equal(2);
+      expect(await c.call('double', [3])).to.equal(6);
+      expect(c.stats).to.include({ requests: 3, connections: 2, errors: 0 });
+    } finally { c.close(); await s.close(); }
   });
 });

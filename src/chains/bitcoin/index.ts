@@ -1,13 +1,16 @@
 /**
  * Adapter of the Bitcoin family (Bitcoin Core, Litecoin Core) over their JSON-RPC 1.0 interface,
  * authenticated with a user name and password or with the node's cookie file.
- *   poll()    : a constant set of 10 calls (see ./poll.ts), never a history scan.
+ *   poll()    : a constant set of 9 calls in one JSON-RPC batch, and the head's header when the network's
+ *               collector does not hold it yet (see ./poll.ts); never a history scan.
  *   blocks()  : getblockhash + getblockheader per height, checked to form one chain.
  *   blockProducer(): the coinbase payout of a new block (./producer.ts), two calls per block.
  *   action()  : see ./actions.ts.
  * No newHeads subscription: Bitcoin Core pushes blocks only over ZMQ, which the bridge does not use.
  */
-import type { AdapterFactory, AdapterOptions, AdapterStats, BlockSummary, ChainAdapter, NodeActionName, NodeObservation, Scalar } from '../adapter';
+import type {
+  AdapterFactory, AdapterOptions, AdapterStats, BlockSummary, ChainAdapter, KnownBlocks, NodeActionName, NodeObservation, Scalar,
+} from '../adapter';
 import { MalformedResponseError } from '../errors';
 import { runAction } from './actions';
 import { headerToSummary } from './convert';
@@ -26,8 +29,8 @@ export class BitcoinAdapter implements ChainAdapter {
     this.rpc = new BitcoinRpc(opts);
   }
 
-  poll(): Promise<NodeObservation> {
-    return pollNode(this.rpc);
+  poll(known?: KnownBlocks): Promise<NodeObservation> {
+    return pollNode(this.rpc, known);
   }
 
   async blocks(from: number, to: number): Promise<BlockSummary[]> {

@@ -1,14 +1,17 @@
 /**
  * One poll of a Bitcoin Core / Litecoin Core node: a fixed set of calls, whatever the chain length.
- * All calls go out at once; getblockheader(bestblockhash) follows as soon as getblockchaininfo answers.
+ * All calls go out at once, as one JSON-RPC batch (rpc.ts):
  *   getblockchaininfo, getnetworkinfo, getpeerinfo, getmempoolinfo, getchaintips,
- *   getmininginfo (or getnetworkhashps on nodes without it), getnettotals, uptime, getchaintxstats,
- *   getblockheader  → 10 calls per poll.
+ *   getmininginfo (or getnetworkhashps on nodes without it), getnettotals, uptime, getchaintxstats  → 9 calls,
+ * then getblockheader(bestblockhash) when the head is a block the network's collector does not hold yet
+ * (KnownBlocks: another node of the network reported it, or the ledger's tracker fetched it): one more
+ * call and request per new block and network, not per node. Nothing here can be skipped between polls:
+ * getnetworkinfo carries the client version and the dynamic networkactive/connections alike.
  * A method the node lacks is remembered by BitcoinRpc and skipped: its attributes are absent.
  * Only getblockchaininfo and getblockheader are needed: their failure fails the poll (the node is
  * unreachable); any other call that fails (even by a timeout) only makes its attributes absent.
  */
-import type { NodeObservation } from '../adapter';
+import type { BlockSummary, KnownBlocks, NodeObservation } from '../adapter';
 import { consensusValues, headerToSummary, ledgerValues, networkValues, nodeValues, peerValues, tipObservations, txPoolValues } from './convert';
 import { JsonObject, asArray, asObject, isObject, reqHash } from './json';
 import { settleAll, type BitcoinRpc } from './rpc';
@@ -28,13 +31,28 @@ async function mining(rpc: BitcoinRpc): Promise<{ info?: JsonObject; hashps?: un
   return { hashps: await rpc.optional('getnetworkhashps') };
 }
 
-export function pollNode(rpc: BitcoinRpc): Promise<NodeObservation> {
-  return rpc.session(() => pollCalls(rpc));
+export function pollNode(rpc: BitcoinRpc, known?: KnownBlocks): Promise<NodeObservation> {
+  return rpc.session(() => pollCalls(rpc, known));
 }
 
-async function pollCalls(rpc: BitcoinRpc): Promise<NodeObservation> {
+/** The head as getblockheader gives it, from the blocks the collector holds (without what trackers added). */
+function knownHead(known: KnownBlocks | undefined, hash: string): BlockSummary | undefined {
+  const b = known?.get(hash);
+  if (!b) return undefined;
+  const { height, parentHash, time, txCount, difficulty } = b;
+  return { height, hash, parentHash, time, txCount, difficulty };
+}
+
+async function pollCalls(rpc: BitcoinRpc, known: KnownBlocks | undefined): Promise<NodeObservation> {
   const chainP = rpc.call('getblockchaininfo').then((r) => asObject(r, 'getblockchaininfo'));
-  const headerP = chainP.then((c) => rpc.call('getblockheader', [reqHash(c, 'bestblockhash', 'getblockchaininfo'), true]));
+  const headerP = chainP.then(async (c) => {
+    const hash = reqHash(c, 'bestblockhash', 'getblockchaininfo');
+    const fetch = (): Promise<BlockSummary> => rpc.call('getblockheader', [hash, true]).then(headerToSummary);
+    const cached = knownHead(known, hash);
+    if (cached || !known?.share) return cached ?? fetch();
+    const b = await known.share(hash, fetch);
+    return knownHead({ get: () => b }, hash)!;
+  });
   const [chain, header, network, peers, mempool, tips, mine, totals, uptime, txStats] = await settleAll([
     chainP,
     headerP,
@@ -62,7 +80,7 @@ async function pollCalls(rpc: BitcoinRpc): Promise<NodeObservation> {
     peers: peerList.map(peerValues),
     txPool: mempool === undefined ? undefined : txPoolValues(asObject(mempool, 'getmempoolinfo')),
     network: networkValues(chain),
-    head: headerToSummary(header),
+    head: header,
     ledger: ledgerValues(chain, isObject(txStats) ? txStats : undefined),
     tips: tips === undefined ? undefined : tipObservations(tips),
     consensus: consensusValues(mine.info, mine.hashps),

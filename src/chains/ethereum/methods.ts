@@ -59,6 +59,12 @@ export class MethodBook {
 
   missingMethods(): string[] { return [...this.missing].sort(); }
 
+  /**
+   * Changes whenever the transport opens a new connection, loses one or a call fails: answers that cannot
+   * change while the node runs are kept while it stays the same (poll.ts FIXED).
+   */
+  mark(): number { const s = this.rpc.stats; return (s.connections ?? 0) + (s.disconnections ?? 0) + s.errors; }
+
   /** A call whose failure fails the caller. */
   call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     return this.rpc.call<T>(method, params);
