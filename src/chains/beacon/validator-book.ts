@@ -53,6 +53,8 @@ export class ValidatorBook {
   readonly counters = new Map<string, ValidatorCounters>();
   judgedSlot: number | undefined;
   livenessEpoch: number | undefined;
+  /** false once the node turned out to have no liveness API: missed attestations are then not known. */
+  livenessKnown = true;
   /**
    * Proposer of each slot (validator index) of the last two epochs whose duties were read: a slot at the
    * end of an epoch may be judged after the next epoch's duties were read.
@@ -155,7 +157,9 @@ export class ValidatorBook {
           proposedBlocks: c.proposed,
           lastProposedHeight: c.lastProposedSlot === undefined ? undefined : BigInt(c.lastProposedSlot),
           lastProposedTime: c.lastProposedSlot === undefined ? undefined : (genesisTime + c.lastProposedSlot * secondsPerSlot) * 1000,
-          missedSlots: BigInt(c.missedSlots), missedAttestations: BigInt(c.missedAttestations), offlineEpochs: c.offlineEpochs,
+          missedSlots: BigInt(c.missedSlots),
+          missedAttestations: this.livenessKnown ? BigInt(c.missedAttestations) : undefined,
+          offlineEpochs: this.livenessKnown ? c.offlineEpochs : undefined,
         },
       };
     });
