@@ -61,6 +61,11 @@ export class ValidatorBook {
    */
   readonly duties = new Map<number, Map<number, number>>();
   private dirty = false;
+  /**
+   * Set when the adapter closes: a poll still in flight then saves nothing, so the adapter that replaces
+   * this one (a configuration change) continues from what was saved before, never from a half-written poll.
+   */
+  closed = false;
 
   constructor(ids: readonly string[], private readonly memory?: AdapterMemory) {
     this.ids = ids;
@@ -133,7 +138,7 @@ export class ValidatorBook {
 
   /** Writes what changed to the memory (one write per poll at most). */
   flush(): void {
-    if (!this.dirty || !this.memory) return;
+    if (!this.dirty || !this.memory || this.closed) return;
     this.dirty = false;
     const saved: Saved = {
       judgedSlot: this.judgedSlot, livenessEpoch: this.livenessEpoch,
