@@ -31,6 +31,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
+  { name: 'restconf-stream', full: [], quick: ['4', '20'] },
   { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators)/ },
 ];
 

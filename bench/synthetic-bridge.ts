@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
-import { createNetconfView } from '../src/netconf';
+import { composeManagementViews } from '../src/compose';
 import type { NetconfView } from '../src/netconf';
 import { createSnmpView } from '../src/snmp';
 import type { SnmpView } from '../src/snmp';
@@ -34,8 +34,7 @@ export async function syntheticBridge(nodes: number, peers: number, opts: { snmp
       nodes: Array.from({ length: nodes }, (_, i) => ({ name: `node${i}`, endpoint: `http://127.0.0.1:${10000 + i}` })) }],
   };
   const bridge = new Bridge({ dataDir, seed });
-  const view = createNetconfView(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
-  bridge.addView(view);
+  const view = composeManagementViews(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }).netconf;
   const snmp = opts.snmp ? createSnmpView(bridge, { port: 0, address: '127.0.0.1' }) : undefined;
   if (snmp) bridge.addView(snmp);
   await bridge.start();

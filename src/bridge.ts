@@ -12,6 +12,8 @@ import type { CommitInfo } from './config/datastore';
 import { configValue } from './config/document';
 import type { ConfigObject } from './config/document';
 import { networkSettings, rpcTimeoutMs } from './config/settings';
+import { checkShard } from './config/shard';
+import type { ShardSelector } from './config/shard';
 import { ListenError } from './listen-error';
 import { modelIndex } from './model';
 import { openDb } from './store/db';
@@ -43,6 +45,8 @@ export interface BridgeOptions {
   /** A configuration document from a file: seeds startup on first run, or replaces it when importConfig. */
   readonly seed?: ConfigObject;
   readonly importConfig?: boolean;
+  /** This bridge is one of several sharing a configuration: it refuses any network of another shard. */
+  readonly shard?: ShardSelector;
   readonly log?: (line: string) => void;
 }
 
@@ -62,11 +66,13 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly collector: Collector;
   readonly startTime = Date.now();
   readonly dataDir: string;
+  readonly shard: ShardSelector | undefined;
   private readonly views: View[] = [];
 
   constructor(private readonly opts: BridgeOptions) {
     super();
     this.dataDir = opts.dataDir;
+    this.shard = opts.shard;
     this.db = openDb(opts.dataDir);
     this.datastore = new ConfigDatastore(this.db);
     const memory = new AdapterMemoryStore(this.db);
@@ -117,6 +123,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   /** Makes a validated configuration document the live one. Throws ConfigError to refuse it. */
   private applyConfig(doc: ConfigObject): void {
+    if (this.opts.shard) checkShard(doc, this.opts.shard);
     const nets = networkSettings(doc);
     this.collector.rpcTimeoutMs = rpcTimeoutMs(doc);
     this.collector.apply(nets);

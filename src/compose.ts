@@ -8,8 +8,12 @@ import { createContractManager } from './contract';
 import { createCrossChainManager } from './crosschain';
 import { createFaultManager } from './fault';
 import { createLogManager } from './log';
+import { createHttpView, mountMetrics } from './http';
 import { createNetconfView } from './netconf';
+import { UserDirectory } from './netconf/auth';
+import type { User } from './netconf/auth';
 import { createPerformanceManager } from './pm';
+import { mountRestconf } from './restconf';
 import { createSnmpView } from './snmp';
 
 export interface ComposeOptions {
@@ -17,11 +21,35 @@ export interface ComposeOptions {
   readonly snmpPort?: number;
   readonly sshPort?: number;
   readonly httpPort?: number;
+  /** Address of the SSH and HTTP servers, overriding the configuration; for tests. */
+  readonly address?: string;
+}
+
+export interface ManagementViews {
+  readonly netconf: ReturnType<typeof createNetconfView>;
+  readonly http: ReturnType<typeof createHttpView<User>>;
+}
+
+/**
+ * The management views over TCP: the NETCONF view (SSH), and the one HTTP server with the views mounted on it
+ * (NETCONF over HTTP, RESTCONF, /metrics), all with the same users. The NETCONF view loads the users, so it is
+ * added (and started) before the HTTP server.
+ */
+export function composeManagementViews(bridge: Bridge, opts: Omit<ComposeOptions, 'snmpPort'> = {}): ManagementViews {
+  const users = new UserDirectory(bridge.dataDir);
+  const http = createHttpView<User>(bridge, { users, ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}), ...(opts.address ? { address: opts.address } : {}) });
+  const netconf = createNetconfView(bridge, { users, http, ...(opts.sshPort !== undefined ? { sshPort: opts.sshPort } : {}), ...(opts.address ? { address: opts.address } : {}) });
+  mountRestconf(http, netconf.rpc);
+  mountMetrics(http, bridge.tree);
+  bridge.addView(netconf);
+  bridge.addView(http);
+  return { netconf, http };
 }
 
 export interface Composed {
   readonly snmp: ReturnType<typeof createSnmpView>;
   readonly netconf: ReturnType<typeof createNetconfView>;
+  readonly http: ManagementViews['http'];
   readonly fault: ReturnType<typeof createFaultManager>;
 }
 
@@ -34,10 +62,6 @@ export function composeBridge(bridge: Bridge, opts: ComposeOptions = {}): Compos
   bridge.addView(createCrossChainManager(bridge));
   const snmp = createSnmpView(bridge, opts.snmpPort !== undefined ? { port: opts.snmpPort } : {});
   bridge.addView(snmp);
-  const netconf = createNetconfView(bridge, {
-    ...(opts.sshPort !== undefined ? { sshPort: opts.sshPort } : {}),
-    ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
-  });
-  bridge.addView(netconf);
-  return { snmp, netconf, fault };
+  const { netconf, http } = composeManagementViews(bridge, opts);
+  return { snmp, netconf, http, fault };
 }

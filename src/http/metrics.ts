@@ -3,13 +3,15 @@
  * of src/http/metrics-names.ts (derived from the model) with the instances that have a value. Absent values
  * are absent; nothing is cached (a render of 100 nodes x 20 peers is measured by bench/metrics.ts).
  */
+import express from 'express';
 import type { ScalarType } from '../model';
 import { scalarOf } from '../model/scalars';
 import type { Instance, InstanceTree, Scalar, Value } from '../state/tree';
-import { encodeFamilies, labelSet } from './metrics-encoder';
+import { EXPOSITION_CONTENT_TYPE, encodeFamilies, labelSet } from './metrics-encoder';
 import type { Family, Sample } from './metrics-encoder';
 import { classMetrics } from './metrics-names';
 import type { MetricSpec } from './metrics-names';
+import type { HttpHost } from './server';
 
 /** The number a tree value stands for, or undefined when it is not one. */
 export function metricValue(type: ScalarType, v: Value | undefined, scale = 1): number | bigint | undefined {
@@ -50,4 +52,12 @@ function samples(m: MetricSpec, rows: readonly { inst: Instance; labels: string 
 /** The /metrics text of the tree. */
 export function renderMetrics(tree: InstanceTree): string {
   return encodeFamilies(metricFamilies(tree));
+}
+
+/** Mounts GET /metrics on the HTTP server: any authenticated user may read it. */
+export function mountMetrics(host: HttpHost, tree: InstanceTree): void {
+  const router = express.Router();
+  router.get('/metrics', host.auth, (_req, res) => { res.set('Content-Type', EXPOSITION_CONTENT_TYPE).send(renderMetrics(tree)); });
+  router.all('/metrics', (_req, res) => { res.status(405).set('Allow', 'GET').type('text/plain').send('use GET\n'); });
+  host.mount(router);
 }

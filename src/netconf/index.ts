@@ -1,23 +1,24 @@
 /**
  * The NETCONF view of the bridge: NETCONF over SSH (RFC 6242) and the same RPC layer over HTTP.
  *
- *   const view = createNetconfView(bridge);           // ports and addresses from the running configuration
+ *   const view = createNetconfView(bridge, { http });  // http: the bridge's HTTP server (src/http), /netconf mounted on it
  *   bridge.addView(view);                              // started and stopped with the bridge
  *
- * Listening addresses and ports come from configuration (sshAddress/sshPort, httpAddress/httpPort) unless
- * given; maxSessions, idleTimeout, maxRequestSize, loginGraceTime and maxStartups are read from the running
- * configuration as it changes.
- * Users are configuration.managementUsers; with none configured, an admin password is generated into
- * <dataDir>/admin-password (its path, never the password, is logged at start), and both servers listen on
- * the loopback interface only.
+ * The SSH address and port come from configuration (sshAddress/sshPort) unless given; maxSessions,
+ * idleTimeout, maxRequestSize, loginGraceTime and maxStartups are read from the running configuration as it
+ * changes. Users are configuration.managementUsers (the view loads them, for SSH and for the HTTP server); with
+ * none configured, an admin password is generated into <dataDir>/admin-password (its path, never the password,
+ * is logged at start), and the SSH server (and the HTTP server) listen on the loopback interface only.
  */
 import type { Bridge, View } from '../bridge';
 import { configValue } from '../config/document';
 import type { ConfigObject } from '../config/document';
 import { modelIndex } from '../model';
-import { NetconfHttpServer } from '../http/server';
+import type { HttpHost } from '../http/server';
 import { ListenError } from '../listen-error';
 import { UserDirectory } from './auth';
+import type { User } from './auth';
+import { netconfHttpRoutes } from './http';
 import { ModuleCatalogue } from './modules';
 import { NetconfServer } from './server';
 import { NetconfSshServer } from './ssh';
@@ -31,20 +32,24 @@ export { NetconfServer } from './server';
 export interface NetconfViewOptions {
   /** 0: any free port. Default: configuration sshPort. */
   readonly sshPort?: number;
-  /** 0: any free port. Default: configuration httpPort. */
-  readonly httpPort?: number;
-  /** Address of both servers. Default: configuration sshAddress and httpAddress. */
+  /** Address of the SSH server. Default: configuration sshAddress. */
   readonly address?: string;
   /** The yang/ folder (default: the project's). */
   readonly yangDir?: string;
+  /** The management users (default: a directory of its own); the view loads them from running. */
+  readonly users?: UserDirectory;
+  /** The bridge's HTTP server: NETCONF over HTTP is mounted on it at /netconf (none: SSH only). */
+  readonly http?: HttpHost<User> & { readonly port: number; readonly address: string };
 }
 
 export type NetconfView = View & {
-  /** Bound ports (after start; before, the configured ones). */
+  /** Bound ports (after start; before, the configured ones); httpPort is the HTTP server's (0 without one). */
   readonly sshPort: number;
   readonly httpPort: number;
   /** The RPC layer (for tests and the lead's wiring). */
   readonly rpc: NetconfServer;
+  /** The management users, loaded from the running configuration (the HTTP server authenticates with them). */
+  readonly users: UserDirectory;
 };
 
 const cfgCls = modelIndex.cls('configuration');
@@ -57,7 +62,7 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
   const catalogue = new ModuleCatalogue(opts.yangDir);
   let cfg: ConfigObject | undefined;
   const setting = (name: string): number => Number(configValue(cfgCls, cfg, name));
-  const users = new UserDirectory(bridge.dataDir);
+  const users = opts.users ?? new UserDirectory(bridge.dataDir);
   const limits = {
     maxSessions: (): number => setting('maxSessions'),
     idleTimeout: (): number => setting('idleTimeout'),
@@ -67,10 +72,9 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
   };
   const log = (line: string): void => bridge.log(line);
   const rpc = new NetconfServer(bridge, { catalogue, maxRequestSize: limits.maxRequestSize });
+  if (opts.http) opts.http.mount(netconfHttpRoutes(rpc, opts.http));
   let ssh: NetconfSshServer | undefined;
-  let httpServer: NetconfHttpServer | undefined;
   let sshAddr = '';
-  let httpAddr = '';
   let loaded = false; // the first load at start is said once, below, not as users 'left'
   const reload = (): void => {
     const doc = bridge.datastore.get('running');
@@ -85,19 +89,18 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
   const view: NetconfView = {
     name: 'netconf',
     rpc,
+    users,
     get sshPort(): number { return ssh?.port || (opts.sshPort ?? setting('sshPort')); },
-    get httpPort(): number { return httpServer?.port || (opts.httpPort ?? setting('httpPort')); },
+    get httpPort(): number { return opts.http?.port ?? 0; },
     async start(): Promise<void> {
       reload();
       bridge.datastore.on('committed', onCommit);
       sshAddr = opts.address ?? String(configValue(cfgCls, cfg, 'sshAddress'));
-      httpAddr = opts.address ?? String(configValue(cfgCls, cfg, 'httpAddress'));
       if (!users.configuredUsers) {
         const g = users.generated!;
-        if (!isLoopback(sshAddr) || !isLoopback(httpAddr)) {
-          log(`netconf: no managementUsers configured: listening on 127.0.0.1 only (not ${sshAddr}, ${httpAddr})`);
+        if (!isLoopback(sshAddr)) {
+          log(`netconf: no managementUsers configured: listening on 127.0.0.1 only (not ${sshAddr})`);
           sshAddr = '127.0.0.1';
-          httpAddr = '127.0.0.1';
         }
         log(`netconf: no managementUsers configured: user admin, password in ${g.file} (readable by the bridge's user only)`);
       }
@@ -105,10 +108,8 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
       ssh = new NetconfSshServer(rpc, users, {
         address: sshAddr, port: opts.sshPort ?? setting('sshPort'), dataDir: bridge.dataDir, limits, log,
       });
-      httpServer = new NetconfHttpServer(rpc, users, { address: httpAddr, port: opts.httpPort ?? setting('httpPort'), limits, log });
       try {
         await ssh.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over SSH', opts.sshPort === undefined ? 'configuration.sshPort' : undefined) ?? e; });
-        await httpServer.start().catch((e: unknown) => { throw ListenError.from(e, 'NETCONF over HTTP', opts.httpPort === undefined ? 'configuration.httpPort' : undefined) ?? e; });
       } catch (e) {
         await view.stop();
         throw e;
@@ -118,10 +119,10 @@ export function createNetconfView(bridge: Bridge, opts: NetconfViewOptions = {})
       bridge.datastore.off('committed', onCommit);
       rpc.stop();
       await ssh?.stop();
-      await httpServer?.stop();
     },
     describe(): string {
-      return `NETCONF over SSH on ${sshAddr || '(not started)'}:${view.sshPort} (subsystem netconf), over HTTP at http://${httpAddr}:${view.httpPort}/netconf`;
+      const overHttp = opts.http ? `, over HTTP at http://${opts.http.address || '(not started)'}:${opts.http.port}/netconf` : '';
+      return `NETCONF over SSH on ${sshAddr || '(not started)'}:${view.sshPort} (subsystem netconf)${overHttp}`;
     },
   };
   return view;

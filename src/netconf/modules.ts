@@ -40,7 +40,7 @@ const SUPPORTED_FEATURES: Readonly<Record<string, readonly string[]>> = {
 
 /** Modules whose data or operations the bridge serves. */
 const IMPLEMENTED = new Set([model.module.yangName, 'ietf-alarms', 'ietf-alarms-x733', 'ietf-netconf', 'ietf-netconf-monitoring',
-  'ietf-netconf-with-defaults', 'ietf-yang-library', 'notifications', 'nc-notifications']);
+  'ietf-netconf-with-defaults', 'ietf-yang-library', 'notifications', 'nc-notifications', 'ietf-restconf-monitoring']);
 
 /** Protocol modules the server implements (or that those import), when yang/ has no copy. */
 const PROTOCOL_MODULES: readonly Omit<YangModule, 'conformance' | 'file'>[] = [
@@ -53,11 +53,16 @@ const PROTOCOL_MODULES: readonly Omit<YangModule, 'conformance' | 'file'>[] = [
   // RFC 5277 stream discovery (/netconf/streams), as yuma converted the RFC's XSD
   { name: 'nc-notifications', revision: '2008-07-14', namespace: NETMOD_NOTIF_NS, prefix: 'manageEvent', features: [] },
   // yuma's extensions, imported by yuma's notifications module (ncx:abstract, ncx:hidden)
+  // RFC 8040 section 9.3: the RESTCONF view's /restconf-state (kept in yang/rfc8040/: no Debian package ships it)
+  { name: 'ietf-restconf-monitoring', revision: '2017-01-26', namespace: 'urn:ietf:params:xml:ns:yang:ietf-restconf-monitoring', prefix: 'rcmon', features: [] },
   { name: 'yuma-ncx', revision: '2012-01-13', namespace: 'http://netconfcentral.org/ns/yuma-ncx', prefix: 'ncx', features: [] },
   { name: 'ietf-datastores', revision: '2018-02-14', namespace: 'urn:ietf:params:xml:ns:yang:ietf-datastores', prefix: 'ds', features: [] },
   { name: 'ietf-yang-types', revision: '2013-07-15', namespace: 'urn:ietf:params:xml:ns:yang:ietf-yang-types', prefix: 'yang', features: [] },
   { name: 'ietf-inet-types', revision: '2013-07-15', namespace: 'urn:ietf:params:xml:ns:yang:ietf-inet-types', prefix: 'inet', features: [] },
 ];
+
+/** Folder of yang/ with the standard modules written out from their RFC (no Debian package has them). */
+export const RFC_MODULE_DIR = 'rfc8040';
 
 /** Folders of Debian packages holding standard modules (libyang2, libyuma-base). */
 export const SYSTEM_MODULE_DIRS: readonly string[] = ['/usr/share/yang/modules/libyang', '/usr/share/yuma/modules/ietf', '/usr/share/yuma/modules/ietf-derived',
@@ -100,7 +105,7 @@ export class ModuleCatalogue {
     }
     for (const p of PROTOCOL_MODULES) {
       if (out.some((m) => m.name === p.name)) continue;
-      const file = systemDirs.flatMap((d) => [path.join(d, `${p.name}@${p.revision}.yang`), path.join(d, `${p.name}.yang`)])
+      const file = [path.join(yangDir, RFC_MODULE_DIR), ...systemDirs].flatMap((d) => [path.join(d, `${p.name}@${p.revision}.yang`), path.join(d, `${p.name}.yang`)])
         .find((f) => fs.existsSync(f) && parseYangHeader(fs.readFileSync(f, 'utf8'))?.revision === p.revision);
       out.push({ ...p, conformance: IMPLEMENTED.has(p.name) ? 'implement' : 'import', ...(file ? { file } : {}) });
     }

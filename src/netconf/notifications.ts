@@ -11,6 +11,12 @@ import type { DNode } from './data';
 import { NOTIF_NS } from './namespaces';
 import { OUR_NS, leafText, splitQName } from './schema';
 
+/**
+ * A listener of the NETCONF stream (NetconfServer.onNotification): content builds the notification's content
+ * nodes (once, shared by all; undefined when the event is not a notification of the model); time is its eventTime.
+ */
+export type NotificationListener = (content: () => DNode[] | undefined, time: number) => void;
+
 /** The notification's content node, or undefined when the event is not one of the model. */
 export function eventNode(e: ModelEventNotice): DNode | undefined {
   const def = model.events.find((x) => x.name === e.name);

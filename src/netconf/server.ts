@@ -10,6 +10,7 @@
  */
 import type { Bridge } from '../bridge';
 import type { AlarmNotice, ModelEventNotice } from '../events';
+import { isActionPath } from './actions';
 import type { User } from './auth';
 import type { Counters, ServerContext } from './context';
 import type { DNode } from './data';
@@ -24,6 +25,7 @@ import { ModuleCatalogue } from './modules';
 import type { Statistics } from './monitoring';
 import { NC_NS } from './namespaces';
 import { alarmNode, eventNode } from './notifications';
+import type { NotificationListener } from './notifications';
 import type { Filter } from './params';
 import { errorReplyXml } from './reply';
 import { OUR_NS, OUR_PREFIX } from './schema';
@@ -48,8 +50,9 @@ export class NetconfServer {
   private readonly locks = new LockTable();
   private nextId = 1;
   private readonly stats: Counters = { startTime: Date.now(), inBadHellos: 0, inSessions: 0, droppedSessions: 0, inRpcs: 0, inBadRpcs: 0, outRpcErrors: 0, outNotifications: 0 };
-  private readonly onEvent = (e: ModelEventNotice): void => publish(this.ctx, () => { const n = eventNode(e); return n ? [n] : undefined; }, e.time);
-  private readonly onAlarm = (a: AlarmNotice): void => publish(this.ctx, () => [alarmNode(a, this.nsOf)], a.time);
+  private readonly onEvent = (e: ModelEventNotice): void => this.notify(() => { const n = eventNode(e); return n ? [n] : undefined; }, e.time);
+  private readonly onAlarm = (a: AlarmNotice): void => this.notify(() => [alarmNode(a, this.nsOf)], a.time);
+  private readonly listeners = new Set<NotificationListener>();
   private listening = false;
   private removeGuard: (() => void) | undefined;
   /** What the operation modules see of this server. */
@@ -94,6 +97,45 @@ export class NetconfServer {
   }
 
   get statistics(): Statistics { return { ...this.stats }; }
+
+  // ---- notifications -----------------------------------------------------------------------------------
+
+  /**
+   * Listens to the NETCONF stream: every notification the subscribed sessions get, before their filters (other
+   * views' event streams, e.g. RESTCONF's). Returns the function that stops listening.
+   */
+  onNotification(listener: NotificationListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Sends a notification to the subscribed sessions and the listeners; its content is built once, when needed. */
+  private notify(content: () => DNode[] | undefined, time: number): void {
+    let built = false;
+    let nodes: DNode[] | undefined;
+    const once = (): DNode[] | undefined => { if (!built) { built = true; nodes = content(); } return nodes; };
+    publish(this.ctx, once, time);
+    for (const l of this.listeners) {
+      try { l(once, time); } catch (e) { this.bridge.log(`netconf: a notification listener failed: ${(e as Error).message}`, 'netconf'); }
+    }
+  }
+
+  /** Whether an action with a handler is at this schema path (prefixed: /bcm:managed-system/.../bcm:add-peer). */
+  hasAction(schemaPath: string): boolean { return isActionPath(schemaPath, this.bridge); }
+
+  /**
+   * Runs one operation (the XML inside <rpc>) in a one-shot session of the user, as NETCONF over HTTP does: other
+   * views (RESTCONF) reach the RPC layer so, with the same checks, commit and audit. Returns the <rpc-reply>.
+   */
+  async oneShot(user: User, operation: string, sourceHost = ''): Promise<string> {
+    const s = this.openSession(user, 'http', sourceHost, { send: () => undefined, close: () => undefined });
+    try {
+      const h = await this.handleMessage(s, `<rpc message-id="1" xmlns="${NC_NS}">${operation}</rpc>`);
+      return h.reply ?? '';
+    } finally {
+      this.closeSession(s, 'request done');
+    }
+  }
 
   // ---- sessions -----------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 /**
  * RESTCONF root discovery (RFC 8040 section 3.1) and the API resources that are not data: the host-meta XRD
- * document pointing at {+restconf}, the root resource, yang-library-version and operations (the module
- * defines no RPC, so the list is empty; its node actions are under data).
+ * document pointing at {+restconf}, the root resource, yang-library-version and operations (the RPCs of
+ * invoke.ts; the model's node actions are under data).
  */
-import { membersJson } from './json';
+import { escapeAttr } from '../netconf/xml';
+import { RESTCONF_RPCS } from './invoke';
 import { RESTCONF_NS } from './errors';
 import type { Encoding } from './media';
 
@@ -20,9 +21,10 @@ export function yangLibraryVersion(enc: Encoding): string {
     : `<yang-library-version xmlns="${RESTCONF_NS}">${YANG_LIBRARY_VERSION}</yang-library-version>`;
 }
 
+/** The operations resource (RFC 8040 section 3.3.2): one empty leaf per RPC, [null] in JSON. */
 export function operations(enc: Encoding): string {
-  return enc === 'json' ? JSON.stringify({ 'ietf-restconf:operations': membersJson([], RESTCONF_NS, () => 'ietf-restconf') })
-    : `<operations xmlns="${RESTCONF_NS}"/>`;
+  if (enc === 'json') return JSON.stringify({ 'ietf-restconf:operations': Object.fromEntries(RESTCONF_RPCS.map((r) => [`${r.module}:${r.name}`, [null]])) });
+  return `<operations xmlns="${RESTCONF_NS}">${RESTCONF_RPCS.map((r) => `<${r.name} xmlns="${escapeAttr(r.ns)}"/>`).join('')}</operations>`;
 }
 
 export function rootResource(enc: Encoding): string {

@@ -40,21 +40,32 @@ export function parseApiPath(path: string, nsOfModule: (module: string) => strin
   return steps;
 }
 
-function matches(n: DNode, s: PathStep): boolean {
+/** Module name of a namespace: an identityref key is written module:identity in a path (RFC 7951 6.8). */
+export type ModuleOf = (ns: string) => string;
+
+/** Whether a key leaf has the value of a path key (identityrefs in their RESTCONF form too). */
+function keyMatches(n: DNode | undefined, k: string, moduleOf?: ModuleOf): boolean {
+  if (!n || n.value === undefined) return false;
+  if (n.value === k) return true;
+  const colon = n.value.indexOf(':');
+  return n.valueNs !== undefined && moduleOf !== undefined && colon > 0 && `${moduleOf(n.valueNs)}:${n.value.slice(colon + 1)}` === k;
+}
+
+function matches(n: DNode, s: PathStep, moduleOf?: ModuleOf): boolean {
   if (n.name !== s.name || n.ns !== s.ns) return false;
   if (s.keys === undefined) return true;
   const kids = n.children ?? [];
-  return n.keyCount === s.keys.length && s.keys.every((k, i) => kids[i]?.value === k);
+  return n.keyCount === s.keys.length && s.keys.every((k, i) => keyMatches(kids[i], k, moduleOf));
 }
 
 /** The node a path names in the tree (top nodes given), or a 404 error naming the first step not found. */
-export function selectNode(top: readonly DNode[], steps: readonly PathStep[]): DNode {
-  const chain = selectChain(top, steps);
+export function selectNode(top: readonly DNode[], steps: readonly PathStep[], moduleOf?: ModuleOf): DNode {
+  const chain = selectChain(top, steps, moduleOf);
   return chain[chain.length - 1];
 }
 
 /** The nodes of each step of a path, the target last. */
-export function selectChain(top: readonly DNode[], steps: readonly PathStep[]): DNode[] {
+export function selectChain(top: readonly DNode[], steps: readonly PathStep[], moduleOf?: ModuleOf): DNode[] {
   const chain: DNode[] = [];
   let level = top;
   let found: DNode | undefined;
@@ -63,7 +74,7 @@ export function selectChain(top: readonly DNode[], steps: readonly PathStep[]): 
   for (const s of steps) {
     seen.push(`${s.module === module ? '' : `${s.module}:`}${s.name}${s.keys ? `=${s.keys.join(',')}` : ''}`);
     module = s.module;
-    const hits = level.filter((n) => matches(n, s));
+    const hits = level.filter((n) => matches(n, s, moduleOf));
     if (!hits.length) throw unknownResource(`/${seen.join('/')}`);
     if (hits.length > 1 || (s.keys === undefined && hits[0].keyCount !== undefined)) {
       throw badQuery(`/${seen.join('/')} is a list: its entry is named with =key`);

@@ -3,7 +3,8 @@
  * resources, and GET/HEAD of the datastore and of any data resource. The users and roles are those of
  * NETCONF (HTTP basic authentication); every error is an ietf-restconf:errors document in the negotiated
  * encoding. Writes: plain PATCH (merge, JSON) through NETCONF edit-config; a read-only user gets 403, a body that
- * is not YANG data 415, the other methods 405.
+ * is not YANG data 415, the other methods 405. Actions and RPCs by POST (operations.ts), event streams
+ * (streams.ts) and /restconf-state (monitoring.ts) are registered here in a few lines.
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -12,7 +13,11 @@ import type { NetconfError } from '../netconf/errors';
 import { AccessDeniedError, TooBigError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
 import { dataNodes } from './datastore';
-import type { RestconfSource } from './datastore';
+import { baseUrlOf, restconfStateNode } from './monitoring';
+import { invokeByPost } from './operations';
+import type { OperationSource } from './operations';
+import { EventStreams, STREAMS_PATH } from './streams';
+import type { StreamSource } from './streams';
 import { datastoreReply, resourceReply } from './encode';
 import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource, unsupportedMediaType } from './errors';
 import { MEDIA_TYPE, bodyEncoding, negotiate } from './media';
@@ -31,7 +36,12 @@ export interface RestconfOptions {
   readonly readBody: (req: Request) => Promise<Buffer | undefined>;
   /** A NETCONF edit-config (merge) of running with this <config> content by the user; its rpc-errors. */
   readonly editConfig: (user: User, config: string) => Promise<NetconfError[]>;
+  /** Most event-stream clients at once. */
+  readonly maxStreamClients: () => number;
 }
+
+/** What RESTCONF uses of the RPC layer (the NETCONF server has it): data, operations, the notification stream. */
+export type RestconfRpc = OperationSource & StreamSource;
 
 const READ = new Set(['GET', 'HEAD']);
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -46,20 +56,22 @@ function sendError(req: Request, res: Response, e: NetconfError, realm: string):
   res.status(status).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(enc === 'json' ? errorsJson([e]) : errorsXml([e]));
 }
 
-export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Router {
+export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router {
   const router = express.Router();
   const moduleOf = (ns: string): string => src.catalogue.modules.find((m) => m.namespace === ns)?.name ?? ns;
   const nsOfModule = (name: string): string | undefined => src.catalogue.modules.find((m) => m.name === name)?.namespace;
+  const invoke = { src, moduleOf, nsOfModule, readBody: opts.readBody };
+  const streams = new EventStreams(src, opts.maxStreamClients, moduleOf, opts.log);
 
   router.get('/.well-known/host-meta', (_req, res) => { res.set('Content-Type', 'application/xrd+xml').send(hostMeta()); });
 
   /** Runs a handler with the user and the reply encoding, sending any thrown error as an errors document. */
-  const handle = (fn: (req: Request, res: Response, user: User, enc: Encoding) => void | Promise<void>) =>
+  const handle = (fn: (req: Request, res: Response, user: User, enc: Encoding) => void | Promise<void>, encodingOf = (req: Request): Encoding => negotiate(req.headers.accept)) =>
     (req: Request, res: Response, next: NextFunction): void => {
       void (async () => {
         const user = await opts.authenticate(req);
         if (!user) throw unauthenticated();
-        const enc = negotiate(req.headers.accept);
+        const enc = encodingOf(req);
         await fn(req, res, user, enc);
       })().catch((err: unknown) => {
         const e = asNetconfError(err);
@@ -96,6 +108,7 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
   const api = handle(async (req, res, user, enc) => {
     const rest = req.path.slice(RESTCONF_ROOT.length);
     const isData = rest === '/data' || rest.startsWith('/data/');
+    if (req.method === 'POST' && await invokeByPost(invoke, req, res, user, enc, rest)) return;
     if (!READ.has(req.method)) {
       if (isData && WRITE.has(req.method)) {
         if (user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
@@ -118,14 +131,20 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     if (!isData) throw unknownResource(req.path);
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
-    const nodes = dataNodes(src, q.content, q.withDefaults);
+    const nodes = [...dataNodes(src, q.content, q.withDefaults), ...(q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))])];
     if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    const target = selectNode(nodes, steps);
+    const target = selectNode(nodes, steps, moduleOf);
     reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
   });
+  const stream = handle((req, res, user, enc) => {
+    if (!READ.has(req.method)) throw methodNotAllowed(req.method, 'GET, HEAD');
+    if (req.method === 'HEAD') { res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }).end(); return; }
+    streams.open(req, res, user.name, enc, search(req));
+  }, (req) => EventStreams.encodingOf(req.path.slice(STREAMS_PATH.length), req.headers.accept).enc);
   // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
   router.use((req, res, next) => {
-    if (req.path === RESTCONF_ROOT || req.path.startsWith(`${RESTCONF_ROOT}/`)) api(req, res, next); else next();
+    if (req.path.startsWith(`${STREAMS_PATH}/`)) stream(req, res, next);
+    else if (req.path === RESTCONF_ROOT || req.path.startsWith(`${RESTCONF_ROOT}/`)) api(req, res, next); else next();
   });
   return router;
 }

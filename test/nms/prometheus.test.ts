@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { model, modelIndex } from '../../src/model';
 import type { AlarmType } from '../../src/model';
 import { createFaultManager } from '../../src/fault';
-import { createNetconfView } from '../../src/netconf';
+import { composeManagementViews } from '../../src/compose';
 import type { NetconfView } from '../../src/netconf';
 import { createSnmpView } from '../../src/snmp';
 import type { SnmpView } from '../../src/snmp';
@@ -154,7 +154,7 @@ describe('Prometheus: GET /metrics', function () {
   let view: NetconfView;
   before(async () => {
     tb = await startBridge({ configuration: usersConfig() }, {
-      setup: (b) => { view = createNetconfView(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }); b.addView(view); },
+      setup: (b) => { view = composeManagementViews(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }).netconf; },
     });
   });
   after(async () => { await tb?.cleanup(); });
@@ -259,9 +259,8 @@ describe('Prometheus and snmp_exporter against a bridge watching litecoind', fun
     }, {
       setup: (b) => {
         snmpView = createSnmpView(b, { port: 0, address: '127.0.0.1' });
-        ncView = createNetconfView(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
         b.addView(snmpView);
-        b.addView(ncView);
+        ncView = composeManagementViews(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }).netconf;
         b.addView(createFaultManager(b));
       },
     });

@@ -74,7 +74,7 @@ describe('RESTCONF reads (src/restconf)', function () {
     expect(JSON.parse(root.body)).to.deep.equal({ 'ietf-restconf:restconf': { data: {}, operations: {}, 'yang-library-version': '2019-01-04' } });
     expect(JSON.parse((await curl([...auth(), url('/restconf/yang-library-version')])).body)).to.deep.equal({ 'ietf-restconf:yang-library-version': '2019-01-04' });
     const ops = await curl([...auth(), '-H', 'Accept: application/yang-data+xml', url('/restconf/operations')]);
-    expect(ops.body).to.equal('<operations xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf"/>');
+    expect(ops.body).to.equal('<operations xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf"><get-schema xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"/></operations>');
   });
 
   it('GET of the whole datastore in JSON by a read-only user validates with yanglint against the module (curl)', async function () {
@@ -90,7 +90,8 @@ describe('RESTCONF reads (src/restconf)', function () {
     const file = path.join(tmp, 'data.json');
     fs.writeFileSync(file, JSON.stringify(data));
     const yangDir = path.join(projectRoot, 'yang');
-    const modules = fs.readdirSync(yangDir).filter((f) => /^(blockchain-mgmt|ietf-alarms)@/.test(f)).map((f) => path.join(yangDir, f));
+    const modules = [...fs.readdirSync(yangDir).filter((f) => /^(blockchain-mgmt|ietf-alarms)@/.test(f)).map((f) => path.join(yangDir, f)),
+      path.join(yangDir, 'rfc8040', 'ietf-restconf-monitoring@2017-01-26.yang')];
     const libyangDir = '/usr/share/yang/modules/libyang';
     const lint = spawnSync('yanglint', ['-p', yangDir, '-p', libyangDir, '-t', 'data', ...modules, path.join(libyangDir, 'ietf-yang-library@2019-01-04.yang'), path.join(libyangDir, 'ietf-datastores@2018-02-14.yang'), file],
       { encoding: 'utf8', cwd: tmp });

@@ -11,7 +11,7 @@ import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import type { Bridge } from '../../src/bridge';
 import type { ConfigObject } from '../../src/config/document';
-import { createNetconfView } from '../../src/netconf';
+import { composeManagementViews } from '../../src/compose';
 import type { NetconfView } from '../../src/netconf';
 import type { InstanceTree } from '../../src/state/tree';
 import { startBridge } from './bridge';
@@ -41,8 +41,7 @@ export async function startNetconfBridge(seed: ConfigObject, opts: { withUsers?:
   let view: NetconfView | undefined;
   const tb = await startBridge(full, {
     setup: (b) => {
-      view = createNetconfView(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' });
-      b.addView(view);
+      view = composeManagementViews(b, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }).netconf;
       opts.setup?.(b);
     },
   });
