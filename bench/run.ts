@@ -32,7 +32,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
   { name: 'restconf-stream', full: [], quick: ['4', '20'] },
-  { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators)/ },
+  { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators|real Lodestar)/ },
 ];
 
 /** Files of dist/bench that are not benchmarks. */
