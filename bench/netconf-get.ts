@@ -7,6 +7,9 @@
  * Reports median and p99 of
  *   - the server-side time of a full <get> (the RPC layer: parse, build the data, serialize), and of a <get>
  *     with a subtree filter selecting one node;
+ *   - with 1,000 nodes of 20 peers: a <get> of one node by subtree filter and by XPath filter, server side, against
+ *     the full <get> of the same tree in the same run (issue 16 target 2: one node of 1,000 in at most 2 ms; the
+ *     filtered <get> builds only the part of the tree its filter may select);
  *   - the round trip of a full <get> over SSH (chunked framing, one session);
  *   - edit-config of one leaf (a network's poll-interval), server-side and over SSH: parse, edit a copy of
  *     running, validate, apply to the collector, persist (SQLite) — the figure to set against the ~80 ms per
@@ -59,6 +62,8 @@ function sshClient(port: number): Promise<{ request(msg: string): Promise<string
 
 const NODES = 100;
 const PEERS = 20;
+/** The tree of issue 16 target 2: one node of 1,000. */
+const BIG_NODES = 1000;
 
 async function main(): Promise<void> {
   const iArg = process.argv.indexOf('--iterations');
@@ -138,8 +143,43 @@ async function main(): Promise<void> {
   console.log('edit-config of one leaf (validate, apply to the collector, persist in SQLite):');
   console.log(`  server side      median ${fmt(result.editConfigServerMs.median)} ms  p99 ${fmt(result.editConfigServerMs.p99)} ms  (n=${editMs.length})`);
   console.log(`  over SSH         median ${fmt(result.editConfigOverSshMs.median)} ms  p99 ${fmt(result.editConfigOverSshMs.p99)} ms  (reference: netopeer2/sysrepo ~80 ms)`);
-  console.log(JSON.stringify(result));
   await synthetic.stop();
+
+  // one node of 1,000: the filtered <get> against the full <get> of the same tree
+  const big = await syntheticBridge(BIG_NODES, PEERS);
+  const bigRpc = big.view.rpc;
+  const bigSession: Session = bigRpc.openSession({ name: 'admin', role: 'admin', publicKeys: [] }, 'ssh', '127.0.0.1', { send: () => undefined, close: () => undefined });
+  const timeRpc = async (msg: string, n: number, expect: string): Promise<{ ms: number[]; bytes: number }> => {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < Math.min(3, n); i++) await bigRpc.handleMessage(bigSession, msg); // warm-up
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      const h = await bigRpc.handleMessage(bigSession, msg);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+      bytes = Buffer.byteLength(h.reply ?? '');
+      if (!h.reply?.includes(expect) || h.reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${h.reply?.slice(0, 500)}`);
+    }
+    return { ms, bytes };
+  };
+  const target = `node${BIG_NODES / 2}`;
+  const bigFull = await timeRpc(rpc(10, '<get/>'), Math.max(3, Math.min(10, N)), `<name>node${BIG_NODES - 1}</name>`);
+  const bigSubtree = await timeRpc(rpc(11, `<get><filter type="subtree"><managed-system xmlns="${BCM}"><network><name>net0</name><node><name>${target}</name></node></network></managed-system></filter></get>`), N, `<name>${target}</name>`);
+  const bigXPath = await timeRpc(rpc(12, `<get><filter type="xpath" xmlns:bcm="${BCM}" select="/bcm:managed-system/bcm:network[bcm:name='net0']/bcm:node[bcm:name='${target}']"/></get>`), N, `<name>${target}</name>`);
+  bigRpc.closeSession(bigSession, 'bench done');
+  await big.stop();
+  const of1000 = {
+    tree: { nodes: BIG_NODES, peersPerNode: PEERS },
+    fullGetServerMs: { ...stats(bigFull.ms), replyBytes: bigFull.bytes, n: bigFull.ms.length },
+    subtreeOneNodeServerMs: { ...stats(bigSubtree.ms), replyBytes: bigSubtree.bytes, n: bigSubtree.ms.length },
+    xpathOneNodeServerMs: { ...stats(bigXPath.ms), replyBytes: bigXPath.bytes, n: bigXPath.ms.length },
+    target: 'one node of 1,000 <= 2 ms server side (issue 16 target 2)',
+  };
+  const ratio = (x: number[]): string => `${(stats(bigFull.ms).median / stats(x).median).toFixed(0)}x less than the full <get>`;
+  console.log(`one node of ${BIG_NODES} (x ${PEERS} peers), server side; reference: full <get> of the same tree, ${(bigFull.bytes / 1048576).toFixed(1)} MiB, median ${fmt(of1000.fullGetServerMs.median)} ms:`);
+  console.log(`  subtree filter   median ${fmt(of1000.subtreeOneNodeServerMs.median)} ms  p99 ${fmt(of1000.subtreeOneNodeServerMs.p99)} ms  (${ratio(bigSubtree.ms)}; target <= 2 ms)`);
+  console.log(`  XPath filter     median ${fmt(of1000.xpathOneNodeServerMs.median)} ms  p99 ${fmt(of1000.xpathOneNodeServerMs.p99)} ms  (${ratio(bigXPath.ms)}; target <= 2 ms)`);
+  console.log(JSON.stringify({ ...result, oneNodeOf1000: of1000 }));
 }
 
 main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });

@@ -27,11 +27,14 @@ interface Benchmark {
 export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'collector', full: [], quick: ['10'], figures: /^(RPC calls per poll|\d+ nodes, )/ },
   { name: 'snmp-walk', full: [], quick: ['1'], figures: /^(agent|bcmgmt|snmpd|ratio) / },
-  { name: 'netconf-get', full: [], quick: ['--iterations', '3'] },
+  { name: 'netconf-get', full: [], quick: ['--iterations', '3'], figures: /^(\s+server side|\s+over SSH|<get> of one node|\s+subtree filter|\s+XPath filter)/ },
+  { name: 'restconf-get', full: [], quick: ['--iterations', '3'], figures: /^\s+(GET|full GET|PATCH) / },
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
   { name: 'restconf-stream', full: [], quick: ['4', '20'] },
+  { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
+  { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
   { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators|real Lodestar)/ },
 ];
 

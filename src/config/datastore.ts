@@ -18,7 +18,7 @@ export type DatastoreName = 'running' | 'startup';
 
 export interface CommitInfo {
   readonly user: string;
-  /** netconf | snmp | http | file | boot */
+  /** netconf | restconf | snmp | http | file | boot */
   readonly source: string;
 }
 
@@ -72,6 +72,8 @@ export type CommitGuard = (target: DatastoreName, info: CommitInfo) => void;
 /** Applies a candidate running configuration to the live bridge; throws (ConfigError) to refuse it. */
 export type ApplyHook = (doc: ConfigObject, previous: ConfigObject) => void;
 
+const EMPTY_DOC: Readonly<ConfigObject> = Object.freeze({});
+
 export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
   private docs = new Map<DatastoreName, ConfigObject>();
   private apply: ApplyHook = () => undefined;
@@ -94,6 +96,15 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
 
   get(name: DatastoreName): ConfigObject {
     return structuredClone(this.docs.get(name) ?? {});
+  }
+
+  /**
+   * The stored document itself, not a copy, for readers that only read it (the renderers of <get> and RESTCONF
+   * GET): a read costs nothing in proportion to the configuration. It must not be changed; a commit replaces the
+   * stored document, it never changes it.
+   */
+  read(name: DatastoreName): Readonly<ConfigObject> {
+    return this.docs.get(name) ?? EMPTY_DOC;
   }
 
   setApplyHook(hook: ApplyHook): void { this.apply = hook; }
@@ -119,6 +130,10 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
     const n = target === 'running' ? this.commitCount + 1 : this.commitCount;
     const before = this.db.prepare('SELECT doc, updated, user, commit_count FROM datastore WHERE name = ?').get(target) as StoredRow | undefined;
     let auditId: number | bigint;
+    // running: written to the WAL without waiting for its fsync (synchronous=NORMAL), durable across a crash or
+    // kill -9 of the process (not across a power loss of the host); startup, the configuration of the next boot,
+    // waits for it (FULL). The fsync costs a few ms per commit (bench/restconf-write.ts).
+    if (target === 'running') this.db.pragma('synchronous = NORMAL');
     try {
       auditId = this.db.transaction(() => {
         this.save(target, { doc: JSON.stringify(doc), updated: record.time, user: info.user, commit_count: n });
@@ -127,6 +142,8 @@ export class ConfigDatastore extends EventEmitter<DatastoreEvents> {
       })();
     } catch (e) {
       throw new SaveFailedError(target, (e as Error).message);
+    } finally {
+      if (target === 'running') this.db.pragma('synchronous = FULL');
     }
     if (target === 'running') {
       try {

@@ -26,14 +26,33 @@ function keyOf(cls: ObjectClass, o: ConfigObject): string {
   return (cls.keys ?? []).map((k) => String(o[k])).join(',');
 }
 
-function diffObject(cls: ObjectClass, a: ConfigObject, b: ConfigObject, path: string, out: string[]): void {
-  for (const attr of cls.attributes) {
-    if (attr.access !== 'config' || (cls.keys ?? []).includes(attr.name)) continue;
-    const x = a[attr.name];
-    const y = b[attr.name];
-    if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`~ ${path ? path + '.' : ''}${attr.name}: ${show(cls, attr.name, x)} -> ${show(cls, attr.name, y)}`);
+/** Per class: its configuration attributes other than keys, and its children that hold configuration. */
+const shapes = new Map<ObjectClass, { readonly attrs: readonly string[]; readonly children: readonly ObjectClass[] }>();
+function shapeOf(cls: ObjectClass): { readonly attrs: readonly string[]; readonly children: readonly ObjectClass[] } {
+  let s = shapes.get(cls);
+  if (!s) {
+    s = { attrs: cls.attributes.filter((a) => a.access === 'config' && !(cls.keys ?? []).includes(a.name)).map((a) => a.name),
+      children: modelIndex.childrenOf(cls).filter(hasConfig) };
+    shapes.set(cls, s);
   }
-  for (const child of modelIndex.childrenOf(cls).filter(hasConfig)) {
+  return s;
+}
+
+/** Two values of a configuration attribute are the same (scalars, or leaf-lists compared in order). */
+function same(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+function diffObject(cls: ObjectClass, a: ConfigObject, b: ConfigObject, path: string, out: string[]): void {
+  const shape = shapeOf(cls);
+  for (const name of shape.attrs) {
+    const x = a[name];
+    const y = b[name];
+    if (!same(x, y)) out.push(`~ ${path ? path + '.' : ''}${name}: ${show(cls, name, x)} -> ${show(cls, name, y)}`);
+  }
+  for (const child of shape.children) {
     const f = fieldOf(child);
     const where = path ? `${path}.${f}` : f;
     if (child.kind === 'container') {

@@ -2,7 +2,7 @@
  * The detectors: from the live instance tree (and the collector's poll and reorganisation events) to one
  * signal per alarm condition, with the raise and clear levels of the effective policies. They keep only
  * what the tree does not hold (consecutive poll results, when a ledger's head last moved, recent contract
- * call counts, fork tips already seen); the hold-down state machines are the fault manager's.
+ * call counts; fork tips already seen are fork-detector.ts's); the hold-down state machines are the fault manager's.
  *
  * Every evaluation of a resource emits a signal for each alarm type that applies to it, 'hold' when the
  * value is unknown (node unreachable, value not reported), so that a hold-down wait never runs on stale data.
@@ -10,8 +10,13 @@
 import type { ReorgInfo } from '../collector/ledger-tracker';
 import type { PollResult } from '../collector/node-poller';
 import type { Instance, InstanceTree, Value } from '../state/tree';
+import { CONSENSUS_DETECTORS, num } from './consensus-detectors';
+import type { ConsensusDetector } from './consensus-detectors';
+import { ForkDetector } from './fork-detector';
 import { falling, rising } from './holddown';
 import type { Signal } from './holddown';
+import { MissedProposalTracker } from './missed-proposals';
+import type { EventSink } from './missed-proposals';
 import type { EffectivePolicy } from './policy';
 
 export interface DetectedCondition {
@@ -29,57 +34,33 @@ export interface DetectorMemo {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
   delete(key: string): void;
+  /** Writes several entries in one transaction. */
+  setMany?(entries: ReadonlyMap<string, string>): void;
 }
 
 export interface DetectorHost {
   policy(type: string): EffectivePolicy;
   emit(c: DetectedCondition): void;
   readonly memo: DetectorMemo;
+  /** Sends a model event (missedProposal); absent: events are not sent. */
+  readonly event?: EventSink;
 }
 
 /** Calls counted by contractFailureRate: the share of reverts among the last WINDOW_CALLS calls. */
 export const WINDOW_CALLS = 100;
 /** Fewer calls than this in the window: no verdict. */
 export const MIN_CALLS = 10;
-/** Fork tips remembered per ledger (so that an old fork is not news again). */
-const MAX_KNOWN_TIPS = 256;
 /** Samples of (time, height) for learning a ledger's block interval. */
 const MAX_HEIGHT_SAMPLES = 33;
 
 interface PollCount { fails: number; oks: number; lastError: string | undefined }
 interface HeadState { hash: string; lastChange: number; sawBlock: boolean; samples: { t: number; h: number }[] }
-interface ForkState {
-  known: Set<string>;
-  order: string[];
-  evidence: { time: number; text: string; info: string } | undefined;
-  persistedAt?: number;
-  baselineUntil: number;
-}
 interface CallSample { calls: number; failed: number }
 
-/** A number from a tree value (numbers, bigints and decimal text), or undefined. */
-export function num(v: Value | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return Number(v);
-  return undefined;
-}
+export { derivedQuorum, num } from './consensus-detectors';
 
 function str(v: Value | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
-}
-
-function short(hash: string): string {
-  return hash.length > 16 ? `${hash.slice(0, 10)}...${hash.slice(-6)}` : hash;
-}
-
-/** Quorum of a consensus algorithm with n validators when the configuration leaves it 0 (model: consensus.quorum). */
-export function derivedQuorum(algorithm: string | undefined, n: number): number {
-  const a = (algorithm ?? '').toLowerCase();
-  if (n <= 0) return 1;
-  if (/(qbft|ibft|bft|tendermint|hotstuff|aura)/.test(a)) return 2 * Math.floor((n - 1) / 3) + 1;
-  if (a === 'clique' || a === 'poa') return Math.floor(n / 2) + 1;
-  return 1;
 }
 
 /** The qualifier of per-ledger alarms on a node: empty on single-ledger platforms (ledger "main"). */
@@ -90,10 +71,14 @@ export function ledgerQualifier(ledger: string): string {
 export class Detectors {
   private readonly polls = new Map<string, PollCount>();
   private readonly heads = new Map<string, HeadState>();
-  private readonly forks = new Map<string, ForkState>();
+  private readonly forks: ForkDetector;
   private readonly calls = new Map<string, CallSample[]>();
+  private readonly missed: MissedProposalTracker;
 
-  constructor(private readonly tree: InstanceTree, private readonly host: DetectorHost, private readonly now: () => number) {}
+  constructor(private readonly tree: InstanceTree, private readonly host: DetectorHost, private readonly now: () => number) {
+    this.missed = new MissedProposalTracker(host.memo, host.event ?? (() => undefined));
+    this.forks = new ForkDetector(host.memo, now);
+  }
 
   // ---- event inputs --------------------------------------------------------------------------------
 
@@ -108,25 +93,15 @@ export class Detectors {
   /** The tracked best chain of a ledger was reorganised (collector 'reorg'). */
   onReorg(network: string, ledger: string, r: ReorgInfo): void {
     const p = this.host.policy('forkDetected');
-    if (!p.enabled || r.depth < p.raiseLevel) return;
-    const res = `network/${network}/ledger/${ledger}`;
-    const f = this.fork(res);
-    const deeper = r.deeperThanWindow ? ' or more' : '';
-    this.setEvidence(res, f, this.now(),
-      `reorganisation of ${r.depth}${deeper} blocks on ledger ${ledger} of network ${network}: new head ${short(r.newHead)} at height ${r.height}, old head ${short(r.oldHead)}`,
-      `reorganisation depth ${r.depth} blocks >= raise level ${p.raiseLevel}`);
+    if (p.enabled) this.forks.onReorg(network, ledger, r, p);
   }
 
   /** Forgets what was kept about a resource and everything under it (it was removed). */
   forget(prefix: string): void {
     const under = (k: string): boolean => k === prefix || k.startsWith(prefix + '/');
     for (const m of [this.polls, this.heads, this.calls] as Map<string, unknown>[]) for (const k of [...m.keys()]) if (under(k)) m.delete(k);
-    for (const k of [...this.forks.keys()]) {
-      if (!under(k)) continue;
-      this.forks.delete(k);
-      this.host.memo.delete(`forkTips:${k}`);
-      this.host.memo.delete(`forkEvidence:${k}`);
-    }
+    this.missed.forget(under);
+    this.forks.forget(under);
   }
 
   // ---- evaluation ----------------------------------------------------------------------------------
@@ -144,13 +119,30 @@ export class Detectors {
     }
     for (const ledger of net.list('ledger')) {
       this.blockProductionStalled(name, net, ledger, pollMs);
-      this.forkDetected(name, ledger, pollMs);
+      const fp = this.enabled('forkDetected');
+      if (fp) { const v = this.forks.evaluate(name, ledger, pollMs, fp); this.emit(fp.type, ledger.resource(), '', v.signal, v.text, v.thresholdInfo); }
       for (const nls of ledger.list('nodeLedgerState')) this.ledgerSyncLag(name, net, ledger, nls);
     }
-    const cons = net.child('consensus');
-    if (cons) this.consensusQuorumAtRisk(name, net, cons);
+    this.evaluateConsensus(name, net);
     for (const c of net.list('contract')) this.contractFailureRate(name, c);
     for (const ch of net.list('crossChainChannel')) this.crossChainBacklogStuck(name, ch);
+  }
+
+  /** The table of consensus detectors over the network, its nodes and its validator rows. */
+  private evaluateConsensus(network: string, net: Instance): void {
+    const cons = net.child('consensus');
+    const now = this.now();
+    const scopes = (d: ConsensusDetector): Instance[] =>
+      d.on === 'network' ? [net] : d.on === 'node' ? net.list('node').filter((n) => n.get('adminState') !== 'locked') : cons?.list('validator') ?? [];
+    for (const d of CONSENSUS_DETECTORS) {
+      const p = this.enabled(d.type);
+      if (!p) continue;
+      for (const it of scopes(d)) {
+        const v = d.evaluate({ network, net, cons, it, now, missed: this.missed }, p);
+        this.emit(d.type, it.resource(), '', v.signal, v.text, v.thresholdInfo);
+      }
+    }
+    this.missed.flush();
   }
 
   /** Evaluates every network. */
@@ -274,97 +266,6 @@ export class Detectors {
     } else {
       this.emit(p.type, res, '', 'hold', `no block seen on ledger ${lname} yet`);
     }
-  }
-
-  private fork(res: string): ForkState {
-    let f = this.forks.get(res);
-    if (f) return f;
-    const tips = this.host.memo.get(`forkTips:${res}`);
-    const ev = this.host.memo.get(`forkEvidence:${res}`);
-    const order = tips ? (JSON.parse(tips) as string[]) : [];
-    f = {
-      known: new Set(order), order,
-      evidence: ev ? (JSON.parse(ev) as ForkState['evidence']) : undefined,
-      // First time this ledger is seen: the forks it already has are history, not news.
-      baselineUntil: tips === undefined ? Number.POSITIVE_INFINITY : 0,
-    };
-    this.forks.set(res, f);
-    return f;
-  }
-
-  private setEvidence(res: string, f: ForkState, time: number, text: string, info: string): void {
-    const prev = f.evidence;
-    f.evidence = { time, text, info };
-    // Persisted for restarts; a fork that goes on is refreshed every second, written every 10 s.
-    if (!prev || prev.text !== text || time - (f.persistedAt ?? 0) >= 10000) {
-      f.persistedAt = time;
-      this.host.memo.set(`forkEvidence:${res}`, JSON.stringify(f.evidence));
-    }
-  }
-
-  private forkDetected(network: string, ledger: Instance, pollMs: number): void {
-    const p = this.enabled('forkDetected');
-    if (!p) return;
-    const res = ledger.resource();
-    const lname = String(ledger.keys[0]);
-    const now = this.now();
-    const f = this.fork(res);
-    if (f.baselineUntil === Number.POSITIVE_INFINITY) f.baselineUntil = now + 2 * pollMs;
-    const baseline = now < f.baselineUntil;
-    let added = false;
-    for (const tip of ledger.list('chainTip')) {
-      if (tip.get('status') !== 'validFork') continue;
-      const hash = str(tip.get('hash'));
-      if (!hash) continue;
-      const by = str(tip.get('reportedBy'));
-      const height = num(tip.get('height')) ?? '?';
-      // A node whose head is the fork's tip follows the fork now: evidence for as long as it does.
-      const followed = by !== undefined && ledger.child('nodeLedgerState', [by])?.get('headHash') === hash;
-      const isNew = !f.known.has(hash);
-      if (isNew) {
-        f.known.add(hash);
-        f.order.push(hash);
-        while (f.order.length > MAX_KNOWN_TIPS) f.known.delete(f.order.shift()!);
-        added = true;
-      }
-      if (followed) {
-        this.setEvidence(res, f, now,
-          `node ${by} follows a fork of ledger ${lname} of network ${network}: its head ${short(hash)} at height ${height} is off the active chain`,
-          'a node\'s head is a chain tip with status validFork');
-      } else if (isNew && !baseline) {
-        // A new branch the nodes know of (getchaintips valid-fork); old ones are history.
-        this.setEvidence(res, f, now,
-          `valid fork on ledger ${lname} of network ${network}: tip ${short(hash)} at height ${height}` +
-          `, ${num(tip.get('branchLength')) ?? '?'} block(s) off the active chain${by ? `, reported by node ${by}` : ''}`,
-          'chain tip with status validFork');
-      }
-    }
-    if (added || baseline) this.host.memo.set(`forkTips:${res}`, JSON.stringify(f.order));
-    const windowMs = p.clearLevel * 1000;
-    if (f.evidence && now - f.evidence.time <= windowMs) this.emit(p.type, res, '', 'raise', f.evidence.text, f.evidence.info);
-    else this.emit(p.type, res, '', 'clear', `no fork or reorganisation of ${p.raiseLevel} or more blocks on ledger ${lname} for ${p.clearLevel} s`);
-  }
-
-  private consensusQuorumAtRisk(network: string, net: Instance, cons: Instance): void {
-    const p = this.enabled('consensusQuorumAtRisk');
-    if (!p) return;
-    const res = net.resource();
-    const active = num(cons.get('activeValidators'));
-    if (active === undefined || (num(net.get('reachableNodeCount')) ?? 0) === 0) {
-      this.emit(p.type, res, '', 'hold', `active validators of network ${network} unknown`);
-      return;
-    }
-    const n = num(cons.get('validatorCount')) ?? active;
-    const configured = num(cons.get('quorum')) ?? 0;
-    const algorithm = str(cons.get('algorithm'));
-    const quorum = configured > 0 ? configured : derivedQuorum(algorithm, n);
-    const margin = active - quorum;
-    const s = falling(margin, p.raiseLevel, p.clearLevel);
-    const how = configured > 0 ? 'configured' : `derived for ${algorithm ?? 'an unknown algorithm'} with ${n} validator(s)`;
-    this.emit(p.type, res, '', s,
-      s === 'raise' ? `network ${network} has ${active} active validator(s) for a quorum of ${quorum} (${how})`
-        : `network ${network} has ${active} active validator(s) for a quorum of ${quorum}`,
-      `margin ${margin} (active ${active} - quorum ${quorum}), raise below ${p.raiseLevel}, clear at ${p.clearLevel}`);
   }
 
   private contractFailureRate(network: string, c: Instance): void {

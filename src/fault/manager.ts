@@ -15,6 +15,7 @@ import type { AlarmCondition, AlarmReporter } from '../events';
 import { alarmTypes } from '../model/fault';
 import type { Instance, Path } from '../state/tree';
 import { AlarmList, keyOf, underResource } from './alarm-list';
+import { emptyBatch } from './store';
 import type { Alarm, PurgeFilter } from './alarm-list';
 import { Detectors } from './detectors';
 import type { DetectedCondition, DetectorMemo } from './detectors';
@@ -45,7 +46,7 @@ export interface FaultManager extends View, AlarmReporter {
 
 const FAULT: Path = [{ cls: 'fault' }];
 /** Classes whose removal from the tree removes the resource (its alarms are cleared). */
-const RESOURCE_CLASSES = new Set(['network', 'node', 'ledger', 'contract', 'crossChainChannel', 'pmMonitored', 'measurementJob']);
+const RESOURCE_CLASSES = new Set(['network', 'node', 'ledger', 'validator', 'contract', 'crossChainChannel', 'pmMonitored', 'measurementJob']);
 const PURGE_CHECK_MS = 60000;
 
 interface Entry {
@@ -114,8 +115,12 @@ export class FaultManagerImpl implements FaultManager {
       get: (k) => store.getMeta(`detector:${k}`),
       set: (k, v) => store.setMeta(`detector:${k}`, v),
       delete: (k) => store.deleteMeta(`detector:${k}`),
+      setMany: (entries) => store.write({ ...emptyBatch(), meta: new Map([...entries].map(([k, v]) => [`detector:${k}`, v])) }),
     };
-    this.detectors = new Detectors(bridge.tree, { policy: (t) => this.policy(t), emit: (c) => this.feed(c), memo }, this.now);
+    this.detectors = new Detectors(bridge.tree, {
+      policy: (t) => this.policy(t), emit: (c) => this.feed(c), memo,
+      event: (name, params) => { bridge.emit('event', { name, params, time: this.now() }); },
+    }, this.now);
     // An alarm active in the list is active for its detector too: a condition still present after a
     // restart is not raised again, one gone is cleared after its hold-down.
     for (const a of this.list.activeAlarms()) {

@@ -22,6 +22,10 @@ export function entryForEvent(ev: ModelEventNotice): LogEntry | undefined {
       return { severity: up ? 'notice' : 'warning', component: 'collector', msgId: 'REACH',
         message: `node ${s(p.network)}/${s(p.node)} is ${s(p.reachability)}${up ? '' : `: ${s(p.error)}`}`, sd: sd({ node: s(p.node), reachability: s(p.reachability) }) };
     }
+    case 'missedProposal':
+      return { severity: 'warning', component: 'fault', msgId: 'PROPOSAL',
+        message: `network ${s(p.network)}: validator ${s(p.validator)} missed a proposal (${s(p.missedSlots)} missed so far, seen at slot ${s(p.slot)})`,
+        sd: sd({ validator: s(p.validator), missedSlots: s(p.missedSlots), slot: s(p.slot) }) };
     case 'nodeAdded': case 'nodeRemoved':
       return { severity: 'notice', component: 'collector', msgId: 'NODE', message: `node ${s(p.network)}/${s(p.node)} ${ev.name === 'nodeAdded' ? 'added: collection started' : 'removed: collection stopped'}`,
         sd: sd({ node: s(p.node) }) };

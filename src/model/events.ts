@@ -26,6 +26,15 @@ export const events: EventType[] = [
       { name: 'height', type: T.gauge64, description: 'Height of the new best block.' }],
   },
   {
+    name: 'missedProposal', clause: '7.3.2', resourceClass: 'validator',
+    description: 'A validator missed a proposal: its missedSlots counter grew (beacon networks: a proposer duty whose slot has no block; Clique: ' +
+      'an in-turn block sealed out of turn). One event per missed slot, when the bridge sees the counter grow.',
+    parameters: [net,
+      { name: 'validator', type: T.text(64), description: 'The validator (its id in the validator table).', mandatory: true },
+      { name: 'missedSlots', type: T.counter64, description: 'The validator\'s missed slots counted so far, this one included.' },
+      { name: 'slot', type: T.gauge64, description: 'Current slot of the beacon network (on other networks the best height) when the bridge saw the miss.' }],
+  },
+  {
     name: 'nodeAdded', clause: '7.2.1', resourceClass: 'node', description: 'A node was added to the configuration and its collection started.',
     parameters: [net, nodeP],
   },

@@ -129,8 +129,13 @@ export const alarmTypes: AlarmType[] = [
     { raise: 'reorganisation depth in blocks that raises the alarm (a valid-fork tip always does)', clear: 'seconds without a valid-fork tip or qualifying reorganisation before the clear', units: 'blocks', defaultRaise: 2, defaultClear: 60, defaultHoldDown: 0 }, '7.3.1'),
   at(6, 'consensusQuorumAtRisk', 'network', 'qualityOfServiceAlarm', ['underlyingResourceUnavailable', 356], 'critical',
     'Active validators below quorum',
-    'Fewer validators or miners produced blocks in the window than the quorum needs ("consensus node anomalies").',
-    { raise: 'margin: active minus quorum below which the condition is met', clear: 'margin at or above which it is gone', units: 'validators', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),
+    'Fewer validators or miners take part in the consensus than the quorum needs ("consensus node anomalies"). Clique, BFT and proof of work: ' +
+    'the validators that produced a block in the window (activeValidators) against the quorum (consensus quorum, or derived from the algorithm and ' +
+    'validatorCount: half plus one for Clique, 2f+1 for BFT, 1 for proof of work); the margin is active minus quorum, in validators; no verdict ' +
+    'before the bridge has seen a block (the window fills from its start). Beacon networks: ' +
+    'the participation of the previous epoch (participationRate) against two thirds of the active validators (or, when quorum is set, quorum as a ' +
+    'share of validatorCount); the margin is participation minus that share, in percentage points.',
+    { raise: 'margin (active minus quorum; beacon: participation minus the quorum share) below which the condition is met', clear: 'margin at or above which it is gone', units: 'validators or percentage points', defaultRaise: 0, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),
   at(7, 'txPoolSaturation', 'node', 'qualityOfServiceAlarm', ['resourceAtOrNearingCapacity', 343], 'minor',
     'Transaction pool near its capacity',
     'The node\'s transaction pool holds more pending transactions than the raise level.',
@@ -153,6 +158,30 @@ export const alarmTypes: AlarmType[] = [
     'memory and retried; their notifications are held until they are written. Raised on the managed system itself (resource ""), ' +
     'with this notification sent at once; cleared when a write succeeds again.',
     { raise: 'failed writes of the alarm list', clear: 'a write succeeded', units: 'writes', defaultRaise: 1, defaultClear: 1, defaultHoldDown: 0 }),
+  at(12, 'validatorOffline', 'validator', 'processingErrorAlarm', ['applicationSubsystemFailure', 302], 'major',
+    'Validator missed its attestations for consecutive epochs',
+    'A configured validator of a beacon network was judged not live (no attestation) for at least the raise level of consecutive epochs ' +
+    '(validator offlineEpochs); cleared when it is live again (offlineEpochs at or below the clear level) or no longer active (exited).',
+    { raise: 'consecutive epochs not live at or above which the condition is met', clear: 'consecutive epochs not live at or below which it is gone', units: 'epochs', defaultRaise: 2, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),
+  at(13, 'missedProposal', 'validator', 'qualityOfServiceAlarm', ['performanceDegraded', 334], 'minor',
+    'Validator missed repeated proposals',
+    'A validator missed its proposals repeatedly: at least the raise level of missed slots (validator missedSlots: beacon proposer duties whose ' +
+    'slot has no block, Clique in-turn blocks sealed out of turn) within the consensus window (the last windowSize slots on a beacon network, ' +
+    'blocks elsewhere). Each single missed proposal is also sent as the missedProposal event. On a large beacon network a validator ' +
+    'proposes a few times a month: there, raise level 1 makes each miss an alarm held for the window.',
+    { raise: 'missed proposals in the window at or above which the condition is met', clear: 'missed proposals in the window at or below which it is gone', units: 'proposals', defaultRaise: 2, defaultClear: 0, defaultHoldDown: 0 }, '7.3.2'),
+  at(14, 'finalityStalled', 'network', 'qualityOfServiceAlarm', ['performanceDegraded', 334], 'major',
+    'No new finalized epoch',
+    'The finalized checkpoint of a beacon network has not advanced: the epochs since finality (consensus epochsSinceFinality, 2 or 3 on a ' +
+    'healthy chain) reached the raise level; cleared when finality catches up to the clear level. Finality stalls when less than two thirds ' +
+    'of the stake attests.',
+    { raise: 'epochs since finality at or above which the condition is met', clear: 'epochs since finality at or below which it is gone', units: 'epochs', defaultRaise: 4, defaultClear: 2, defaultHoldDown: 0 }, '7.3.2'),
+  at(15, 'beaconNotSynced', 'node', 'qualityOfServiceAlarm', ['performanceDegraded', 334], 'minor',
+    'Beacon node not synchronised',
+    'A beacon node is behind the clock of its chain: its sync distance (node syncDistance, slots between its head and the current slot) is at ' +
+    'or above the raise level, or it reports that it is syncing; cleared when it does not and its distance is at or below the clear level. ' +
+    'Empty slots also count in the distance, so the raise level is above the run of missed proposals a healthy chain has.',
+    { raise: 'sync distance in slots at or above which the condition is met', clear: 'sync distance in slots at or below which it is gone', units: 'slots', defaultRaise: 16, defaultClear: 4, defaultHoldDown: 10 }, '7.3.2'),
 ];
 
 export const faultClasses = [fault, alarm, alarmStatusChange, alarmInventory, alarmPolicy];

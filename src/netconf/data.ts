@@ -31,12 +31,35 @@ export interface DNode {
   readonly typed?: TypedValue;
 }
 
-export function leaf(name: string, ns: string, value: string, valueNs?: string, typed?: TypedValue): DNode {
-  const n: { name: string; ns: string; value: string; valueNs?: string; typed?: TypedValue } = { name, ns, value };
-  if (valueNs) n.valueNs = valueNs;
-  if (typed) n.typed = typed;
-  return n;
+/**
+ * A leaf: one object shape for every leaf, its model type and value held as fields (typed is made on demand), so
+ * that rendering tens of thousands of leaves allocates one object per leaf.
+ */
+class Leaf implements DNode {
+  constructor(readonly name: string, readonly ns: string, readonly value: string, readonly valueNs: string | undefined,
+    readonly scalarType: ScalarType | undefined, readonly raw: TypedValue['value'] | undefined, readonly multi: boolean) {}
+
+  get typed(): TypedValue | undefined {
+    if (this.scalarType === undefined) return undefined;
+    return this.multi ? { type: this.scalarType, value: this.raw!, multi: true } : { type: this.scalarType, value: this.raw! };
+  }
 }
+
+export function leaf(name: string, ns: string, value: string, valueNs?: string, typed?: TypedValue): DNode {
+  return new Leaf(name, ns, value, valueNs || undefined, typed?.type, typed?.value, typed?.multi === true);
+}
+
+/** A leaf rendered from a model attribute: its XML text, and its type and value (what typed holds) without a TypedValue object. */
+export function typedLeaf(name: string, ns: string, text: string, valueNs: string | undefined, type: ScalarType, value: TypedValue['value'], multi: boolean): DNode {
+  return new Leaf(name, ns, text, valueNs || undefined, type, value, multi);
+}
+
+/** The model type of a leaf rendered from an attribute (typed.type), read without making typed. */
+export function scalarTypeOf(n: DNode): ScalarType | undefined { return n instanceof Leaf ? n.scalarType : n.typed?.type; }
+/** Its value before its XML text (typed.value). */
+export function rawValueOf(n: DNode): TypedValue['value'] | undefined { return n instanceof Leaf ? n.raw : n.typed?.value; }
+/** Whether it is a value of a leaf-list (typed.multi). */
+export function isMultiValue(n: DNode): boolean { return n instanceof Leaf ? n.multi : n.typed?.multi === true; }
 
 export function inner(name: string, ns: string, children: readonly DNode[], keyCount?: number): DNode {
   return keyCount ? { name, ns, children, keyCount } : { name, ns, children };

@@ -20,7 +20,7 @@ export class LockTable {
   /** Held locks by datastore (RFC 6022 /netconf-state/datastores reads them). */
   readonly held = new Map<DatastoreName, HeldLock>();
 
-  /** Refuses, while a lock is held, a commit that does not come from NETCONF. */
+  /** Refuses, while a lock is held, a commit that does not come from NETCONF (RESTCONF writes are refused before, by check()). */
   readonly commitGuard: CommitGuard = (target, info) => {
     const l = this.held.get(target);
     if (l && info.source !== 'netconf') throw new DatastoreLockedError(target, `NETCONF session ${l.session}`);

@@ -5,7 +5,9 @@
  *   - /al:alarms: the classes the model maps onto ietf-alarms (alarm, its status changes, the alarm
  *     inventory), from the tree's instances under fault; attributes with yangExternal become the standard
  *     module's leaves, the others our module's augmenting leaves.
- * Secrets are never rendered.
+ * Secrets are never rendered. With a projection (projection.ts), /bcm:managed-system is rendered only as far as
+ * the projection reaches: the leaves and classes it names, and list entries it names by key found by lookup in
+ * the instance tree and the configuration (the whole list only when that is cheaper).
  */
 import { fieldOf } from '../config/document';
 import type { ConfigObject, ConfigScalar } from '../config/document';
@@ -13,9 +15,11 @@ import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
 import { compareKeys, keyString } from '../state/tree';
 import type { Instance, Scalar, Value } from '../state/tree';
-import { inner, leaf } from './data';
+import { inner, leaf, typedLeaf } from './data';
 import type { DNode } from './data';
-import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, leafText, splitQName } from './schema';
+import { ALL, keyedVariants, mergedSub } from './projection';
+import type { Condition, Projection, Variant } from './projection';
+import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, fromLeafText, leafText, splitQName } from './schema';
 
 type DocValue = ConfigObject[string];
 
@@ -30,11 +34,11 @@ function asList(v: DocValue): ConfigObject[] {
 function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
   if (v === undefined) return;
   if (Array.isArray(v)) {
-    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: x, multi: true })); }
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); out.push(typedLeaf(name, ns, t.text, t.valueNs, attr.type, x, true)); }
     return;
   }
   const t = leafText(attr.type, v as Value);
-  out.push(leaf(name, ns, t.text, t.valueNs, { type: attr.type, value: v as Scalar }));
+  out.push(typedLeaf(name, ns, t.text, t.valueNs, attr.type, v as Scalar, false));
 }
 
 export interface RenderOptions {
@@ -54,8 +58,12 @@ function isDefault(a: Attribute, v: Value | DocValue): boolean {
   return leafText(a.type, v as Value).text === leafText(a.type, a.default).text;
 }
 
-/** One instance of a class of our module: its keys, attributes and contained classes. */
-export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode {
+/**
+ * One instance of a class of our module: its keys, attributes and contained classes; with a projection other than
+ * ALL, its keys and only the leaves and classes the projection names (list entries looked up by key when it names
+ * them).
+ */
+export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, proj: Projection = ALL): DNode {
   const cy = classYang(cls);
   const kids: DNode[] = [];
   cy.keys.forEach((k, i) => {
@@ -63,7 +71,9 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
     pushLeaves(kids, k, v as Value | undefined, cy.keyNames[i], OUR_NS);
   });
   const keyCount = kids.length;
+  const pick = proj === ALL ? undefined : proj.kids;
   for (const { attr: a, name } of cy.rendered) {
+    if (pick && !pick.has(name)) continue;
     let v: Value | DocValue | undefined;
     if (a.access === 'config') {
       v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
@@ -75,37 +85,108 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
     if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) continue;
     pushLeaves(kids, a, v as Value, name, OUR_NS);
   }
-  for (const [, child] of cy.children) {
+  for (const [yname, child] of cy.children) {
     if (!opts.state && !classYang(child).config) continue;
+    const vs = pick?.get(yname);
+    if (pick && !vs) continue;
     if (child.kind === 'container') {
-      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts);
+      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, vs ? mergedSub(vs) : ALL);
       if (n.children?.length) kids.push(n);
       continue;
     }
-    for (const e of listEntries(child, inst, doc, opts)) kids.push(e);
+    for (const e of listEntries(child, inst, doc, opts, vs)) kids.push(e);
   }
   return inner(cy.name, OUR_NS, kids, cls.kind === 'list' ? keyCount : undefined);
 }
 
-function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode[] {
+interface Entry { keys: Scalar[]; inst?: Instance; doc?: ConfigObject; sub: Projection }
+
+/**
+ * Whether a condition on a key can pick entries by lookup: QNames of a content match need their prefixes resolved
+ * and a path key names an identity module:identity (both left to the filter or the path); a number only matches integers.
+ */
+function usableFor(keys: readonly Attribute[]): (i: number, c: Condition) => boolean {
+  return (i, c) => {
+    const base = keys[i].type.base;
+    if (c.kind === 'content' || c.kind === 'path') return base !== 'alarmType';
+    if (c.kind === 'integer') return ['int32', 'uint32', 'gauge32', 'counter64', 'gauge64'].includes(base);
+    return true;
+  };
+}
+
+const keyTexts = (keys: readonly Attribute[], values: readonly (Value | DocValue)[]): string =>
+  keys.map((k, i) => (values[i] === undefined ? '\u0001' : leafText(k.type, values[i] as Value).text)).join('\u0000');
+
+/** Key values of texts, by the key types (undefined when a text is no value of its type). */
+function decodeKeys(keys: readonly Attribute[], texts: readonly string[]): Scalar[] | undefined {
+  try { return keys.map((k, i) => fromLeafText(k.type, texts[i]) as Scalar); } catch { return undefined; }
+}
+
+/** The instance of a list under parent whose keys have these texts (by lookup; by a scan of the list when the lookup misses). */
+function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: Instance, texts: readonly string[], decoded: Scalar[] | undefined): Instance | undefined {
+  const want = texts.join('\u0000');
+  const hit = decoded && parent.child(cls.name, decoded);
+  if (hit && keyTexts(keys, hit.keys) === want) return hit;
+  const m = parent.children.get(cls.name);
+  if (!m) return undefined;
+  for (const i of m.values()) if (keyTexts(keys, i.keys) === want) return i;
+  return undefined;
+}
+
+/** Rows of a list of the configuration document by the key string of their keys, built once per stored array (read-only documents). */
+const rowIndexes = new WeakMap<object, Map<string, ConfigObject>>();
+
+function rowByTexts(raw: DocValue, keys: readonly string[], keyAttrs: readonly Attribute[], texts: readonly string[], decoded: Scalar[] | undefined): ConfigObject | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  let index = rowIndexes.get(raw);
+  if (!index) {
+    index = new Map();
+    for (const d of asList(raw)) index.set(keyString(keys.map((k) => d[k] as Scalar)), d);
+    rowIndexes.set(raw, index);
+  }
+  const want = texts.join('\u0000');
+  const hit = decoded && index.get(keyString(decoded));
+  if (hit && keyTexts(keyAttrs, keys.map((k) => hit[k])) === want) return hit;
+  for (const d of index.values()) if (keyTexts(keyAttrs, keys.map((k) => d[k])) === want) return d;
+  return undefined;
+}
+
+const listLength = (v: DocValue): number => (Array.isArray(v) ? v.length : 0);
+
+function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): DNode[] {
   const keys = cls.keys ?? [];
+  const keyAttrs = classYang(cls).keys;
+  const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
+  // lookups only when they are fewer than the entries: rendering by projection never costs more than rendering all
+  if (keyed && keyed.size <= (parent?.children.get(cls.name)?.size ?? 0) + listLength(doc?.[fieldOf(cls)])) {
+    const entries: Entry[] = [];
+    for (const { texts, sub } of keyed.values()) {
+      const decoded = decodeKeys(keyAttrs, texts);
+      const inst = opts.state && parent ? instanceByTexts(cls, keyAttrs, parent, texts, decoded) : undefined;
+      const row = rowByTexts(doc?.[fieldOf(cls)], keys, keyAttrs, texts, decoded);
+      if (!inst && !row) continue;
+      entries.push({ keys: inst ? [...inst.keys] : keys.map((k) => row![k] as Scalar), inst, doc: row, sub });
+    }
+    return entries.sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
+  }
+  const sub = vs ? mergedSub(vs) : ALL;
   const docRows = asList(doc?.[fieldOf(cls)]);
   const insts = opts.state && parent ? parent.list(cls.name) : [];
-  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts));
-  const byKey = new Map<string, { keys: Scalar[]; inst?: Instance; doc?: ConfigObject }>();
-  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i });
+  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts, sub));
+  const byKey = new Map<string, Entry>();
+  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i, sub });
   for (const d of docRows) {
     const kv = keys.map((k) => d[k] as Scalar);
     const ks = keyString(kv);
     const e = byKey.get(ks);
-    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d });
+    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d, sub });
   }
-  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts));
+  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
 }
 
 /** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */
-export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions): DNode {
-  return classNode(modelIndex.root, root, doc, opts);
+export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, proj: Projection = ALL): DNode {
+  return classNode(modelIndex.root, root, doc, opts, proj);
 }
 
 // ---- /al:alarms -----------------------------------------------------------------------------------------

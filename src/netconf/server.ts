@@ -16,6 +16,7 @@ import type { Counters, ServerContext } from './context';
 import type { DNode } from './data';
 import { getNodes } from './datastore-ops';
 import { dispatch } from './dispatch';
+import type { DefaultOperation } from './edit';
 import {
   BadElementError, MalformedMessageError, MissingAttributeError, MissingElementError, NetconfError, OperationFailedError, TooBigError,
   UnknownElementError, UnknownNamespaceError, asNetconfError,
@@ -32,7 +33,7 @@ import { OUR_NS, OUR_PREFIX } from './schema';
 import { Session, checkClientHello, serverHelloXml } from './session';
 import type { Handled, SessionSink, Transport } from './session';
 import { publish } from './subscriptions';
-import { XmlParseError, attr, parseXmlAsync } from './xml';
+import { XmlParseError, attr, escapeText, parseXml, parseXmlAsync } from './xml';
 import type { XmlElement } from './xml';
 
 export { Session } from './session';
@@ -228,6 +229,29 @@ export class NetconfServer {
       return await dispatch(this.ctx, s, el, ops[0]);
     } catch (e) {
       return this.errorReply(s, el, asNetconfError(e));
+    }
+  }
+
+  /**
+   * One edit-config of running by a one-shot session of user (RESTCONF writes), with access, lock, validation,
+   * commit and audit as any edit-config (the audit source reads restconf). Synchronous from the call to the commit
+   * (no other commit can come between: RESTCONF checks its preconditions just before the call). Throws the NetconfError.
+   */
+  async editRunning(user: User, transport: Transport, sourceHost: string, config: string, defaultOperation: DefaultOperation): Promise<void> {
+    const s = this.openSession(user, transport, sourceHost, { send: () => undefined, close: () => undefined });
+    s.commitSource = 'restconf';
+    s.inRpcs++;
+    this.stats.inRpcs++;
+    try {
+      const rpc = parseXml(`<rpc message-id="1" xmlns="${NC_NS}"><edit-config><target><running/></target>` +
+        `<default-operation>${escapeText(defaultOperation)}</default-operation><config>${config}</config></edit-config></rpc>`);
+      await dispatch(this.ctx, s, rpc, rpc.children[0]);
+    } catch (e) {
+      s.outRpcErrors++;
+      this.stats.outRpcErrors++;
+      throw asNetconfError(e);
+    } finally {
+      this.closeSession(s, 'request done');
     }
   }
 

@@ -43,6 +43,8 @@ export class Session implements SessionInfo {
   subscription: Subscription | undefined;
   closed = false;
   readonly loginTime = Date.now();
+  /** The source the audit records for this session's commits (restconf for the one-shot sessions of RESTCONF writes). */
+  commitSource: 'netconf' | 'restconf' = 'netconf';
 
   constructor(readonly id: number, readonly user: User, readonly transport: Transport, readonly sourceHost: string, readonly sink: SessionSink) {}
 

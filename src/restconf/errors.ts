@@ -51,26 +51,63 @@ function infoObject(e: NetconfError): Record<string, string> | undefined {
   return items.length ? Object.fromEntries(items.map((i) => [i.name, i.value])) : undefined;
 }
 
-/** RFC 8040 section 7.1 errors document, application/yang-data+json. */
-export function errorsJson(errors: readonly NetconfError[]): string {
-  return JSON.stringify({
-    'ietf-restconf:errors': {
-      error: errors.map((e) => {
-        const o: Record<string, unknown> = { 'error-type': e.type, 'error-tag': e.tag };
-        if (e.fields.appTag) o['error-app-tag'] = e.fields.appTag;
-        if (e.fields.path) o['error-path'] = e.fields.path;
-        o['error-message'] = e.message;
-        const info = infoObject(e);
-        if (info) o['error-info'] = info;
-        return o;
-      }),
-    },
+/**
+ * An error-path in its JSON form (RFC 7951 section 6.11): each prefix becomes its module name, written only where
+ * the module changes from the parent step ("/bcm:a/bcm:b[bcm:k='x']" is "/blockchain-mgmt:a/b[k='x']").
+ */
+export function jsonErrorPath(path: string, namespaces: Readonly<Record<string, string>>, moduleOf: (ns: string) => string): string {
+  let out = '';
+  let stepModule = '';
+  let parentModule = '';
+  for (let i = 0; i < path.length;) {
+    const c = path[i];
+    if (c === '\'' || c === '"') {
+      const end = path.indexOf(c, i + 1);
+      const stop = end < 0 ? path.length : end + 1;
+      // a literal that is an identity (prefix:name of a declared prefix) takes its module's name, as a JSON value does
+      const lit = /^([A-Za-z_][A-Za-z0-9_.-]*):([A-Za-z_][A-Za-z0-9_.-]*)$/.exec(path.slice(i + 1, stop - 1));
+      out += lit && namespaces[lit[1]] !== undefined ? `${c}${moduleOf(namespaces[lit[1]])}:${lit[2]}${c}` : path.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_.-]*):(?=[A-Za-z_])/.exec(path.slice(i, i + 200));
+    if (m && (i === 0 || /[/[\s(=,]/.test(path[i - 1]))) {
+      const ns = namespaces[m[1]];
+      const module = ns === undefined ? m[1] : moduleOf(ns);
+      const inStep = path[i - 1] === '/';
+      if (inStep) { parentModule = stepModule; stepModule = module; }
+      const context = inStep ? parentModule : stepModule;
+      if (module !== context) out += `${module}:`;
+      i += m[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** The error list entries of an errors document (RFC 8040 section 7.1) as JSON objects (error-path in JSON form when moduleOf is given). */
+export function errorObjects(errors: readonly NetconfError[], moduleOf?: (ns: string) => string): Record<string, unknown>[] {
+  return errors.map((e) => {
+    const o: Record<string, unknown> = { 'error-type': e.type, 'error-tag': e.tag };
+    if (e.fields.appTag) o['error-app-tag'] = e.fields.appTag;
+    if (e.fields.path) o['error-path'] = moduleOf ? jsonErrorPath(e.fields.path, e.fields.pathNamespaces ?? {}, moduleOf) : e.fields.path;
+    o['error-message'] = e.message;
+    const info = infoObject(e);
+    if (info) o['error-info'] = info;
+    return o;
   });
 }
 
-/** The same document, application/yang-data+xml. */
-export function errorsXml(errors: readonly NetconfError[]): string {
-  const out = [`<errors xmlns="${RESTCONF_NS}">`];
+/** RFC 8040 section 7.1 errors document, application/yang-data+json. */
+export function errorsJson(errors: readonly NetconfError[], moduleOf?: (ns: string) => string): string {
+  return JSON.stringify({ 'ietf-restconf:errors': { error: errorObjects(errors, moduleOf) } });
+}
+
+/** The <error> elements of an errors document (in the namespace of the enclosing element). */
+export function errorElementsXml(errors: readonly NetconfError[]): string {
+  const out: string[] = [];
   for (const e of errors) {
     out.push(`<error><error-type>${e.type}</error-type><error-tag>${e.tag}</error-tag>`);
     if (e.fields.appTag) out.push(`<error-app-tag>${escapeText(e.fields.appTag)}</error-app-tag>`);
@@ -83,8 +120,12 @@ export function errorsXml(errors: readonly NetconfError[]): string {
     if (info) out.push(`<error-info>${Object.entries(info).map(([k, v]) => `<${k}>${escapeText(v)}</${k}>`).join('')}</error-info>`);
     out.push('</error>');
   }
-  out.push('</errors>');
   return out.join('');
+}
+
+/** The same document, application/yang-data+xml. */
+export function errorsXml(errors: readonly NetconfError[]): string {
+  return `<errors xmlns="${RESTCONF_NS}">${errorElementsXml(errors)}</errors>`;
 }
 
 export { asNetconfError };

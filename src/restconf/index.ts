@@ -8,7 +8,6 @@
  */
 import type { HttpHost } from '../http/server';
 import type { User } from '../netconf/auth';
-import { replyErrors } from './edit';
 import { restconfRouter } from './router';
 import type { RestconfRpc } from './router';
 
@@ -20,7 +19,7 @@ export function mountRestconf(http: HttpHost<User>, rpc: RestconfRpc): void {
     realm: http.realm,
     log: http.log,
     readBody: (req) => http.readBody(req),
-    editConfig: async (user, config) => replyErrors(await rpc.oneShot(user, `<edit-config><target><running/></target><config>${config}</config></edit-config>`)),
+    edit: (user, config, defaultOperation) => rpc.editRunning(user, 'http', '', config, defaultOperation),
     maxStreamClients: () => http.limits.maxSessions(),
   }));
 }

@@ -16,8 +16,12 @@ export const DEFAULTS_CAPABILITY = 'urn:ietf:params:restconf:capability:defaults
 export const QUERY_CAPABILITIES: readonly { readonly parameter: string; readonly uri: string }[] = [
   { parameter: 'depth', uri: 'urn:ietf:params:restconf:capability:depth:1.0' },
   { parameter: 'with-defaults', uri: 'urn:ietf:params:restconf:capability:with-defaults:1.0' },
+  { parameter: 'fields', uri: 'urn:ietf:params:restconf:capability:fields:1.0' },
   { parameter: 'filter', uri: 'urn:ietf:params:restconf:capability:filter:1.0' },
 ];
+
+/** Other capabilities: YANG Patch (RFC 8072 section 4.1), served by PATCH with an application/yang-patch body. */
+export const OTHER_CAPABILITIES: readonly string[] = ['urn:ietf:params:restconf:capability:yang-patch:1.0'];
 
 /** A leaf-list value (JSON arrays). */
 const listed = (name: string, ns: string, value: string): DNode => leaf(name, ns, value, undefined, { type: { base: 'text' }, value, multi: true });
@@ -26,7 +30,7 @@ const listed = (name: string, ns: string, value: string): DNode => leaf(name, ns
 export function restconfStateNode(baseUrl: string): DNode {
   const M = RESTCONF_MONITORING_NS;
   return inner('restconf-state', M, [
-    inner('capabilities', M, [DEFAULTS_CAPABILITY, ...QUERY_CAPABILITIES.map((q) => q.uri)].map((c) => listed('capability', M, c))),
+    inner('capabilities', M, [DEFAULTS_CAPABILITY, ...QUERY_CAPABILITIES.map((q) => q.uri), ...OTHER_CAPABILITIES].map((c) => listed('capability', M, c))),
     inner('streams', M, STREAMS.map((s) => inner('stream', M, [
       leaf('name', M, s.name),
       leaf('description', M, s.description),

@@ -3,6 +3,7 @@
  * "module:name/name=key1,key2/...", parsed into steps and looked up in a DNode tree. Keys are percent-decoded
  * after splitting on commas; a step without a module takes its parent's.
  */
+import { scalarOf } from '../model/scalars';
 import type { DNode } from '../netconf/data';
 import { badQuery, unknownResource } from './errors';
 
@@ -51,9 +52,16 @@ function keyMatches(n: DNode | undefined, k: string, moduleOf?: ModuleOf): boole
   return n.valueNs !== undefined && moduleOf !== undefined && colon > 0 && `${moduleOf(n.valueNs)}:${n.value.slice(colon + 1)}` === k;
 }
 
+/** A leaf's value as a path names it: the JSON form of its type (an identity as module:identity). */
+function pathText(n: DNode): string | undefined {
+  if (n.typed) return String(scalarOf(n.typed.type).json.encode(n.typed.type, n.typed.value as never));
+  return n.value;
+}
+
 function matches(n: DNode, s: PathStep, moduleOf?: ModuleOf): boolean {
   if (n.name !== s.name || n.ns !== s.ns) return false;
   if (s.keys === undefined) return true;
+  if (n.value !== undefined) return s.keys.length === 1 && pathText(n) === s.keys[0]; // a leaf-list entry
   const kids = n.children ?? [];
   return n.keyCount === s.keys.length && s.keys.every((k, i) => keyMatches(kids[i], k, moduleOf));
 }

@@ -2,30 +2,31 @@
  * The RESTCONF routes (RFC 8040) that the HTTP server mounts: root discovery, the API root and its
  * resources, and GET/HEAD of the datastore and of any data resource. The users and roles are those of
  * NETCONF (HTTP basic authentication); every error is an ietf-restconf:errors document in the negotiated
- * encoding. Writes: plain PATCH (merge, JSON) through NETCONF edit-config; a read-only user gets 403, a body that
- * is not YANG data 415, the other methods 405. Actions and RPCs by POST (operations.ts), event streams
- * (streams.ts) and /restconf-state (monitoring.ts) are registered here in a few lines.
+ * encoding. Writes (POST, PUT, PATCH, DELETE) are in write.ts; GET/HEAD with content=config carry the
+ * datastore's ETag and Last-Modified and honour the conditional headers (etag.ts); OPTIONS lists the methods.
+ * Actions and RPCs by POST (operations.ts), event streams (streams.ts) and /restconf-state (monitoring.ts) are
+ * registered here in a few lines.
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { User } from '../netconf/auth';
 import type { NetconfError } from '../netconf/errors';
-import { AccessDeniedError, TooBigError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
-import { dataNodes } from './datastore';
+import { readData } from './datastore';
 import { baseUrlOf, restconfStateNode } from './monitoring';
 import { invokeByPost } from './operations';
 import type { OperationSource } from './operations';
 import { EventStreams, STREAMS_PATH } from './streams';
 import type { StreamSource } from './streams';
 import { datastoreReply, resourceReply } from './encode';
-import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource, unsupportedMediaType } from './errors';
-import { MEDIA_TYPE, bodyEncoding, negotiate } from './media';
+import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource } from './errors';
+import { notModified } from './etag';
+import { MEDIA_TYPE, negotiate } from './media';
 import type { Encoding } from './media';
-import { parseApiPath, selectChain, selectNode } from './path';
-import type { PathStep } from './path';
-import { jsonToNodes, parseJsonBody, wrapInAncestors } from './edit';
+import { parseApiPath } from './path';
 import { limitDepth, parseDataQuery } from './query';
+import { DATA_METHODS, writeData } from './write';
+import type { EditRunning } from './write';
 
 export interface RestconfOptions {
   /** The user of a request's credentials, or undefined. */
@@ -34,26 +35,30 @@ export interface RestconfOptions {
   readonly log: (line: string) => void;
   /** The request body, undefined past the size limit (then 413). */
   readonly readBody: (req: Request) => Promise<Buffer | undefined>;
-  /** A NETCONF edit-config (merge) of running with this <config> content by the user; its rpc-errors. */
-  readonly editConfig: (user: User, config: string) => Promise<NetconfError[]>;
+  /** A NETCONF edit-config of running by the user (through the RPC layer); throws its NetconfError. */
+  readonly edit: EditRunning;
   /** Most event-stream clients at once. */
   readonly maxStreamClients: () => number;
 }
 
 /** What RESTCONF uses of the RPC layer (the NETCONF server has it): data, operations, the notification stream. */
-export type RestconfRpc = OperationSource & StreamSource;
+export type RestconfRpc = OperationSource & StreamSource & {
+  /** One edit-config of running by a one-shot session of the user (RESTCONF writes); throws its NetconfError. */
+  editRunning(user: User, transport: 'http', sourceHost: string, config: string, defaultOperation: Parameters<EditRunning>[2]): Promise<void>;
+};
 
 const READ = new Set(['GET', 'HEAD']);
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const ACCEPT_PATCH = 'application/yang-data+json, application/yang-data+xml, application/yang-patch+json, application/yang-patch+xml';
 
-function sendError(req: Request, res: Response, e: NetconfError, realm: string): void {
+function sendError(req: Request, res: Response, e: NetconfError, realm: string, moduleOf: (ns: string) => string): void {
   let enc: Encoding = 'json';
   try { enc = negotiate(req.headers.accept); } catch { /* the error itself goes out in JSON */ }
   const status = statusOf(e);
   if (status === 401) res.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
   if (e instanceof MethodNotAllowedError) res.set('Allow', e.allow);
   if (status === 413) { res.set('Connection', 'close'); res.on('finish', () => req.socket.destroySoon?.()); }
-  res.status(status).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(enc === 'json' ? errorsJson([e]) : errorsXml([e]));
+  res.status(status).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache').send(enc === 'json' ? errorsJson([e], moduleOf) : errorsXml([e]));
 }
 
 export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router {
@@ -77,7 +82,7 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
         const e = asNetconfError(err);
         if (e.tag === 'operation-failed') opts.log(`restconf: ${req.method} ${req.path}: ${e.message}`);
         if (res.headersSent) { next(err); return; }
-        sendError(req, res, e, opts.realm);
+        sendError(req, res, e, opts.realm, moduleOf);
       });
     };
 
@@ -87,39 +92,20 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
 
   const search = (req: Request): string => { const i = req.originalUrl.indexOf('?'); return i < 0 ? '' : req.originalUrl.slice(i + 1); };
 
-  /** Plain PATCH (merge) of a configuration resource, through NETCONF edit-config. */
-  const patch = async (req: Request, res: Response, user: User, steps: readonly PathStep[]): Promise<void> => {
-    const body = await opts.readBody(req);
-    if (body === undefined) throw new TooBigError('the request body is larger than the limit (configuration maxRequestSize)');
-    const edit = jsonToNodes(parseJsonBody(body.toString('utf8')), '', nsOfModule);
-    const chain = steps.length ? selectChain(dataNodes(src, 'config', 'explicit'), steps) : [];
-    const target = chain[chain.length - 1];
-    if (target) {
-      const keys = (target.children ?? []).slice(0, target.keyCount ?? 0);
-      const same = edit.length > 0 && edit.every((e) => e.name === target.name && e.ns === target.ns &&
-        keys.every((k, i) => e.children?.[i]?.name === k.name && e.children[i].value === k.value));
-      if (!same) throw badQuery(`the body must hold the target resource ${target.name}${keys.length ? ' with the keys of the path, first' : ''}`);
-    }
-    const errs = await opts.editConfig(user, wrapInAncestors(edit, chain.slice(0, -1)));
-    if (errs.length) throw errs[0];
-    res.status(204).set('Cache-Control', 'no-cache').end();
-  };
+  const writeCtx = { src, nsOfModule, readBody: opts.readBody, edit: opts.edit };
 
   const api = handle(async (req, res, user, enc) => {
     const rest = req.path.slice(RESTCONF_ROOT.length);
     const isData = rest === '/data' || rest.startsWith('/data/');
     if (req.method === 'POST' && await invokeByPost(invoke, req, res, user, enc, rest)) return;
     if (!READ.has(req.method)) {
-      if (isData && WRITE.has(req.method)) {
-        if (user.role !== 'admin') throw new AccessDeniedError(`user ${user.name} (role ${user.role}) may not change configuration`);
-        const body = req.method === 'DELETE' ? undefined : bodyEncoding(req.headers['content-type']);
-        if (req.method === 'PATCH') {
-          if (body !== 'json') throw unsupportedMediaType(`${req.headers['content-type'] ?? ''} (PATCH takes application/yang-data+json for now)`);
-          await patch(req, res, user, parseApiPath(rest.slice('/data'.length), nsOfModule));
-          return;
-        }
+      if (isData && WRITE.has(req.method)) { await writeData(writeCtx, req, res, user, rest.slice('/data'.length), moduleOf, enc); return; }
+      if (req.method === 'OPTIONS') {
+        if (isData) res.set('Accept-Patch', ACCEPT_PATCH);
+        res.status(200).set('Allow', isData ? DATA_METHODS : 'GET, HEAD, OPTIONS').set('Cache-Control', 'no-cache').end();
+        return;
       }
-      throw methodNotAllowed(req.method, isData ? 'GET, HEAD, PATCH' : 'GET, HEAD');
+      throw methodNotAllowed(req.method, isData ? DATA_METHODS : 'GET, HEAD, OPTIONS');
     }
     if (rest === '' || rest === '/') { reply(res, enc, rootResource(enc)); return; }
     if (rest === '/yang-library-version') { reply(res, enc, yangLibraryVersion(enc)); return; }
@@ -131,10 +117,12 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     if (!isData) throw unknownResource(req.path);
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
-    const nodes = [...dataNodes(src, q.content, q.withDefaults), ...(q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))])];
+    // only the target and the fields asked for are built (readData); the RESTCONF monitoring state is one more top-level node
+    const nodes = readData(src, steps, q, nsOfModule, moduleOf, q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))]);
+    // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
+    if (q.content === 'config' && notModified(req, res, src.bridge.datastore)) return;
     if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    const target = selectNode(nodes, steps, moduleOf);
-    reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
+    reply(res, enc, resourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf));
   });
   const stream = handle((req, res, user, enc) => {
     if (!READ.has(req.method)) throw methodNotAllowed(req.method, 'GET, HEAD');

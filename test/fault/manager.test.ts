@@ -78,12 +78,12 @@ describe('fault: manager and detectors (synthetic tree, driven clock)', () => {
   it('renders the alarm inventory and the effective policies', async () => {
     await open(config([{ type: 'nodeUnreachable', raiseLevel: 2, holdDown: 3, severity: 'critical' }, { type: 'txPoolSaturation', enabled: false }]));
     const fault = bridge.tree.find([{ cls: 'fault' }])!;
-    expect(fault.list('alarmInventory')).to.have.length(11);
+    expect(fault.list('alarmInventory')).to.have.length(15);
     const inv = fault.child('alarmInventory', ['forkDetected'])!;
     expect(inv.get('resourceClass')).to.equal('ledger');
     expect(inv.get('willClear')).to.equal(true);
     expect(inv.get('probableCause')).to.equal(309);
-    expect(fault.list('alarmPolicy')).to.have.length(11);
+    expect(fault.list('alarmPolicy')).to.have.length(15);
     const p = fault.child('alarmPolicy', ['nodeUnreachable'])!;
     expect([p.get('enabled'), p.get('raiseLevel'), p.get('clearLevel'), p.get('holdDown'), p.get('severity')]).to.deep.equal([true, 2, 1, 3, 'critical']);
     const d = fault.child('alarmPolicy', ['ledgerSyncLag'])!;
@@ -218,7 +218,7 @@ describe('fault: manager and detectors (synthetic tree, driven clock)', () => {
     set(NET, { reachableNodeCount: 2 });
     set(node('a'), { reachability: 'reachable', peerCount: 1 });
     set([...node('a'), { cls: 'txPool' }], { pending: 150n });
-    set([...NET, { cls: 'consensus' }], { algorithm: 'qbft', validatorCount: 4, activeValidators: 2, quorum: 0 });
+    set([...NET, { cls: 'consensus' }], { algorithm: 'qbft', validatorCount: 4, activeValidators: 2, quorum: 0, windowBlocks: 10 });
     await advance(1000);
     expect(changes('peerCountLow', R_NODE('a'))).to.deep.equal(['raised']);
     expect(changes('txPoolSaturation', R_NODE('a'))).to.deep.equal(['raised']);

@@ -30,7 +30,7 @@ describe('information model', () => {
   });
 
   it('gives every alarm type its X.733 fields', () => {
-    expect(model.alarmTypes).to.have.length(11);
+    expect(model.alarmTypes).to.have.length(15);
     for (const t of model.alarmTypes) {
       expect(t.probableCause.value, t.name).to.be.greaterThan(300);
       expect(t.eventType, t.name).to.be.a('string');

@@ -13,6 +13,7 @@ import type { Attribute, ObjectClass, ScalarType } from '../../src/model';
 import { SCALARS, SCALAR_BASES, scalarOf } from '../../src/model/scalars';
 import type { ScalarBase, ScalarEntry, ScalarOf } from '../../src/model/scalars';
 import { CONFIG_CHECKS } from '../../src/model/scalar/config';
+import { isoTime } from '../../src/model/scalar/base';
 import { DOC_TEXTS } from '../../src/model/scalar/doc';
 import { JSON_CODECS, YANG_JSON } from '../../src/model/scalar/json';
 import type { JsonValue } from '../../src/model/scalar/json';
@@ -67,6 +68,12 @@ function modelTypes(): { where: string; type: ScalarType }[] {
 const distinctTypes = [...new Map(modelTypes().map((x) => [JSON.stringify(x.type), x])).values()];
 
 describe('scalar type table', () => {
+  it('isoTime writes what Date.toISOString writes (leap days, centuries, the ends of its range, other values by Date)', () => {
+    const cases = [0, 1, 999, 86_399_999, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -1, 1.5,
+      ...Array.from({ length: 5000 }, (_, i) => Math.floor((i * 2_654_435_761) % 253_402_300_800_000))];
+    for (const ms of cases) expect(isoTime(ms), String(ms)).to.equal(new Date(ms).toISOString());
+  });
+
   describe('exhaustiveness', () => {
     const bases = Object.keys(SAMPLES).sort();
     const concerns: Record<keyof ScalarEntry<ScalarType>, Readonly<Record<string, unknown>>> = {

@@ -3,7 +3,8 @@
  * receives the hostile requests a read-only user could send, over HTTP and over SSH: a <validate> of 15,000
  * log targets, an element with 80,000 attributes, 20,000 namespace declarations, XPath filters that walk the
  * tree once per node or union thousands of terms, a subtree filter of 20,000 siblings, deep nesting. Each gets
- * its rpc-error, and while they run Net-SNMP's snmpget of sysUpTime.0, with a 100 ms timeout and no retry,
+ * its rpc-error (a subtree filter naming 20,000 peers by key too: the part of the tree built for a filter is never more
+ * than the tree), and while they run Net-SNMP's snmpget of sysUpTime.0, with a 100 ms timeout and no retry,
  * keeps getting its answer. The event-loop delay during the run is measured with monitorEventLoopDelay and
  * printed with the time of each request.
  *
@@ -36,6 +37,8 @@ function hostileRequests(): Hostile[] {
   const union2000 = Array.from({ length: 2000 }, (_, i) => `//bcm:node[bcm:name='node${i}']`).join(' | ');
   const union600 = Array.from({ length: 600 }, () => '//bcm:peer').join('|');
   const siblings = '<node><name/><height/></node>'.repeat(20_000);
+  // every peer named by key, in every node: the data built for the filter (its projection) stays within the tree
+  const keyedPeers = `<node>${Array.from({ length: 20_000 }, (_, i) => `<peer><index>${i + 1}</index></peer>`).join('')}</node>`;
   const xpath = (select: string): string => `<get><filter type="xpath" xmlns:bcm="${BCM}" select="${select}"/></get>`;
   return [
     { name: 'validate of 15,000 log targets', body: rpc(1, `<validate><source><config><managed-system xmlns="${BCM}"><log>${logTargets(15_000)}</log></managed-system></config></source></validate>`),
@@ -49,6 +52,8 @@ function hostileRequests(): Hostile[] {
     { name: 'XPath union of 2,000 terms', body: rpc(5, xpath(union2000)), expect: /<error-tag>too-big<\/error-tag>[^]*<bad-attribute>select<\/bad-attribute>/ },
     { name: 'XPath union of 600 descendant walks', body: rpc(6, xpath(union600)), expect: /<error-tag>operation-failed<\/error-tag>[^]*filter-step-budget/ },
     { name: 'subtree filter of 20,000 siblings', body: rpc(7, `<get><filter type="subtree"><managed-system xmlns="${BCM}"><network>${siblings}</network></managed-system></filter></get>`),
+      expect: /<error-tag>operation-failed<\/error-tag>[^]*filter-step-budget/ },
+    { name: 'subtree filter naming 20,000 peers by key in every node', body: rpc(11, `<get><filter type="subtree"><managed-system xmlns="${BCM}"><network>${keyedPeers}</network></managed-system></filter></get>`),
       expect: /<error-tag>operation-failed<\/error-tag>[^]*filter-step-budget/ },
     { name: 'elements nested 10,000 deep', body: rpc(8, `<get><filter>${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</filter></get>`),
       expect: /<error-tag>malformed-message<\/error-tag>[^]*nested deeper than 128/ },

@@ -5,6 +5,7 @@
  * serving. Client: Node's http (raw paths, as sent).
  */
 import { expect } from 'chai';
+import { jsonErrorPath } from '../../src/restconf/errors';
 import { ADMIN, READER, httpRequest, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 
@@ -26,6 +27,16 @@ describe('RESTCONF errors (src/restconf)', function () {
     expect(JSON.parse(r.body)).to.deep.equal(errors(type, tag, message));
   };
 
+  it('error-path in JSON (RFC 7951 section 6.11): module names where the module changes and in identity literals, other literals kept', () => {
+    const mod = (ns: string): string => ({ 'urn:b': 'blockchain-mgmt', 'urn:al': 'ietf-alarms' } as Record<string, string>)[ns];
+    expect(jsonErrorPath("/bcm:managed-system/bcm:network[bcm:name='a/bcm:b']/bcm:poll-interval", { bcm: 'urn:b' }, mod))
+      .to.equal("/blockchain-mgmt:managed-system/network[name='a/bcm:b']/poll-interval");
+    expect(jsonErrorPath("/al:alarms/al:alarm-list/al:alarm[al:resource=\"x\"]/bcm:extra", { bcm: 'urn:b', al: 'urn:al' }, mod))
+      .to.equal('/ietf-alarms:alarms/alarm-list/alarm[resource="x"]/blockchain-mgmt:extra');
+    expect(jsonErrorPath("/bcm:managed-system/bcm:fault/bcm:alarm-policy[bcm:type='bcm:peer-count-low']", { bcm: 'urn:b' }, mod))
+      .to.equal("/blockchain-mgmt:managed-system/fault/alarm-policy[type='blockchain-mgmt:peer-count-low']");
+  });
+
   it('401 without or with wrong credentials: access-denied, with the Basic challenge', async () => {
     const r = await req('GET', '/restconf/data', { user: null });
     expectError(r, 401, 'protocol', 'access-denied', 'authentication required');
@@ -40,16 +51,19 @@ describe('RESTCONF errors (src/restconf)', function () {
     expect(r.body).to.equal(`<errors xmlns="${NS}"><error><error-type>protocol</error-type><error-tag>access-denied</error-tag><error-message>authentication required</error-message></error></errors>`);
   });
 
-  it('403 access-denied for a read-only user changing configuration; 415 for a body that is not YANG data; 405 for PUT', async () => {
+  it('403 access-denied for a read-only user changing configuration; 415 for a body that is not YANG data; 405 for a write of state data', async () => {
     const body = JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 7 }] });
     const target = '/restconf/data/blockchain-mgmt:managed-system/network=dev';
     expectError(await req('PATCH', target, { user: READER, body, headers: { 'Content-Type': 'application/yang-data+json' } }), 403, 'protocol', 'access-denied',
       'user reader (role readOnly) may not change configuration');
     expectError(await req('PATCH', target, { body, headers: { 'Content-Type': 'text/plain' } }), 415, 'protocol', 'invalid-value',
       'content type text/plain is not application/yang-data+json or application/yang-data+xml');
-    const r = await req('PUT', target, { body, headers: { 'Content-Type': 'application/yang-data+json' } });
-    expectError(r, 405, 'protocol', 'operation-not-supported', 'method PUT is not allowed here (allowed: GET, HEAD, PATCH)');
-    expect(r.headers.allow).to.equal('GET, HEAD, PATCH');
+    const r = await req('PUT', `${target}/oper-state`, { body: JSON.stringify({ 'blockchain-mgmt:oper-state': 'enabled' }), headers: { 'Content-Type': 'application/yang-data+json' } });
+    expectError(r, 405, 'protocol', 'operation-not-supported', 'method PUT is not allowed here (allowed: GET, HEAD, OPTIONS)');
+    expect(r.headers.allow).to.equal('GET, HEAD, OPTIONS');
+    const root = await req('DELETE', '/restconf/data');
+    expectError(root, 405, 'protocol', 'operation-not-supported', 'method DELETE is not allowed here (allowed: GET, HEAD, OPTIONS, POST, PUT, PATCH)');
+    expect(root.headers.allow).to.equal('GET, HEAD, OPTIONS, POST, PUT, PATCH');
     expect(nb.bridge.collector.networks.get('dev')!.settings.pollInterval).to.equal(5);
   });
 
@@ -71,7 +85,7 @@ describe('RESTCONF errors (src/restconf)', function () {
     await bad('/restconf/data?content=everything', 'content=everything is not one of config, nonconfig, all');
     await bad('/restconf/data?content=all&content=config', 'query parameter content is given more than once');
     await bad('/restconf/data?with-defaults=report-all-tagged', 'with-defaults=report-all-tagged is not one of explicit, report-all, trim (report-all-tagged is not supported)');
-    await bad('/restconf/data?filter=x', 'query parameter filter is not supported here (content, depth, with-defaults)');
+    await bad('/restconf/data?filter=x', 'query parameter filter is not supported here (content, depth, fields, with-defaults)');
     await bad('/restconf/operations?depth=1', 'the operations resource takes no query parameter');
     await bad('/restconf/data/blockchain-mgmt:managed-system/network', '/blockchain-mgmt:managed-system/network is a list: its entry is named with =key');
     await bad('/restconf/data/blockchain-mgmt:managed-system/network=%E0%A4%A', 'bad percent-encoding in "%E0%A4%A"');

@@ -67,7 +67,7 @@ describe('RESTCONF operations, ietf-restconf-monitoring and ietf-yang-library (s
     expect(bad.status).to.equal(400);
   });
 
-  it('ietf-restconf-monitoring: capabilities (defaults, depth, with-defaults, filter) and the NETCONF stream; the JSON validates with yanglint (curl)', async function () {
+  it('ietf-restconf-monitoring: capabilities (defaults, depth, with-defaults, fields, filter) and the NETCONF stream; the JSON validates with yanglint (curl)', async function () {
     requireTool(this, 'curl', 'curl');
     requireTool(this, 'yanglint', 'libyang2-tools');
     const r = await curl(['-u', `${READER.name}:${READER.password}`, url('/restconf/data/ietf-restconf-monitoring:restconf-state')]);
@@ -76,7 +76,8 @@ describe('RESTCONF operations, ietf-restconf-monitoring and ietf-yang-library (s
     const state = doc['ietf-restconf-monitoring:restconf-state'];
     expect(state.capabilities.capability).to.deep.equal([
       'urn:ietf:params:restconf:capability:defaults:1.0?basic-mode=explicit', 'urn:ietf:params:restconf:capability:depth:1.0',
-      'urn:ietf:params:restconf:capability:with-defaults:1.0', 'urn:ietf:params:restconf:capability:filter:1.0']);
+      'urn:ietf:params:restconf:capability:with-defaults:1.0', 'urn:ietf:params:restconf:capability:fields:1.0',
+      'urn:ietf:params:restconf:capability:filter:1.0', 'urn:ietf:params:restconf:capability:yang-patch:1.0']);
     expect(state.streams.stream.map((s) => s.name)).to.deep.equal(['NETCONF']);
     expect(lint(doc, [MONITORING])).to.equal('');
     // in the XML of the whole datastore too

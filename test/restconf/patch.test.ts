@@ -68,7 +68,8 @@ describe('RESTCONF PATCH (src/restconf)', function () {
   it('the body must be the target with the keys of the path', async () => {
     const r = await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'other', 'poll-interval': 3 }] }));
     expect(r.status).to.equal(400);
-    expect(errorOf(r)['error-message']).to.equal('the body must hold the target resource network with the keys of the path, first');
+    expect(errorOf(r)['error-message']).to.equal('the body must be the target resource blockchain-mgmt:network (one entry, with the keys of the path)');
+    expect(pollInterval()).to.not.equal(3);
   });
 
   it('malformed JSON, deep nesting and a body past maxRequestSize are refused; the bridge keeps serving', async () => {

@@ -75,6 +75,38 @@ export function enumNumber(type: ScalarOf<'enum'>, v: TreeScalar): number | unde
 /** Integer text of a number or bigint (a fraction is truncated). */
 export function intText(v: TreeScalar): string {
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return String(v); // the same digits, without a BigInt
+    return Number.isInteger(v) ? BigInt(v).toString() : BigInt(Math.trunc(v)).toString();
+  }
   return String(v);
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
+
+/**
+ * new Date(ms).toISOString(), written out by arithmetic for the times of years 1970 to 9999 (a third of the cost:
+ * a full read renders thousands of timestamps); other values by Date.
+ */
+export function isoTime(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms > 253402300799999) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86400000);
+  let rem = ms - days * 86400000;
+  // civil date of a day number (H. Hinnant, "chrono-compatible low-level date algorithms")
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3600000);
+  rem -= h * 3600000;
+  const mi = Math.floor(rem / 60000);
+  rem -= mi * 60000;
+  const sec = Math.floor(rem / 1000);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(rem - sec * 1000)}Z`;
 }

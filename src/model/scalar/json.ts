@@ -8,7 +8,7 @@
 import { kebab, model } from '../index';
 import type { PerBase, PlainScalar, ScalarBase, ScalarOf, TreeScalar } from './base';
 import { INT32_MAX, INT32_MIN, UINT32_MAX, intText } from './base';
-import { XML_CODECS } from './xml';
+import { XML_CODECS, kebabCached } from './xml';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [member: string]: JsonValue };
 export type JsonDecoded<V> = { readonly ok: true; readonly value: V } | { readonly ok: false; readonly reason: string };
@@ -85,6 +85,8 @@ export const YANG_JSON = {
 
 export interface JsonCodec<T> {
   encode(t: T, v: TreeScalar): JsonValue;
+  /** The JSON value is the value's XML text as a JSON string: an encoder holding the text already may use it. */
+  readonly isXmlText?: true;
   decode(t: T, j: unknown): JsonDecoded<PlainScalar>;
 }
 
@@ -93,12 +95,13 @@ function map<A, B>(r: JsonDecoded<A>, f: (a: A) => JsonDecoded<B>): JsonDecoded<
 /** A type whose YANG rendering is a string (or a typedef of one): its XML text. */
 function stringOf<B extends ScalarBase>(base: B): JsonCodec<ScalarOf<B>> {
   const xml = XML_CODECS[base] as unknown as { encode(t: ScalarOf<B>, v: TreeScalar): { text: string } };
-  return { encode: (t, v) => xml.encode(t, v).text, decode: (_t, j) => YANG_JSON.decodeString(j) };
+  return { encode: (t, v) => xml.encode(t, v).text, decode: (_t, j) => YANG_JSON.decodeString(j), isXmlText: true };
 }
 
 function int(kind: IntKind): JsonCodec<unknown> {
   return {
-    encode: (_t, v) => YANG_JSON.encodeInt(kind, BigInt(intText(v))),
+    // a safe integer (most tree values) is written without going through a BigInt
+    encode: (_t, v) => (typeof v === 'number' && Number.isSafeInteger(v) ? (kind.endsWith('64') ? String(v) : v) : YANG_JSON.encodeInt(kind, BigInt(intText(v)))),
     decode: (_t, j) => map(YANG_JSON.decodeInt(kind, j), (n) => ok(Number(n))),
   };
 }
@@ -106,7 +109,7 @@ function int(kind: IntKind): JsonCodec<unknown> {
 /** decimal64 with three fraction digits, in the lexical form of the XML text. */
 function decimal3<B extends 'milli' | 'level'>(base: B): JsonCodec<ScalarOf<B>> {
   const s = stringOf(base);
-  return { encode: s.encode, decode: (_t, j) => YANG_JSON.decodeDecimal64(j, 3) };
+  return { encode: s.encode, decode: (_t, j) => YANG_JSON.decodeDecimal64(j, 3), isXmlText: true };
 }
 
 export const JSON_CODECS: PerBase<{ [B in ScalarBase]: JsonCodec<ScalarOf<B>> }> = {
@@ -119,12 +122,12 @@ export const JSON_CODECS: PerBase<{ [B in ScalarBase]: JsonCodec<ScalarOf<B>> }>
     decode: (_t, j) => YANG_JSON.decodeBoolean(j),
   },
   enum: {
-    encode: (_t, v) => kebab(String(v)),
+    encode: (_t, v) => kebabCached(String(v)),
     decode: (t, j) => map(YANG_JSON.decodeEnumeration(j, t.values.map((e) => kebab(e.name))),
       (name) => ok(t.values.find((e) => kebab(e.name) === name)!.name)),
   },
   alarmType: {
-    encode: (_t, v) => YANG_JSON.encodeIdentityref(model.module.yangName, kebab(String(v))),
+    encode: (_t, v) => YANG_JSON.encodeIdentityref(model.module.yangName, kebabCached(String(v))),
     decode: (_t, j) => map(YANG_JSON.decodeIdentityref(j, model.module.yangName), ({ module, identity }) => {
       const hit = module === model.module.yangName ? model.alarmTypes.find((a) => kebab(a.name) === identity) : undefined;
       return hit ? ok(hit.name) : bad(`${JSON.stringify(j)} is not an alarm type of ${model.module.yangName}`);

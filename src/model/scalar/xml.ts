@@ -4,7 +4,7 @@
  */
 import { kebab, model } from '../index';
 import type { PerBase, PlainScalar, ScalarBase, ScalarOf, TreeScalar } from './base';
-import { intText, timestampMs } from './base';
+import { intText, isoTime, timestampMs } from './base';
 
 export interface LeafText {
   readonly text: string;
@@ -52,7 +52,7 @@ export const XML_CODECS: PerBase<{ [B in ScalarBase]: XmlCodec<ScalarOf<B>> }> =
   },
   timestamp: {
     encode: (_t, v) => {
-      if (typeof v === 'number' || typeof v === 'bigint') return { text: new Date(Number(v)).toISOString() };
+      if (typeof v === 'number' || typeof v === 'bigint') return { text: isoTime(Number(v)) };
       const d = timestampMs(String(v));
       return { text: Number.isNaN(d) ? String(v) : new Date(d).toISOString() };
     },
