@@ -8,14 +8,19 @@
  * 2. CPU (of one core) and RSS of a collector following 1,000 configured validators (500 + 500) at 2 s
  *    slots with the event stream, over S seconds, against the same collector following none (reference,
  *    same run). Target: under 10 % of one core.
+ * 3. Where the Lodestar fixture is installed (test/fixtures/lodestar), the same on the REAL Lodestar dev
+ *    chain (8 validators, 2 s slots): 1,000 configured indices, of which the 8 exist (the other 992 are asked
+ *    for in every validator query and answered with nothing), against none configured.
  * Run: npm run build && node dist/bench/beacon.js [seconds]
  */
 import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BeaconAdapter } from '../src/chains/beacon';
 import { Collector } from '../src/collector/collector';
 import { networkSettings } from '../src/config/settings';
 import { InstanceTree } from '../src/state/tree';
+import { LODESTAR, LodestarChain } from '../test/support/lodestar';
 
 async function startApi(slotsAgo: number): Promise<{ url: string; stop(): void }> {
   const child = fork(path.join(__dirname, 'beacon-api-process.js'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, GENESIS_SLOTS_AGO: String(slotsAgo) } });
@@ -57,11 +62,11 @@ async function callsPerPoll(slotsAgo: number, polls: number): Promise<{ head: nu
   }
 }
 
-async function follow(validators: number, seconds: number): Promise<{ cpuPercent: number; rssMiB: number; polls: number; rows: number }> {
-  const api = await startApi(1000);
+async function follow(validators: number, seconds: number, real?: { url: string; ids: string[] }): Promise<{ cpuPercent: number; rssMiB: number; polls: number; rows: number }> {
+  const api = real ? { url: real.url, stop: (): void => undefined } : await startApi(1000);
   const tree = new InstanceTree();
   const c = new Collector(tree, { rpcTimeoutMs: 5000 });
-  c.apply(networkSettings({ networks: [{ name: 'bench', platform: 'beacon', pollInterval: 2, consensus: { validators: ids(validators) }, nodes: [{ name: 'b0', endpoint: api.url }] }] }));
+  c.apply(networkSettings({ networks: [{ name: 'bench', platform: 'beacon', pollInterval: 2, consensus: { validators: real ? real.ids : ids(validators) }, nodes: [{ name: 'b0', endpoint: api.url }] }] }));
   c.start();
   await sleep(6000); // warm-up: first polls, the epoch so far judged
   const poller = c.networks.get('bench')!.pollers.get('b0')!;
@@ -89,7 +94,23 @@ async function main(): Promise<void> {
   const big = await follow(1000, seconds);
   console.log(`following 0 validators (reference): ${ref.cpuPercent.toFixed(2)} % of one core, RSS ${ref.rssMiB.toFixed(0)} MiB, ${ref.polls} polls in ${seconds} s`);
   console.log(`following 1000 validators: ${big.cpuPercent.toFixed(2)} % of one core (target < 10 %), RSS ${big.rssMiB.toFixed(0)} MiB, ${big.polls} polls in ${seconds} s, ${big.rows} rows`);
-  console.log(JSON.stringify({
+  let lodestar: { cpuPercent1000: number; cpuPercentReference: number } | undefined;
+  if (fs.existsSync(LODESTAR)) {
+    const chain = await LodestarChain.start({ genesisValidators: 8 });
+    try {
+      await chain.waitForSlot(2, 60_000);
+      const all = Array.from({ length: 1000 }, (_, i) => String(i));
+      const r0 = await follow(0, seconds, { url: chain.url, ids: [] });
+      const r1 = await follow(1000, seconds, { url: chain.url, ids: all });
+      console.log(`following 1000 validators on the real Lodestar dev chain (8 exist): ${r1.cpuPercent.toFixed(2)} % of one core, none: ${r0.cpuPercent.toFixed(2)} %, ${r1.polls} polls in ${seconds} s`);
+      lodestar = { cpuPercent1000: Number(r1.cpuPercent.toFixed(2)), cpuPercentReference: Number(r0.cpuPercent.toFixed(2)) };
+    } finally {
+      await chain.stop();
+    }
+  } else {
+    console.log(`real Lodestar dev chain: skipped (${LODESTAR} not installed)`);
+  }
+  console.log(JSON.stringify({ lodestar,
     callsPerPollShortChain: Math.max(...short.calls), callsPerPollLongChain: Math.max(...long.calls),
     constant: Math.max(...short.calls) === Math.max(...long.calls) && Math.min(...short.calls) === Math.min(...long.calls),
     cpuPercent1000: Number(big.cpuPercent.toFixed(2)), cpuPercentReference: Number(ref.cpuPercent.toFixed(2)), rssMiB1000: Math.round(big.rssMiB), rows: big.rows,

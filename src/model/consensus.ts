@@ -90,7 +90,8 @@ export const validator: ObjectClass = {
     state(10, 'balance', T.gauge64, 'Beacon networks: balance of the validator in the head state.', { units: 'gwei' }),
     state(11, 'effectiveBalance', T.gauge64, 'Beacon networks: effective balance of the validator in the head state.', { units: 'gwei' }),
     state(12, 'missedAttestations', T.counter64, 'Beacon networks: epochs judged not live for the validator (/eth/v1/validator/liveness of the previous epoch, ' +
-      'asked once per epoch while the validator is active), counted once per epoch, kept across bridge restarts.', { units: 'epochs' }),
+      'asked once per epoch while the validator is active), counted once per epoch, kept across bridge restarts. Liveness is used, not balance changes: ' +
+      'every client named in the platform offers it; absent on a node that answers 404 to both the POST and the GET form.', { units: 'epochs' }),
     state(13, 'offlineEpochs', T.gauge32, 'Beacon networks: consecutive latest epochs judged not live; 0 once it is live again.', { units: 'epochs' }),
     state(14, 'publicKey', T.hex(48), 'Beacon networks: the BLS public key of the validator (from the head state).'),
   ],

@@ -97,6 +97,7 @@ describe('beacon adapter units', () => {
     let url = '';
     const seen: string[] = [];
     let genesis = 0;
+    let noLiveness = false;
     before(async () => {
       genesis = Math.floor(Date.now() / 1000) - 2 * 21; // clock at slot 21: epoch 2 (8 slots an epoch)
       server = http.createServer((req, res) => {
@@ -123,7 +124,7 @@ describe('beacon adapter units', () => {
         if (p === '/eth/v1/validator/duties/proposer/2') return send(200, { data: [16, 17, 18, 19, 20, 21, 22, 23].map((s) => ({ slot: String(s), validator_index: s === 19 ? '3' : String(s % 8) })) });
         if (p.startsWith('/eth/v1/validator/duties/proposer/')) return send(500, { message: 'Requested epoch must equal current' });
         if (p === '/eth/v1/beacon/states/head/committees') return send(200, { data: [{ validators: ['0', '1', '2', '3'] }, { validators: ['4', '5', '6', '7'] }] });
-        if (p === '/eth/v1/validator/liveness') return send(200, { data: u.searchParams.getAll('indices').map((i) => ({ index: Number(i), epoch: 1, is_live: false })) });
+        if (p === '/eth/v1/validator/liveness' && !noLiveness) return send(200, { data: u.searchParams.getAll('indices').map((i) => ({ index: Number(i), epoch: 1, is_live: false })) });
         return send(404, { message: `Route ${req.method}:${p} not found` });
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -151,6 +152,21 @@ describe('beacon adapter units', () => {
       expect(seen).to.include('POST /eth/v1/validator/liveness/1');
       expect(seen).to.include('GET /eth/v1/validator/liveness?indices=3&epoch=1');
       expect(seen.some((s) => s.includes('/duties/proposer/3'))).to.equal(false);
+    });
+
+    it('leaves missed attestations absent on a node with no liveness route at all, and stops asking', async () => {
+      noLiveness = true;
+      const a = new BeaconAdapter({ endpoint: url, timeoutMs: 2000, validators: ['3'] });
+      const first = await a.poll();
+      seen.length = 0;
+      const second = await a.poll();
+      await a.close();
+      for (const obs of [first, second]) {
+        expect(obs.validatorRows![0].values.missedAttestations).to.equal(undefined);
+        expect(obs.validatorRows![0].values.offlineEpochs).to.equal(undefined);
+        expect(obs.validatorRows![0].values.missedSlots).to.equal(1n);
+      }
+      expect(seen.filter((x) => x.includes('/liveness'))).to.deep.equal([]);
     });
   });
 });

@@ -293,6 +293,21 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
     }
   });
 
+  it('NETCONF edit-config adds a configured validator at runtime: its row appears, the counters of the others go on', async function () {
+    requireNcclient(this);
+    const cfg = `<config><managed-system xmlns="${BCM}"><network><name>${NET}</name><consensus><validators>1</validators></consensus></network></managed-system></config>`;
+    const rs = await ncclient(views!.netconf.sshPort, [login(ADMIN), { op: 'edit_config', config: cfg }]);
+    expect(rs[1].ok, JSON.stringify(rs[1])).to.equal(true);
+    const row = await until('the row of validator 1', async () => {
+      const { rows } = await stableRead();
+      return rows.size === 6 && rows.get(rowKey('1'))?.Status === 'activeOngoing' ? rows.get(rowKey('1')) : false;
+    }, 30_000, 1000);
+    const api = (await chain!.get('/eth/v1/beacon/states/head/validators?id=1')).body as { data: ApiValidator[] };
+    expect(count(row.EffectiveBalance)).to.equal(Number(api.data[0].validator.effective_balance));
+    // Proposals of 1 are counted from the change on; the others' counters went on exactly (no recount, no loss).
+    await checkProposals();
+  });
+
   it('a restart of the bridge on the same data dir counts no missed slot twice', async () => {
     const before = await checkProposals();
     await tb!.stop();

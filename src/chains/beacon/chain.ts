@@ -121,19 +121,24 @@ export async function validators(api: BeaconHttp, ids: readonly string[]): Promi
 
 /**
  * Liveness of validators in an epoch: POST /eth/v1/validator/liveness/{epoch} (the standard form), or,
- * where that route is missing (Lodestar 1.5.1), GET with repeated indices= and epoch=.
+ * where that route is missing (Lodestar 1.5.1), GET with repeated indices= and epoch=; undefined when the
+ * node has neither route (form.none: not asked again).
  */
-export async function liveness(api: BeaconHttp, epoch: number, indices: readonly number[], useGet: { get?: boolean }): Promise<Map<number, boolean>> {
+export async function liveness(api: BeaconHttp, epoch: number, indices: readonly number[], form: { get?: boolean; none?: boolean }): Promise<Map<number, boolean> | undefined> {
   const out = new Map<number, boolean>();
+  if (form.none) return undefined;
   for (let i = 0; i < indices.length; i += 100) {
     const chunk = indices.slice(i, i + 100);
     type Live = Data<{ index: string | number; is_live: boolean }[]>;
     let r: Live | undefined;
-    if (!useGet.get) {
+    if (!form.get) {
       r = await api.post<Live>(`/eth/v1/validator/liveness/${epoch}`, chunk.map(String));
-      if (r === undefined) useGet.get = true;
+      if (r === undefined) form.get = true;
     }
-    if (useGet.get) r = await api.get<Live>(`/eth/v1/validator/liveness${query({ indices: chunk, epoch })}`);
+    if (form.get) {
+      r = await api.get<Live>(`/eth/v1/validator/liveness${query({ indices: chunk, epoch })}`);
+      if (r === undefined) { form.none = true; return undefined; }
+    }
     for (const d of r?.data ?? []) out.set(num(d.index, 'liveness index'), d.is_live === true);
   }
   return out;

@@ -63,6 +63,7 @@ export class BeaconAdapter implements ChainAdapter {
   }
 
   close(): Promise<void> {
+    this.poller.book.closed = true;
     this.api.close();
     return Promise.resolve();
   }

@@ -28,7 +28,7 @@ export class BeaconPoller {
   readonly headers: Headers;
   private participation: Participation | undefined;
   private readonly active = new Map<number, number>();
-  private readonly livenessForm: { get?: boolean } = {};
+  private readonly livenessForm: { get?: boolean; none?: boolean } = {};
 
   constructor(private readonly api: BeaconHttp, readonly book: ValidatorBook) {
     this.headers = new Headers(api);
@@ -69,7 +69,7 @@ export class BeaconPoller {
     const justified = fin?.data ? Number(fin.data.current_justified.epoch) : undefined;
     const finalized = fin?.data ? Number(fin.data.finalized.epoch) : undefined;
     const ours = this.book.rows(spec.genesisTime, spec.secondsPerSlot);
-    const live = ours.filter((r) => r.values.active === true && r.values.offlineEpochs === 0).length;
+    const live = ours.filter((r) => r.values.active === true && (r.values.offlineEpochs ?? 0) === 0).length;
     const leader = this.book.duties.get(epoch)?.get(clock);
     const consensus: Values = {
       slot: BigInt(clock), epoch: BigInt(epoch),
@@ -164,6 +164,8 @@ export class BeaconPoller {
     if (clock < epoch * spec.slotsPerEpoch + Math.floor(spec.slotsPerEpoch / 2)) return;
     const indices = this.book.activeIndices();
     const live = indices.length ? await liveness(this.api, prev, indices, this.livenessForm) : new Map<number, boolean>();
-    this.book.liveness(prev, live);
+    // A node without the liveness API: missed attestations and offline epochs stay absent.
+    this.book.livenessKnown = !this.livenessForm.none;
+    if (live) this.book.liveness(prev, live);
   }
 }

@@ -53,12 +53,19 @@ export class ValidatorBook {
   readonly counters = new Map<string, ValidatorCounters>();
   judgedSlot: number | undefined;
   livenessEpoch: number | undefined;
+  /** false once the node turned out to have no liveness API: missed attestations are then not known. */
+  livenessKnown = true;
   /**
    * Proposer of each slot (validator index) of the last two epochs whose duties were read: a slot at the
    * end of an epoch may be judged after the next epoch's duties were read.
    */
   readonly duties = new Map<number, Map<number, number>>();
   private dirty = false;
+  /**
+   * Set when the adapter closes: a poll still in flight then saves nothing, so the adapter that replaces
+   * this one (a configuration change) continues from what was saved before, never from a half-written poll.
+   */
+  closed = false;
 
   constructor(ids: readonly string[], private readonly memory?: AdapterMemory) {
     this.ids = ids;
@@ -131,7 +138,7 @@ export class ValidatorBook {
 
   /** Writes what changed to the memory (one write per poll at most). */
   flush(): void {
-    if (!this.dirty || !this.memory) return;
+    if (!this.dirty || !this.memory || this.closed) return;
     this.dirty = false;
     const saved: Saved = {
       judgedSlot: this.judgedSlot, livenessEpoch: this.livenessEpoch,
@@ -155,7 +162,9 @@ export class ValidatorBook {
           proposedBlocks: c.proposed,
           lastProposedHeight: c.lastProposedSlot === undefined ? undefined : BigInt(c.lastProposedSlot),
           lastProposedTime: c.lastProposedSlot === undefined ? undefined : (genesisTime + c.lastProposedSlot * secondsPerSlot) * 1000,
-          missedSlots: BigInt(c.missedSlots), missedAttestations: BigInt(c.missedAttestations), offlineEpochs: c.offlineEpochs,
+          missedSlots: BigInt(c.missedSlots),
+          missedAttestations: this.livenessKnown ? BigInt(c.missedAttestations) : undefined,
+          offlineEpochs: this.livenessKnown ? c.offlineEpochs : undefined,
         },
       };
     });
