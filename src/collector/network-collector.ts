@@ -34,6 +34,8 @@ export class NetworkCollector {
   readonly branches = new NodeBranches(this.cache);
   private tracking = false;
   private running = false;
+  /** The best height of the last derive(): when it moves, every node's lag is rewritten. */
+  private derivedBestHeight: number | undefined;
 
   constructor(
     public settings: NetworkSettings,
@@ -92,7 +94,7 @@ export class NetworkCollector {
       });
       this.pollers.set(n.name, poller);
       if (!existed) added.push(n.name);
-      if (this.running && this.polling(n)) poller.start();
+      if (this.running && this.polling(n)) poller.start(this.stagger(this.pollers.size - 1));
     }
     if (this.running) for (const p of this.pollers.values()) if (!this.polling(p.settings)) p.stop();
     this.derive();
@@ -105,7 +107,17 @@ export class NetworkCollector {
 
   start(): void {
     this.running = true;
-    for (const p of this.pollers.values()) if (this.polling(p.settings)) p.start();
+    let i = 0;
+    for (const p of this.pollers.values()) if (this.polling(p.settings)) p.start(this.stagger(i++));
+  }
+
+  /**
+   * The delay of the i-th node's first poll: the cycles of many nodes are spread over the interval (at most
+   * 10 ms apart), so that 1,000 nodes do not all poll in the same turn of the event loop.
+   */
+  private stagger(i: number): number {
+    const n = Math.max(1, this.pollers.size);
+    return Math.floor(i * Math.min(10, (this.settings.pollInterval * 1000) / n));
   }
 
   stop(): void {
@@ -119,7 +131,7 @@ export class NetworkCollector {
   }
 
   private onPolled(p: NodePoller, r: PollResult, was: boolean | undefined): void {
-    this.derive();
+    this.derive(p);
     this.events.polled(this.name, p.settings.name, r);
     // A change of reachability, or a first poll that fails (a first success is not news).
     if (was !== undefined ? was !== r.ok : !r.ok) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
@@ -146,9 +158,10 @@ export class NetworkCollector {
   /** The reachable poller with the highest head (ties: the first by name). */
   best(): NodePoller | undefined {
     let best: NodePoller | undefined;
-    for (const p of [...this.pollers.values()].sort((a, b) => a.settings.name.localeCompare(b.settings.name))) {
+    for (const p of this.pollers.values()) {
       if (!p.reachable || !p.last) continue;
-      if (!best || p.last.head.height > best.last!.head.height) best = p;
+      if (!best || p.last.head.height > best.last!.head.height
+        || (p.last.head.height === best.last!.head.height && p.settings.name.localeCompare(best.settings.name) < 0)) best = p;
     }
     return best;
   }
@@ -168,8 +181,12 @@ export class NetworkCollector {
     }
   }
 
-  /** Recomputes the network-level values from the pollers' last observations. */
-  derive(): void {
+  /**
+   * Recomputes the network-level values from the pollers' last observations. After the poll of one node
+   * (`polled`), the per-node ledger state is rewritten for that node only, unless the best height moved (every
+   * node's lag changes then): O(nodes) cheap work per poll, not O(nodes) tree writes.
+   */
+  derive(polled?: NodePoller): void {
     const pollers = [...this.pollers.values()];
     const reachable = pollers.filter((p) => p.reachable && p.last);
     const best = this.best();
@@ -194,7 +211,9 @@ export class NetworkCollector {
       height: BigInt(obs.head.height), headHash: obs.head.hash, headTime: obs.head.time * 1000,
       headTxCount: obs.head.txCount, bestKnownHeight: BigInt(bestKnown), lastObserved: Date.now(),
     });
-    for (const p of pollers) {
+    const all = polled === undefined || bestHeight !== this.derivedBestHeight;
+    this.derivedBestHeight = bestHeight;
+    for (const p of all ? pollers : [polled]) {
       const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
       if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); continue; }
       const h = p.last.head.height;

@@ -52,11 +52,14 @@ export class NodePoller {
     return [{ cls: 'network', keys: [this.network] }, { cls: 'node', keys: [this.settings.name] }];
   }
 
-  start(): void {
+  /** Starts polling: the first poll at once, or after delayMs (the network staggers its nodes' cycles). */
+  start(delayMs = 0): void {
     if (this.timer && !this.stopped) return;
     this.stopped = false;
-    this.nextDue = Date.now();
-    this.tick();
+    this.nextDue = Date.now() + delayMs;
+    if (delayMs <= 0) { this.tick(); return; }
+    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer.unref?.();
   }
 
   /**
