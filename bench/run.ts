@@ -34,7 +34,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process']);
+const HELPERS = new Set(['run', 'devchain-process', 'recorded-node', 'record-responses']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

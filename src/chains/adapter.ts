@@ -64,6 +64,9 @@ export interface AdapterStats {
   readonly errors: number;
   /** Round-trip time of the last call, milliseconds. */
   readonly lastLatencyMs: number;
+  /** HTTP requests sent (a JSON-RPC batch is one) and TCP connections opened, where the transport counts them. */
+  readonly requests?: number;
+  readonly connections?: number;
 }
 
 /** A log record of a receipt: the emitting contract and its topics (topics[0]: the event signature hash). */

@@ -70,9 +70,13 @@ describe('ethereum adapter on geth, Besu and post-merge nodes (fake JSON-RPC)', 
       const third = await a.poll();
       const c3 = a.stats().calls;
       expect(c3 - c2).to.equal(c2 - c1);
-      expect(c3 - c2).to.equal(15); // 13 common + clique_getSigners + clique_getSigner (qbft, ibft, eth_protocolVersion: missing)
+      // 13 common + clique_getSigners + clique_getSigner (qbft, ibft, eth_protocolVersion: missing), less the four
+      // answers that cannot change while the connection is kept (web3_clientVersion, eth_chainId, net_version, admin_nodeInfo)
+      expect(c3 - c2).to.equal(11);
       expect(node.count('eth_getBlockByNumber')).to.equal(4); // latest at each poll, finalized at the first only
       for (const m of ['qbft_getValidatorsByBlockNumber', 'ibft_getValidatorsByBlockNumber', 'eth_protocolVersion']) expect(node.count(m), m).to.equal(1);
+      for (const m of ['eth_chainId', 'net_version', 'admin_nodeInfo']) expect(node.count(m), m).to.equal(1);
+      expect(node.count('web3_clientVersion')).to.equal(1);
       expect(node.count('hardhat_getAutomine')).to.equal(0);
       expect(node.count('clique_getSigners')).to.equal(3);
       expect(node.count('clique_getSigner')).to.equal(2); // from the second poll, once Clique is known

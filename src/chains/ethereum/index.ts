@@ -37,7 +37,7 @@ export class EthereumAdapter implements ChainAdapter {
     if (wsUrl !== undefined) this.subscribeHeads = (onHead, onError) => this.subscribe(wsUrl, onHead, onError);
     this.rpc = isWs(opts.endpoint)
       ? new RpcWsClient({ url: opts.endpoint, timeoutMs: opts.timeoutMs, username: opts.username, password: opts.password })
-      : new RpcHttpClient({ url: opts.endpoint, timeoutMs: opts.timeoutMs, username: opts.username, password: opts.password, jsonrpc: '2.0' });
+      : new RpcHttpClient({ url: opts.endpoint, timeoutMs: opts.timeoutMs, username: opts.username, password: opts.password, jsonrpc: '2.0', autoBatch: true });
     this.state = { book: new MethodBook(this.rpc) };
   }
 
@@ -112,7 +112,7 @@ export class EthereumAdapter implements ChainAdapter {
 
   stats(): AdapterStats {
     const s = this.rpc.stats;
-    return { calls: s.calls, errors: s.errors, lastLatencyMs: s.lastLatencyMs };
+    return { calls: s.calls, errors: s.errors, lastLatencyMs: s.lastLatencyMs, requests: s.requests, connections: s.connections };
   }
 
   async close(): Promise<void> {

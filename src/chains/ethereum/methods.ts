@@ -59,6 +59,12 @@ export class MethodBook {
 
   missingMethods(): string[] { return [...this.missing].sort(); }
 
+  /**
+   * Changes whenever the transport opens a new connection or a call fails: answers that cannot change
+   * while the node runs are kept while it stays the same (poll.ts FIXED).
+   */
+  mark(): number { return (this.rpc.stats.connections ?? 0) + this.rpc.stats.errors; }
+
   /** A call whose failure fails the caller. */
   call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     return this.rpc.call<T>(method, params);

@@ -16,8 +16,12 @@
  *   Clique without clique_getSigners    + eth_getBlockByNumber(checkpoint), once per epoch (clique.ts)
  *
  * Methods the node lacks are remembered (MethodBook) and not called again, so after the first poll a
- * node is sent only what it answers: e.g. 11 calls per poll on the embedded dev chain (10 on plain
- * Hardhat, which lacks txpool_status), 15 on a geth Clique sealer with the admin and txpool APIs.
+ * node is sent only what it answers. The answers that cannot change while the node runs (FIXED:
+ * web3_clientVersion, eth_chainId, net_version, eth_protocolVersion, admin_nodeInfo) are asked again
+ * only after the transport opened a new connection or saw an error (MethodBook.mark: a node restarted,
+ * or another client behind the endpoint): e.g. 8 calls per poll on the embedded dev chain while its
+ * connection is kept (11 when they are asked), 12 on a geth Clique sealer with the admin and txpool APIs.
+ * Over HTTP the calls of a poll go out as one JSON-RPC batch (rpc-http.ts): one request per poll.
  * Only eth_getBlockByNumber(latest) (and web3_clientVersion at the first poll) fail the poll; any
  * other call that fails makes its attributes absent.
  */
@@ -38,7 +42,12 @@ export interface PollState {
   algorithm?: string;
   /** Clique signer set, once the chain is seen to be Clique. */
   clique?: CliqueSigners;
+  /** The FIXED answers of the last poll that asked them, and the transport's mark after that poll. */
+  fixed?: { readonly mark: number; readonly answers: readonly unknown[] };
 }
+
+/** Calls whose answer cannot change while the node runs: asked after a reconnection or an error only. */
+const FIXED = ['web3_clientVersion', 'eth_chainId', 'net_version', 'admin_nodeInfo', 'eth_protocolVersion'] as const;
 
 /** web3_clientVersion at the first poll: transport failures fail the poll, an RPC error leaves it unknown. */
 async function firstClientVersion(book: MethodBook): Promise<string | undefined> {
@@ -133,14 +142,18 @@ async function readCheckpoint(b: MethodBook, set: CliqueSigners, height: number)
 
 export async function pollNode(st: PollState): Promise<NodeObservation> {
   const b = st.book;
-  let versionP: Promise<string | undefined>;
+  let versionP: Promise<string | undefined> | undefined;
   if (st.kind === undefined) {
     const v = await firstClientVersion(b);
     st.kind = clientKind(v);
     versionP = Promise.resolve(v);
-  } else {
-    versionP = b.optional('web3_clientVersion').then(optString);
   }
+  // The fixed answers of the previous poll, while the transport has kept its connection and seen no error.
+  const firstVersion = versionP;
+  const reuse = firstVersion === undefined && st.fixed !== undefined && st.fixed.mark === b.mark() ? st.fixed.answers : undefined;
+  const fixedP: Promise<readonly unknown[]> = reuse ? Promise.resolve(reuse)
+    : Promise.all(FIXED.map((m) => (m === 'web3_clientVersion' && firstVersion !== undefined ? firstVersion : b.optional(m))));
+  versionP ??= fixedP.then((a) => optString(a[0]));
   const kind = st.kind;
   const dev = isDevChain(kind);
   const none = Promise.resolve(undefined);
@@ -161,12 +174,11 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
   const automineMethod = kind === 'hardhat' ? 'hardhat_getAutomine' : kind === 'anvil' ? 'anvil_getAutomine' : undefined;
 
   const [
-    version, chainId, netVersion, head, syncing, peerCount, listening, gasPrice, mining, hashRate,
-    peers, nodeInfo, ethProtocol, pool, automine, clique, qbft, ibft, finalized, signer,
+    version, fixed, head, syncing, peerCount, listening, gasPrice, mining, hashRate,
+    peers, pool, automine, clique, qbft, ibft, finalized, signer,
   ] = await Promise.all([
     versionP,
-    b.optional('eth_chainId'),
-    b.optional('net_version'),
+    fixedP,
     headP,
     b.optional('eth_syncing'),
     b.optional('net_peerCount'),
@@ -175,8 +187,6 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
     b.optional('eth_mining'),
     b.optional('eth_hashrate'),
     b.optional('admin_peers'),
-    b.optional('admin_nodeInfo'),
-    b.optional('eth_protocolVersion'),
     b.optional(kind === 'besu' ? 'txpool_besuStatistics' : 'txpool_status'),
     automineMethod ? b.optional(automineMethod) : none,
     dev ? none : b.optional('clique_getSigners'),
@@ -186,6 +196,8 @@ export async function pollNode(st: PollState): Promise<NodeObservation> {
     signerP,
   ]);
 
+  const [, chainId, netVersion, nodeInfo, ethProtocol] = fixed;
+  if (!reuse) st.fixed = { mark: b.mark(), answers: fixed };
   // A different client may have been started behind the same endpoint: use its family from the next poll.
   if (version !== undefined) st.kind = clientKind(version);
   const signerAddr = producerOf(signer);
