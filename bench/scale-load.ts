@@ -2,8 +2,9 @@
  * The load of issue 16 targets 3-5, shared by bench/snmp-latency.ts and bench/soak.ts. Three processes:
  *   - the bridge (this file with --bridge): NETCONF (SSH) and SNMP views; network net0 holds `nodes` synthetic
  *     nodes of `peers` peers each (administratively locked, so not polled), network live holds `polled` nodes
- *     that the collector polls every 10 s, all pointed at one JSON-RPC endpoint (the Ethereum dev chain of
- *     src/devchain, run in a fourth process by startLoad, unless nodeUrl is given). It samples its own RSS,
+ *     that the collector polls every 10 s: recorded-response nodes (bench/recorded-node.ts, answers recorded from
+ *     the Hardhat dev chain, a block every 2 s, served by a fourth process), or with source 'devchain' all
+ *     pointed at one Ethereum dev chain of src/devchain (a fourth process), or at nodeUrl when given. It samples its own RSS,
  *     heap and event-loop delay (perf_hooks.monitorEventLoopDelay) on request over IPC.
  *   - a NETCONF client (this file with --netconf): a full <get> over SSH every second;
  *   - the caller (the SNMP pollers run there).
@@ -20,8 +21,13 @@ import { createNetconfView } from '../src/netconf';
 import { createSnmpView } from '../src/snmp';
 import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
+import { startRecordedNodes } from './recorded-node';
 
 export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
+  /** Behind the polled nodes: recorded-response nodes (default) or one dev chain. */
+  readonly source?: 'recorded' | 'devchain';
+  /** The endpoint of each polled node (filled by startLoad). */
+  readonly endpoints?: readonly string[];
   /** Seconds between the starts of two full <get>s (default 1; 0: no NETCONF client). */
   readonly getEvery?: number }
 
@@ -73,13 +79,20 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
   process.on('exit', stopAll);
   let url = o.nodeUrl;
   let chainLabel = url ? `JSON-RPC endpoint ${url}` : '';
-  if (o.polled > 0 && !url) {
+  let endpoints: string[] | undefined;
+  let stopNodes: (() => Promise<void>) | undefined;
+  if (o.polled > 0 && !url && (o.source ?? 'recorded') === 'recorded') {
+    const nodes = await startRecordedNodes({ blockIntervalMs: 2000 });
+    stopNodes = () => nodes.stop();
+    endpoints = Array.from({ length: o.polled }, (_, i) => nodes.url('ethereum-hardhat', 'live', `live${i}`));
+    chainLabel = 'recorded-response nodes (bench/recorded-node.ts, answers recorded from the Hardhat dev chain, a block every 2 s)';
+  } else if (o.polled > 0 && !url) {
     const chain = fork(path.join(__dirname, 'devchain-process.js'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, WORKLOAD: '1', BLOCK_INTERVAL_MS: '2000' } });
     children.push(chain);
     url = (await firstLine<{ url: string }>(chain)).url;
     chainLabel = 'one Ethereum dev chain (src/devchain, its own process, a block every 2 s with a workload) behind every polled node';
   }
-  const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   children.push(bridge);
   const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number }>(bridge);
   const getEvery = o.getEvery ?? 1;
@@ -95,6 +108,7 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
       const exited = children.map((c) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); }));
       stopAll();
       await Promise.all(exited);
+      await stopNodes?.();
       process.off('exit', stopAll);
     },
   };
@@ -106,9 +120,9 @@ async function runBridge(o: LoadOptions): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-scale-'));
   const networks: ConfigObject[] = [{ name: 'net0', platform: 'ethereum', adminState: 'locked', pollInterval: 10,
     nodes: Array.from({ length: o.nodes }, (_, i) => ({ name: `node${i}`, endpoint: `http://127.0.0.1:${10000 + (i % 50000)}` })) }];
-  if (o.polled > 0 && o.nodeUrl) {
+  if (o.polled > 0 && (o.nodeUrl || o.endpoints)) {
     networks.push({ name: 'live', platform: 'ethereum', pollInterval: o.pollInterval ?? 10,
-      nodes: Array.from({ length: o.polled }, (_, i) => ({ name: `live${i}`, endpoint: o.nodeUrl })) });
+      nodes: Array.from({ length: o.polled }, (_, i) => ({ name: `live${i}`, endpoint: o.endpoints?.[i] ?? o.nodeUrl })) });
   }
   const seed: ConfigObject = {
     configuration: { ...usersConfig(), snmpCommunities: [{ name: 'ro', community: 'public', source: '127.0.0.1/32' }] },

@@ -7,7 +7,8 @@
  * (perf_hooks.monitorEventLoopDelay) is sampled over the same rounds.
  *
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
- *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1] [--warmup S, default 20]
+ *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
+ *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
  */
 import { startSnmpd } from '../test/support/snmp';
 import { startLoad } from './scale-load';
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup', '20'));
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
-  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery });
+  const source = arg('source', 'recorded') as 'recorded' | 'devchain';
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source });
   const snmpd = await startSnmpd('public');
   try {
     const targets = snmpTargets(nodes, peers);

@@ -6,7 +6,8 @@
  * second half of a shorter run) and the growth between minute 10 and the last minute (target: under 5%
  * between minute 10 and minute 60; RSS <= 150 MB).
  *
- *   node dist/bench/soak.js [--minutes N] [--nodes N] [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1] [--sample-seconds S]
+ *   node dist/bench/soak.js [--minutes N] [--nodes N] [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
+ *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--sample-seconds S]
  */
 import { poll, snmpTargets } from './snmp-poll';
 import { startLoad } from './scale-load';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const polled = Number(arg('polled', '1000'));
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
-  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery });
+  const source = arg('source', 'recorded') as 'recorded' | 'devchain';
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source });
   console.log(`soak: ${minutes} min; tree: ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s (${load.chainLabel}); ` +
     'NETCONF full <get> every second over SSH; 4 SNMP pollers (a GET every 5 ms each); bridge pid ' + load.bridgePid);
   let stopped = false;

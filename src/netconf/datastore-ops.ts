@@ -24,7 +24,7 @@ import { NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
 import { applyFilterAsync, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
 import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode } from './render';
-import { data, ok } from './reply';
+import { dataAsync, ok } from './reply';
 import { OUR_NS } from './schema';
 import type { Handled, Session } from './session';
 import { child } from './xml';
@@ -55,7 +55,7 @@ export async function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): 
   checkParams(op, ['filter', 'with-defaults']);
   const f = filterOf(op);
   const wd = withDefaultsOf(op);
-  return data(rpc, await applyFilterAsync(getNodes(ctx, f, wd), f));
+  return dataAsync(rpc, await applyFilterAsync(getNodes(ctx, f, wd), f));
 }
 
 export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
@@ -65,7 +65,7 @@ export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElem
   const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.get(src);
   const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults })].filter((n) => n.children?.length);
-  return data(rpc, await applyFilterAsync(nodes, f));
+  return dataAsync(rpc, await applyFilterAsync(nodes, f));
 }
 
 // ---- edit-config, copy-config, delete-config, validate --------------------------------------------------
