@@ -21,7 +21,8 @@ import type { DefaultOperation } from './edit';
 import { BadElementError, InvalidValueError, MissingElementError, NetconfError, OperationNotSupportedError } from './errors';
 import { netconfStateNode, streamsNode, yangLibraryNodes } from './monitoring';
 import { NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
-import { applyFilterAsync, checkParams, datastoreParam, filterOf, wants, withDefaultsOf } from './params';
+import { applyFilterAsync, checkParams, datastoreParam, filterOf, filterProjection, wants, withDefaultsOf } from './params';
+import { topProjection } from './projection';
 import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode } from './render';
 import { dataAsync, ok } from './reply';
@@ -34,11 +35,15 @@ import type { XmlElement } from './xml';
 
 /**
  * All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. withDefaults
- * (RFC 6243) applies to the configuration leaves of our module.
+ * (RFC 6243) applies to the configuration leaves of our module. Of /managed-system, only the part the filter may
+ * select or look at is built (filterProjection).
  */
 export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefaultsMode = 'explicit'): DNode[] {
   const out: DNode[] = [];
-  if (wants(f, 'managed-system', OUR_NS)) out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults }));
+  if (wants(f, 'managed-system', OUR_NS)) {
+    const proj = topProjection(filterProjection(f), 'managed-system');
+    out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults }, proj));
+  }
   const al = ctx.catalogue.namespaceOfPrefix('al');
   if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
   if (wants(f, 'yang-library', YANGLIB_NS) || wants(f, 'modules-state', YANGLIB_NS)) out.push(...yangLibraryNodes(ctx.catalogue));
@@ -64,7 +69,8 @@ export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElem
   const f = filterOf(op);
   const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.get(src);
-  const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults })].filter((n) => n.children?.length);
+  const proj = topProjection(filterProjection(f), 'managed-system');
+  const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults }, proj)].filter((n) => n.children?.length);
   return dataAsync(rpc, await applyFilterAsync(nodes, f));
 }
 

@@ -13,6 +13,9 @@ import { NC_NS, NCWD_NS } from './namespaces';
 import { attr, child } from './xml';
 import type { XmlElement } from './xml';
 import { FilterBudgetError } from './work-budget';
+import { ALL, subtreeProjection } from './projection';
+import type { Projection } from './projection';
+import { xpathProjection } from './xpath-projection';
 import { XPathError, XPathLimitError, parseXPath, xpathFilter, xpathFilterAsync } from './xpath';
 
 export interface Filter {
@@ -110,6 +113,16 @@ function filterError(e: unknown): unknown {
   if (e instanceof XPathError) return new InvalidValueError(`XPath filter: ${e.message}`, { info });
   if (e instanceof FilterBudgetError) return new OperationFailedError(e.message, { appTag: 'filter-step-budget' });
   return e;
+}
+
+/**
+ * The part of the top-level data a filter may select or look at (everything without a filter): the renderers
+ * build only that, and the filter then runs on it.
+ */
+export function filterProjection(f: Filter | undefined): Projection {
+  if (!f) return ALL;
+  if (f.kind === 'subtree') return f.el.children.length ? subtreeProjection(f.el.children) : { kids: new Map() };
+  return xpathProjection(f.select!, (p) => f.el.scope.get(p));
 }
 
 /** Whether a top-level node may be selected by the filter (saves building data nobody asked for). */

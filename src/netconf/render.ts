@@ -15,7 +15,9 @@ import { compareKeys, keyString } from '../state/tree';
 import type { Instance, Scalar, Value } from '../state/tree';
 import { inner, leaf } from './data';
 import type { DNode } from './data';
-import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, leafText, splitQName } from './schema';
+import { ALL, keyedVariants, mergedSub } from './projection';
+import type { Condition, Projection, Variant } from './projection';
+import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, fromLeafText, leafText, splitQName } from './schema';
 
 type DocValue = ConfigObject[string];
 
@@ -54,8 +56,12 @@ function isDefault(a: Attribute, v: Value | DocValue): boolean {
   return leafText(a.type, v as Value).text === leafText(a.type, a.default).text;
 }
 
-/** One instance of a class of our module: its keys, attributes and contained classes. */
-export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode {
+/**
+ * One instance of a class of our module: its keys, attributes and contained classes; with a projection other than
+ * ALL, its keys and only the leaves and classes the projection names (list entries looked up by key when it names
+ * them).
+ */
+export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, proj: Projection = ALL): DNode {
   const cy = classYang(cls);
   const kids: DNode[] = [];
   cy.keys.forEach((k, i) => {
@@ -63,7 +69,9 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
     pushLeaves(kids, k, v as Value | undefined, cy.keyNames[i], OUR_NS);
   });
   const keyCount = kids.length;
+  const pick = proj === ALL ? undefined : proj.kids;
   for (const { attr: a, name } of cy.rendered) {
+    if (pick && !pick.has(name)) continue;
     let v: Value | DocValue | undefined;
     if (a.access === 'config') {
       v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
@@ -75,37 +83,82 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
     if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) continue;
     pushLeaves(kids, a, v as Value, name, OUR_NS);
   }
-  for (const [, child] of cy.children) {
+  for (const [yname, child] of cy.children) {
     if (!opts.state && !classYang(child).config) continue;
+    const vs = pick?.get(yname);
+    if (pick && !vs) continue;
     if (child.kind === 'container') {
-      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts);
+      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, vs ? mergedSub(vs) : ALL);
       if (n.children?.length) kids.push(n);
       continue;
     }
-    for (const e of listEntries(child, inst, doc, opts)) kids.push(e);
+    for (const e of listEntries(child, inst, doc, opts, vs)) kids.push(e);
   }
   return inner(cy.name, OUR_NS, kids, cls.kind === 'list' ? keyCount : undefined);
 }
 
-function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): DNode[] {
+interface Entry { keys: Scalar[]; inst?: Instance; doc?: ConfigObject; sub: Projection }
+
+/** Whether a condition on a key can pick entries by lookup: QNames of a content match need their prefixes resolved; a number only matches integers. */
+function usableFor(keys: readonly Attribute[]): (i: number, c: Condition) => boolean {
+  return (i, c) => {
+    const base = keys[i].type.base;
+    if (c.kind === 'content') return base !== 'alarmType';
+    if (c.kind === 'integer') return ['int32', 'uint32', 'gauge32', 'counter64', 'gauge64'].includes(base);
+    return true;
+  };
+}
+
+const keyTexts = (keys: readonly Attribute[], values: readonly (Value | DocValue)[]): string =>
+  keys.map((k, i) => (values[i] === undefined ? '\u0001' : leafText(k.type, values[i] as Value).text)).join('\u0000');
+
+/** The instance of a list under parent whose keys have these texts (by lookup; by a scan of the list when the lookup misses). */
+function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: Instance, texts: readonly string[]): Instance | undefined {
+  const want = texts.join('\u0000');
+  try {
+    const decoded = keys.map((k, i) => fromLeafText(k.type, texts[i]) as Scalar);
+    const hit = parent.child(cls.name, decoded);
+    if (hit && keyTexts(keys, hit.keys) === want) return hit;
+  } catch { /* not a value of the key type: only a scan can tell */ }
+  const m = parent.children.get(cls.name);
+  if (!m) return undefined;
+  for (const i of m.values()) if (keyTexts(keys, i.keys) === want) return i;
+  return undefined;
+}
+
+function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): DNode[] {
   const keys = cls.keys ?? [];
+  const keyAttrs = classYang(cls).keys;
   const docRows = asList(doc?.[fieldOf(cls)]);
+  const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
+  if (keyed) {
+    const entries: Entry[] = [];
+    for (const { texts, sub } of keyed.values()) {
+      const inst = opts.state && parent ? instanceByTexts(cls, keyAttrs, parent, texts) : undefined;
+      const want = texts.join('\u0000');
+      const row = docRows.find((d) => keyTexts(keyAttrs, keys.map((k) => d[k])) === want);
+      if (!inst && !row) continue;
+      entries.push({ keys: inst ? [...inst.keys] : keys.map((k) => row![k] as Scalar), inst, doc: row, sub });
+    }
+    return entries.sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
+  }
+  const sub = vs ? mergedSub(vs) : ALL;
   const insts = opts.state && parent ? parent.list(cls.name) : [];
-  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts));
-  const byKey = new Map<string, { keys: Scalar[]; inst?: Instance; doc?: ConfigObject }>();
-  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i });
+  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts, sub));
+  const byKey = new Map<string, Entry>();
+  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i, sub });
   for (const d of docRows) {
     const kv = keys.map((k) => d[k] as Scalar);
     const ks = keyString(kv);
     const e = byKey.get(ks);
-    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d });
+    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d, sub });
   }
-  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts));
+  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
 }
 
 /** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */
-export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions): DNode {
-  return classNode(modelIndex.root, root, doc, opts);
+export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, proj: Projection = ALL): DNode {
+  return classNode(modelIndex.root, root, doc, opts, proj);
 }
 
 // ---- /al:alarms -----------------------------------------------------------------------------------------

@@ -117,9 +117,9 @@ function tokenize(src: string): Tok[] {
 
 // ---- syntax tree --------------------------------------------------------------------------------
 
-type NodeTest = { kind: 'name'; prefix: string; local: string } | { kind: 'node' } | { kind: 'text' };
-interface Step { axis: string; test: NodeTest; preds: Expr[] }
-type Expr =
+export type NodeTest = { kind: 'name'; prefix: string; local: string } | { kind: 'node' } | { kind: 'text' };
+export interface Step { axis: string; test: NodeTest; preds: Expr[] }
+export type Expr =
   | { k: 'path'; absolute: boolean; steps: Step[]; base?: Expr }
   | { k: 'bin'; op: string; l: Expr; r: Expr }
   | { k: 'neg'; e: Expr }
@@ -488,7 +488,7 @@ function prefixesOf(e: Expr, out: Set<string>): Set<string> {
 }
 
 /** Parses an expression and checks that every prefix it uses is declared; throws XPathError (XPathLimitError). */
-function compile(src: string, resolve: Resolve): Expr {
+export function compile(src: string, resolve: Resolve): Expr {
   const expr = new Parser(tokenize(src)).parse();
   for (const p of prefixesOf(expr, new Set())) {
     if (resolve(p) === undefined) throw new XPathError(`prefix ${p} is not declared on the filter (declare it with xmlns:${p})`);

@@ -3,14 +3,23 @@
  * module's /managed-system (configuration from the running datastore, state from the instance tree), the
  * ietf-alarms list and the YANG library. content=config is the configuration alone; content=nonconfig is the
  * whole tree without the configuration leaves (list keys stay, to name the entries).
+ *
+ * A read builds only what it returns: the target resource of the path and the fields asked for are a projection
+ * (src/netconf/projection.ts) that the renderer of /managed-system follows (list entries looked up by key), and the
+ * other top-level trees are built only when named.
  */
 import type { Bridge } from '../bridge';
 import { inner } from '../netconf/data';
 import type { DNode } from '../netconf/data';
 import type { ModuleCatalogue } from '../netconf/modules';
 import { yangLibraryNodes } from '../netconf/monitoring';
+import { ALL, projectNodes, topProjection } from '../netconf/projection';
+import type { Projection } from '../netconf/projection';
 import { externalNodes, managedSystemNode } from '../netconf/render';
-import type { Content, WithDefaults } from './query';
+import { parseFields } from './fields';
+import { selectNode } from './path';
+import type { PathStep } from './path';
+import type { Content, DataQuery, WithDefaults } from './query';
 
 /** What RESTCONF reads of the RPC layer (NetconfServer has it). */
 export interface RestconfSource {
@@ -19,19 +28,22 @@ export interface RestconfSource {
   readonly nsOf: (prefix: string) => string;
 }
 
-function configNodes(src: RestconfSource, withDefaults: WithDefaults): DNode[] {
-  const n = managedSystemNode(undefined, src.bridge.datastore.get('running'), { state: false, withDefaults });
+const wanted = (p: Projection, ...names: string[]): boolean => p === ALL || names.some((n) => p.kids.has(n));
+
+function configNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): DNode[] {
+  if (!wanted(proj, 'managed-system')) return [];
+  const n = managedSystemNode(undefined, src.bridge.datastore.get('running'), { state: false, withDefaults }, topProjection(proj, 'managed-system'));
   return n.children?.length ? [n] : [];
 }
 
-function allNodes(src: RestconfSource, withDefaults: WithDefaults): DNode[] {
+function allNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): DNode[] {
   const root = src.bridge.tree.root;
   const al = src.catalogue.namespaceOfPrefix('al');
-  return [
-    managedSystemNode(root, src.bridge.datastore.get('running'), { state: true, withDefaults }),
-    ...(al ? externalNodes(root, src.nsOf) : []),
-    ...yangLibraryNodes(src.catalogue),
-  ];
+  const out: DNode[] = [];
+  if (wanted(proj, 'managed-system')) out.push(managedSystemNode(root, src.bridge.datastore.get('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
+  if (al && wanted(proj, 'alarms')) out.push(...projectNodes(externalNodes(root, src.nsOf), proj === ALL ? ALL : { kids: new Map([['alarms', proj.kids.get('alarms')!]]) }));
+  if (wanted(proj, 'yang-library', 'modules-state')) out.push(...projectNodes(yangLibraryNodes(src.catalogue), proj === ALL ? ALL : { kids: new Map([...proj.kids].filter(([n]) => n !== 'managed-system' && n !== 'alarms')) }));
+  return out;
 }
 
 const keyOf = (n: DNode): string => {
@@ -55,9 +67,34 @@ export function withoutConfig(nodes: readonly DNode[], config: readonly DNode[])
   return out;
 }
 
-/** The top-level data nodes for a content parameter. */
-export function dataNodes(src: RestconfSource, content: Content, withDefaults: WithDefaults): DNode[] {
-  if (content === 'config') return configNodes(src, withDefaults);
-  const all = allNodes(src, withDefaults);
-  return content === 'all' ? all : withoutConfig(all, configNodes(src, withDefaults));
+/** The top-level data nodes for a content parameter, the part a projection names (everything by default). */
+export function dataNodes(src: RestconfSource, content: Content, withDefaults: WithDefaults, proj: Projection = ALL): DNode[] {
+  if (content === 'config') return configNodes(src, withDefaults, proj);
+  const all = allNodes(src, withDefaults, proj);
+  return content === 'all' ? all : withoutConfig(all, configNodes(src, withDefaults, proj));
+}
+
+/** The projection of the top-level nodes that leads along a resource path (each list entry by its keys) to target, where it is sub. */
+export function pathProjection(steps: readonly PathStep[], target: Projection): Projection {
+  let p = target;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i];
+    p = { kids: new Map([[s.name, [{ match: new Map(), sub: p, ...(s.keys ? { keys: s.keys } : {}) }]]]) };
+  }
+  return p;
+}
+
+/**
+ * The data a GET returns: the datastore's top-level nodes, or the target of the path; with a fields expression,
+ * only the fields selected (the target with its keys, at the datastore level the top-level nodes named).
+ */
+export function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined): DNode[] {
+  const fields = q.fields === undefined ? ALL : parseFields(q.fields, steps.length === 0, nsOfModule);
+  const nodes = dataNodes(src, q.content, q.withDefaults, pathProjection(steps, fields));
+  if (!steps.length) return projectNodes(nodes, fields);
+  const target = selectNode(nodes, steps);
+  if (fields === ALL || target.value !== undefined) return [target];
+  const kc = target.keyCount ?? 0;
+  const kids = target.children ?? [];
+  return [{ ...target, children: [...kids.slice(0, kc), ...projectNodes(kids.slice(kc), fields)] }];
 }

@@ -1,5 +1,5 @@
 /**
- * RESTCONF query parameters of a data GET (RFC 8040 section 4.8): content, depth and with-defaults, parsed
+ * RESTCONF query parameters of a data GET (RFC 8040 section 4.8): content, depth, fields and with-defaults, parsed
  * from the raw query string (each at most once; any other parameter is refused with invalid-value), and the
  * depth limit applied to a DNode tree.
  */
@@ -15,6 +15,8 @@ export interface DataQuery {
   /** Levels of data nodes returned, the target being level 1; undefined: unbounded. */
   readonly depth?: number;
   readonly withDefaults: WithDefaults;
+  /** The fields expression (RFC 8040 section 4.8.3), parsed against the target by src/restconf/fields.ts. */
+  readonly fields?: string;
 }
 
 const CONTENTS: readonly Content[] = ['config', 'nonconfig', 'all'];
@@ -26,6 +28,7 @@ export function parseDataQuery(search: string): DataQuery {
   let content: Content = 'all';
   let depth: number | undefined;
   let withDefaults: WithDefaults = 'explicit';
+  let fields: string | undefined;
   for (const [name, value] of params) {
     if (seen.has(name)) throw badQuery(`query parameter ${name} is given more than once`);
     seen.add(name);
@@ -39,9 +42,10 @@ export function parseDataQuery(search: string): DataQuery {
     } else if (name === 'with-defaults') {
       if (!WITH_DEFAULTS.includes(value as WithDefaults)) throw badQuery(`with-defaults=${value} is not one of ${WITH_DEFAULTS.join(', ')} (report-all-tagged is not supported)`);
       withDefaults = value as WithDefaults;
-    } else throw badQuery(`query parameter ${name} is not supported here (content, depth, with-defaults)`);
+    } else if (name === 'fields') fields = value;
+    else throw badQuery(`query parameter ${name} is not supported here (content, depth, fields, with-defaults)`);
   }
-  return { content, depth, withDefaults };
+  return { content, depth, withDefaults, ...(fields !== undefined ? { fields } : {}) };
 }
 
 /** The nodes cut below depth levels (the given nodes are level 1). */

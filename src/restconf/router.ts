@@ -11,13 +11,13 @@ import type { User } from '../netconf/auth';
 import type { NetconfError } from '../netconf/errors';
 import { AccessDeniedError, TooBigError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
-import { dataNodes } from './datastore';
+import { dataNodes, readData } from './datastore';
 import type { RestconfSource } from './datastore';
 import { datastoreReply, resourceReply } from './encode';
 import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource, unsupportedMediaType } from './errors';
 import { MEDIA_TYPE, bodyEncoding, negotiate } from './media';
 import type { Encoding } from './media';
-import { parseApiPath, selectChain, selectNode } from './path';
+import { parseApiPath, selectChain } from './path';
 import type { PathStep } from './path';
 import { jsonToNodes, parseJsonBody, wrapInAncestors } from './edit';
 import { limitDepth, parseDataQuery } from './query';
@@ -118,10 +118,9 @@ export function restconfRouter(src: RestconfSource, opts: RestconfOptions): Rout
     if (!isData) throw unknownResource(req.path);
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
-    const nodes = dataNodes(src, q.content, q.withDefaults);
+    const nodes = readData(src, steps, q, nsOfModule);
     if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    const target = selectNode(nodes, steps);
-    reply(res, enc, resourceReply(limitDepth([target], q.depth)[0], enc, moduleOf));
+    reply(res, enc, resourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf));
   });
   // matched by hand, not by an express path pattern: express would percent-decode the path (and fail with a 500 on bad encoding)
   router.use((req, res, next) => {

@@ -71,7 +71,7 @@ describe('RESTCONF errors (src/restconf)', function () {
     await bad('/restconf/data?content=everything', 'content=everything is not one of config, nonconfig, all');
     await bad('/restconf/data?content=all&content=config', 'query parameter content is given more than once');
     await bad('/restconf/data?with-defaults=report-all-tagged', 'with-defaults=report-all-tagged is not one of explicit, report-all, trim (report-all-tagged is not supported)');
-    await bad('/restconf/data?filter=x', 'query parameter filter is not supported here (content, depth, with-defaults)');
+    await bad('/restconf/data?filter=x', 'query parameter filter is not supported here (content, depth, fields, with-defaults)');
     await bad('/restconf/operations?depth=1', 'the operations resource takes no query parameter');
     await bad('/restconf/data/blockchain-mgmt:managed-system/network', '/blockchain-mgmt:managed-system/network is a list: its entry is named with =key');
     await bad('/restconf/data/blockchain-mgmt:managed-system/network=%E0%A4%A', 'bad percent-encoding in "%E0%A4%A"');
