@@ -14,6 +14,8 @@ import { encodeOidContent } from './ber';
 import type { SnmpValue } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
+import { ROW_CHANGES_MAX, editRows } from './index-edits';
+import type { TableCache } from './index-edits';
 import { columnValue, indexSubIds, indexValue } from './values';
 
 export type MaxAccess = MibAccess;
@@ -127,11 +129,7 @@ export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar
 
 /** Tables of at most this many entries are replaced in place in the index when they change. */
 const SPLICE_MAX = 20_000;
-/** At most this many rows added or removed in a table since the last request are applied one by one; more: the table is rebuilt. */
-const ROW_CHANGES_MAX = 32;
 
-/** A table as the index holds it: rows in index order, entries column-major, rows by dotted index. */
-interface TableCache { readonly list: Row[]; readonly entries: Entry[]; readonly rows: Map<string, Row> }
 
 export class MibView {
   private readonly tables = buildTables();
@@ -205,7 +203,8 @@ export class MibView {
       if (!all && cached && !this.dirty.has(t.cls.name)) continue;
       const changes = this.changes.get(t.cls.name);
       // A few rows added or removed (a peer connects, a log record is written): edited in place.
-      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar && this.applyChanges(t, cached, changes, concat ? undefined : offsets.get(t.cls.name)!)) continue;
+      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar
+        && editRows(t.cls, t.columns, cached, changes, (inst) => instanceIndex(t.cls, inst.path()), this.entries, concat ? undefined : offsets.get(t.cls.name)!)) continue;
       const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? [...cached.rows.values()].filter((r) => r.doc).map((r) => ({ path: [...r.path], doc: r.doc! })) : []);
       const list = this.rowsOf(t, fromDoc);
       const rows = new Map<string, Row>();
@@ -235,62 +234,6 @@ export class MibView {
     let l = this.changes.get(name);
     if (!l) { l = []; this.changes.set(name, l); }
     if (l.length <= ROW_CHANGES_MAX) l.push({ inst, added });
-  }
-
-  /**
-   * Applies rows added and removed to a table (its sorted rows, its column-major entries and, at offset, this.entries):
-   * a binary search and a few array splices per row instead of a rebuild of the table. false (nothing changed) when a
-   * change touches a row of the configuration too; the table is rebuilt then.
-   */
-  private applyChanges(t: Table, cache: TableCache, changes: readonly { inst: Instance; added: boolean }[], offset: number | undefined): boolean {
-    const edits: { index: number[]; key: string; inst: Instance; added: boolean }[] = [];
-    for (const c of changes) {
-      const index = instanceIndex(t.cls, c.inst.path());
-      if (!index) continue;
-      const key = index.join('.');
-      const row = cache.rows.get(key);
-      if (row?.doc) return false;
-      edits.push({ index, key, inst: c.inst, added: c.added });
-    }
-    const { list, entries, rows } = cache;
-    const cols = t.columns;
-    for (const e of edits) {
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (compareOids(list[mid].index, e.index) < 0) lo = mid + 1; else hi = mid; }
-      const n = list.length;
-      const present = lo < n && compareOids(list[lo].index, e.index) === 0;
-      if (e.added) {
-        if (present && list[lo].inst === e.inst) continue;
-        const row: Row = { cls: t.cls, index: e.index, path: e.inst.path(), inst: e.inst };
-        if (present) {
-          // the same keys again (removed and added before this request): the row now points at the new instance
-          list[lo] = row;
-          for (let k = 0; k < cols.length; k++) {
-            const ent: Entry = { row, col: cols[k], fixed: null, oid: undefined, enc: undefined };
-            entries[k * n + lo] = ent;
-            if (offset !== undefined) this.entries[offset + k * n + lo] = ent;
-          }
-        } else {
-          list.splice(lo, 0, row);
-          for (let k = cols.length - 1; k >= 0; k--) {
-            const ent: Entry = { row, col: cols[k], fixed: null, oid: undefined, enc: undefined };
-            entries.splice(k * n + lo, 0, ent);
-            if (offset !== undefined) this.entries.splice(offset + k * n + lo, 0, ent);
-          }
-        }
-        rows.set(e.key, row);
-      } else {
-        if (!present || list[lo].inst !== e.inst) continue;
-        list.splice(lo, 1);
-        for (let k = cols.length - 1; k >= 0; k--) {
-          entries.splice(k * n + lo, 1);
-          if (offset !== undefined) this.entries.splice(offset + k * n + lo, 1);
-        }
-        rows.delete(e.key);
-      }
-    }
-    return true;
   }
 
   /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */
