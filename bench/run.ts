@@ -22,6 +22,8 @@ interface Benchmark {
   readonly nodeFlags?: readonly string[];
   /** The lines of its output that hold its figures, when it prints text rather than a JSON object. */
   readonly figures?: RegExp;
+  /** Minutes after which a full run is killed (default 60). */
+  readonly limitMinutes?: number;
 }
 
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -36,10 +38,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
   { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
   { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators|real Lodestar)/ },
+  { name: 'snmp-latency', full: [], quick: ['--seconds', '2', '--rounds', '1', '--warmup', '5', '--nodes', '200', '--polled', '200'] },
+  { name: 'soak', full: [], limitMinutes: 75, quick: ['--minutes', '1', '--sample-seconds', '15', '--nodes', '200', '--polled', '200'] },
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses', 'scale-load', 'netconf-client', 'snmp-poll', 'synthetic-bridge']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 
@@ -95,7 +99,7 @@ function runOne(b: Benchmark, quick: boolean, dir: string): Promise<Outcome> {
     };
     p.stdout.on('data', (d: Buffer) => show(d, true));
     p.stderr.on('data', (d: Buffer) => show(d, false));
-    const limit = (quick ? 10 : 60) * 60_000;
+    const limit = (quick ? 10 : b.limitMinutes ?? 60) * 60_000;
     const timer = setTimeout(() => p.kill('SIGKILL'), limit);
     p.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -8,14 +8,10 @@
  * Run: npm run build && node dist/bench/snmp-walk.js [seconds of polling, default 5]
  */
 import { fork } from 'node:child_process';
-import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import { modelIndex } from '../src/model';
-import { Tag } from '../src/snmp/ber';
-import { V2C, decodeMessage, encodeCommunityMessage, encodePdu, encodeVarbinds } from '../src/snmp/message';
-import type { CommunityMessage } from '../src/snmp/message';
-import { parseOid } from '../src/snmp/oid';
 import { run, runSyntheticAgent, startSnmpd } from '../test/support/snmp';
+import { poll } from './snmp-poll';
 
 const NETWORKS = 5;
 const NODES_PER_NETWORK = 20;
@@ -44,49 +40,6 @@ async function walk(port: number, root: string, min: number): Promise<WalkResult
     ms += r.ms;
   }
   return { varbinds, walks, seconds: ms / 1000 };
-}
-
-interface Latency { p50: number; p99: number; rate: number; count: number }
-
-/** 4 pollers, each sending one GET after the other for `seconds`; round-trip times in ms. */
-async function poll(port: number, oids: readonly string[], seconds: number, pollers = 4): Promise<Latency> {
-  const times: number[] = [];
-  const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
-  const end = Date.now() + seconds * 1000;
-  let errors = 0;
-  const one = async (k: number): Promise<void> => {
-    const s = dgram.createSocket('udp4');
-    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-    let id = k * 10000000;
-    let waiting: ((m: Buffer) => void) | undefined;
-    s.on('message', (m) => waiting?.(m));
-    while (Date.now() < end) {
-      id++;
-      const msg = encodeCommunityMessage(V2C, Buffer.from('public'), encodePdu(Tag.GetRequest, id, 0, 0, vbs));
-      const t0 = process.hrtime.bigint();
-      const reply = await new Promise<Buffer | undefined>((resolve) => {
-        const timer = setTimeout(() => { waiting = undefined; resolve(undefined); }, 2000);
-        waiting = (m) => {
-          const d = decodeMessage(m) as CommunityMessage;
-          if (d.pdu.requestId !== id) return;
-          clearTimeout(timer);
-          waiting = undefined;
-          resolve(m);
-        };
-        s.send(msg, port, '127.0.0.1');
-      });
-      if (!reply) { errors++; continue; }
-      const d = decodeMessage(reply) as CommunityMessage;
-      if (d.pdu.errorStatus !== 0 || d.pdu.varbinds.some((v) => v.value.type === 'noSuchObject' || v.value.type === 'noSuchInstance')) errors++;
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    s.close();
-  };
-  await Promise.all(Array.from({ length: pollers }, (_, k) => one(k + 1)));
-  if (errors) console.log(`  (${errors} GETs failed or timed out on port ${port})`);
-  times.sort((a, b) => a - b);
-  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { p50: q(0.5), p99: q(0.99), rate: times.length / seconds, count: times.length };
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,9 @@ import type { PollResult } from './node-poller';
 export const LEDGER = 'main';
 /** Runs of the ledger's tracker in a row while it is behind the best head: 4 x 32 blocks per poll at most. */
 const CATCH_UP_RUNS = 4;
+/** Networks of up to this many nodes derive their network-level values after every poll; larger ones every DERIVE_EVERY_MS. */
+export const DERIVE_EACH_POLL_MAX = 64;
+export const DERIVE_EVERY_MS = 250;
 
 export interface NetworkEvents {
   block(network: string, ledger: string, b: BlockSummary): void;
@@ -44,6 +47,9 @@ export class NetworkCollector {
   private tracking: Promise<void> | undefined;
   private trackAgain = false;
   private running = false;
+  /** Nodes polled since the last derive() of a large network, and the timer of the next one. */
+  private readonly polledSince = new Set<NodePoller>();
+  private deriveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     public settings: NetworkSettings,
@@ -107,7 +113,7 @@ export class NetworkCollector {
       });
       this.pollers.set(n.name, poller);
       if (!existed) added.push(n.name);
-      if (this.running && this.polling(n)) poller.start();
+      if (this.running && this.polling(n)) poller.start(this.stagger(this.pollers.size - 1));
     }
     if (this.running) for (const p of this.pollers.values()) if (!this.polling(p.settings)) p.stop();
     this.derive();
@@ -120,11 +126,24 @@ export class NetworkCollector {
 
   start(): void {
     this.running = true;
-    for (const p of this.pollers.values()) if (this.polling(p.settings)) p.start();
+    let i = 0;
+    for (const p of this.pollers.values()) if (this.polling(p.settings)) p.start(this.stagger(i++));
+  }
+
+  /**
+   * The delay of the i-th node's first poll: the cycles of many nodes are spread over the interval (at most
+   * 10 ms apart), so that 1,000 nodes do not all poll in the same turn of the event loop.
+   */
+  private stagger(i: number): number {
+    const n = Math.max(1, this.pollers.size);
+    return Math.floor(i * Math.min(10, (this.settings.pollInterval * 1000) / n));
   }
 
   stop(): void {
     this.running = false;
+    if (this.deriveTimer) clearTimeout(this.deriveTimer);
+    this.deriveTimer = undefined;
+    this.polledSince.clear();
     for (const p of this.pollers.values()) p.stop();
   }
 
@@ -134,7 +153,7 @@ export class NetworkCollector {
   }
 
   private onPolled(p: NodePoller, r: PollResult, was: boolean | undefined): void {
-    this.derive(p);
+    this.deriveAfter(p);
     this.events.polled(this.name, p.settings.name, r);
     // A change of reachability, or a first poll that fails (a first success is not news).
     if (was !== undefined ? was !== r.ok : !r.ok) this.events.reachability(this.name, p.settings.name, r.ok, r.error);
@@ -163,9 +182,8 @@ export class NetworkCollector {
     let best: NodePoller | undefined;
     for (const p of this.pollers.values()) {
       if (!p.reachable || !p.last) continue;
-      const h = p.last.head.height;
-      const b = best?.last!.head.height;
-      if (b === undefined || h > b || (h === b && p.settings.name.localeCompare(best!.settings.name) < 0)) best = p;
+      if (!best || p.last.head.height > best.last!.head.height
+        || (p.last.head.height === best.last!.head.height && p.settings.name.localeCompare(best.settings.name) < 0)) best = p;
     }
     return best;
   }
@@ -203,13 +221,35 @@ export class NetworkCollector {
   }
 
   /**
-   * Recomputes the network-level values from the pollers' last observations. After the poll of one node
-   * (polled), the rows that depend on that node alone are rewritten for it only: every node's ledger state
-   * when the best node or height changed, the chain tips when the node's tips, head or reachability changed
-   * or the ledger's tracker moved, the consensus when the node is the best one. So a poll costs O(nodes) in
+   * derive() after the poll of p: at once in a network of up to DERIVE_EACH_POLL_MAX nodes; in a larger one, once
+   * every DERIVE_EVERY_MS for all the nodes polled meanwhile (1,000 nodes at 10 s poll 100 times a second).
+   */
+  private deriveAfter(p: NodePoller): void {
+    if (this.pollers.size <= DERIVE_EACH_POLL_MAX) { this.derive([p]); return; }
+    this.polledSince.add(p);
+    if (this.deriveTimer) return;
+    this.deriveTimer = setTimeout(() => {
+      this.deriveTimer = undefined;
+      const polled = [...this.polledSince].filter((x) => this.pollers.get(x.settings.name) === x);
+      this.polledSince.clear();
+      this.derive(polled);
+    }, DERIVE_EVERY_MS);
+    this.deriveTimer.unref?.();
+  }
+
+  /**
+   * Recomputes the network-level values from the pollers' last observations. After polls (`polled`), the
+   * per-node ledger state is rewritten for those nodes only, unless the best height moved (every
+   * node's lag changes then): O(nodes) cheap work per poll, not O(nodes) tree writes.
+
+  /**
+   * Recomputes the network-level values from the pollers' last observations. After the polls of some nodes
+   * (polled), the rows that depend on those nodes alone are rewritten for them only: every node's ledger state
+   * when the best node or height changed, the chain tips when a polled node's tips, head or reachability changed
+   * or the ledger's tracker moved, the consensus when the best node is among them. So a poll costs O(nodes) in
    * reading but a few writes, and a thousand nodes do not make every poll rewrite a thousand rows.
    */
-  derive(polled?: NodePoller): void {
+  derive(polled?: readonly NodePoller[]): void {
     const pollers = [...this.pollers.values()];
     const reachable = pollers.filter((p) => p.reachable && p.last);
     const best = this.best();
@@ -237,7 +277,7 @@ export class NetworkCollector {
     const full = polled === undefined || best !== this.derived.best || bestHeight !== this.derived.height;
     this.derived.best = best;
     this.derived.height = bestHeight;
-    for (const p of full ? pollers : [polled]) {
+    for (const p of full ? pollers : polled) {
       const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
       if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); continue; }
       const h = p.last.head.height;
@@ -249,13 +289,16 @@ export class NetworkCollector {
         lastBlockTime: p.last.head.time * 1000, ...this.branches.reorgs(p.settings.name),
       });
     }
-    const tipsSeen = polled ? `${polled.reachable}|${polled.last?.head.hash}|${JSON.stringify(polled.last?.tips)}` : '';
-    if (full || this.tipsDirty || (polled && this.tipsSeen.get(polled) !== tipsSeen)) {
-      if (polled) this.tipsSeen.set(polled, tipsSeen);
+    let tipsMoved = false;
+    for (const p of polled ?? []) {
+      const seen = `${p.reachable}|${p.last?.head.hash}|${JSON.stringify(p.last?.tips)}`;
+      if (this.tipsSeen.get(p) !== seen) { this.tipsSeen.set(p, seen); tipsMoved = true; }
+    }
+    if (full || this.tipsDirty || tipsMoved) {
       this.tipsDirty = false;
       this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
     }
-    if (full || polled === best) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
+    if (full || polled!.includes(best)) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
   }
 
   private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {

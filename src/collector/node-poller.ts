@@ -62,15 +62,18 @@ export class NodePoller {
   }
 
   /**
-   * Polls at once, then every interval. From the second poll on, each node keeps a phase of its own within
-   * the interval (phaseOf: from its network and name), so a thousand nodes are not polled in one burst and
-   * the first poll to see a new block fetches it for the others of its network (KnownBlocks).
+   * Starts polling: the first poll at once, or after delayMs (the network staggers its nodes' first polls).
+   * From the second poll on, each node keeps a phase of its own within the interval (phaseOf: from its network
+   * and name), so a thousand nodes are not polled in one burst and the first poll to see a new block fetches
+   * it for the others of its network (KnownBlocks).
    */
-  start(): void {
+  start(delayMs = 0): void {
     if (this.timer && !this.stopped) return;
     this.stopped = false;
-    this.nextDue = Date.now() - phaseOf(`${this.network}/${this.settings.name}`) * Math.max(100, this.host.intervalMs());
-    this.tick();
+    this.nextDue = Date.now() + delayMs - phaseOf(`${this.network}/${this.settings.name}`) * Math.max(100, this.host.intervalMs());
+    if (delayMs <= 0) { this.tick(); return; }
+    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer.unref?.();
   }
 
   /**

@@ -24,8 +24,8 @@ import { NCM_NS, NETMOD_NOTIF_NS, YANGLIB_NS } from './namespaces';
 import { applyFilterAsync, checkParams, datastoreParam, filterOf, filterProjection, wants, withDefaultsOf } from './params';
 import { topProjection } from './projection';
 import type { Filter, WithDefaultsMode } from './params';
-import { externalNodes, managedSystemNode } from './render';
-import { data, ok } from './reply';
+import { externalNodes, managedSystemNode, managedSystemNodeAsync } from './render';
+import { dataAsync, ok } from './reply';
 import { OUR_NS } from './schema';
 import type { Handled, Session } from './session';
 import { child } from './xml';
@@ -36,13 +36,13 @@ import type { XmlElement } from './xml';
 /**
  * All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. withDefaults
  * (RFC 6243) applies to the configuration leaves of our module. Of /managed-system, only the part the filter may
- * select or look at is built (filterProjection).
+ * select or look at is built (filterProjection); `built`: that part already built (by managedSystemNodeAsync).
  */
-export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefaultsMode = 'explicit'): DNode[] {
+export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefaultsMode = 'explicit', built?: DNode): DNode[] {
   const out: DNode[] = [];
   if (wants(f, 'managed-system', OUR_NS)) {
     const proj = topProjection(filterProjection(f), 'managed-system');
-    out.push(managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.read('running'), { state: true, withDefaults }, proj));
+    out.push(built ?? managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.read('running'), { state: true, withDefaults }, proj));
   }
   const al = ctx.catalogue.namespaceOfPrefix('al');
   if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
@@ -60,7 +60,11 @@ export async function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): 
   checkParams(op, ['filter', 'with-defaults']);
   const f = filterOf(op);
   const wd = withDefaultsOf(op);
-  return data(rpc, await applyFilterAsync(getNodes(ctx, f, wd), f));
+  // /managed-system, the bulk of a full <get>, is built in slices that give the event loop back
+  const built = wants(f, 'managed-system', OUR_NS)
+    ? await managedSystemNodeAsync(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults: wd }, topProjection(filterProjection(f), 'managed-system'))
+    : undefined;
+  return dataAsync(rpc, await applyFilterAsync(getNodes(ctx, f, wd, built), f));
 }
 
 export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
@@ -70,8 +74,8 @@ export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElem
   const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.read(src);
   const proj = topProjection(filterProjection(f), 'managed-system');
-  const nodes = [managedSystemNode(undefined, doc, { state: false, withDefaults }, proj)].filter((n) => n.children?.length);
-  return data(rpc, await applyFilterAsync(nodes, f));
+  const nodes = [await managedSystemNodeAsync(undefined, doc, { state: false, withDefaults }, proj)].filter((n) => n.children?.length);
+  return dataAsync(rpc, await applyFilterAsync(nodes, f));
 }
 
 // ---- edit-config, copy-config, delete-config, validate --------------------------------------------------

@@ -64,6 +64,38 @@ function isDefault(a: Attribute, v: Value | DocValue): boolean {
  * them).
  */
 export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, proj: Projection = ALL): DNode {
+  return drain(classSteps(cls, inst, doc, opts, proj));
+}
+
+/**
+ * The building of classNode, one step per list entry: drained at once (classNode), or in slices that give the
+ * event loop back (managedSystemNodeAsync) so that a full <get> of a thousand nodes does not hold it.
+ */
+type Steps<T> = Generator<void, T, void>;
+
+function drain<T>(g: Steps<T>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How long an asynchronous build runs before it gives the event loop back (ms). */
+export const BUILD_SLICE_MS = 4;
+
+async function drainInSlices<T>(g: Steps<T>): Promise<T> {
+  let end = performance.now() + BUILD_SLICE_MS;
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (performance.now() > end) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      end = performance.now() + BUILD_SLICE_MS;
+    }
+  }
+}
+
+function* classSteps(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, proj: Projection): Steps<DNode> {
   const cy = classYang(cls);
   const kids: DNode[] = [];
   cy.keys.forEach((k, i) => {
@@ -90,11 +122,11 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
     const vs = pick?.get(yname);
     if (pick && !vs) continue;
     if (child.kind === 'container') {
-      const n = classNode(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, vs ? mergedSub(vs) : ALL);
+      const n = yield* classSteps(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, vs ? mergedSub(vs) : ALL);
       if (n.children?.length) kids.push(n);
       continue;
     }
-    for (const e of listEntries(child, inst, doc, opts, vs)) kids.push(e);
+    for (const e of yield* listSteps(child, inst, doc, opts, vs)) kids.push(e);
   }
   return inner(cy.name, OUR_NS, kids, cls.kind === 'list' ? keyCount : undefined);
 }
@@ -153,7 +185,17 @@ function rowByTexts(raw: DocValue, keys: readonly string[], keyAttrs: readonly A
 
 const listLength = (v: DocValue): number => (Array.isArray(v) ? v.length : 0);
 
-function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): DNode[] {
+/** The entries of a list, one step each. */
+function* entrySteps(cls: ObjectClass, entries: readonly { inst?: Instance; doc?: ConfigObject; sub: Projection }[], opts: RenderOptions): Steps<DNode[]> {
+  const out: DNode[] = [];
+  for (const e of entries) {
+    out.push(yield* classSteps(cls, e.inst, e.doc, opts, e.sub));
+    yield;
+  }
+  return out;
+}
+
+function* listSteps(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, vs?: readonly Variant[]): Steps<DNode[]> {
   const keys = cls.keys ?? [];
   const keyAttrs = classYang(cls).keys;
   const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
@@ -167,12 +209,12 @@ function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: Config
       if (!inst && !row) continue;
       entries.push({ keys: inst ? [...inst.keys] : keys.map((k) => row![k] as Scalar), inst, doc: row, sub });
     }
-    return entries.sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
+    return yield* entrySteps(cls, entries.sort((a, b) => compareKeys(a.keys, b.keys)), opts);
   }
   const sub = vs ? mergedSub(vs) : ALL;
   const docRows = asList(doc?.[fieldOf(cls)]);
   const insts = opts.state && parent ? parent.list(cls.name) : [];
-  if (!docRows.length) return insts.map((i) => classNode(cls, i, undefined, opts, sub));
+  if (!docRows.length) return yield* entrySteps(cls, insts.map((i) => ({ inst: i, sub })), opts);
   const byKey = new Map<string, Entry>();
   for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i, sub });
   for (const d of docRows) {
@@ -181,12 +223,17 @@ function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: Config
     const e = byKey.get(ks);
     if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d, sub });
   }
-  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)).map((e) => classNode(cls, e.inst, e.doc, opts, e.sub));
+  return yield* entrySteps(cls, [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)), opts);
 }
 
 /** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */
 export function managedSystemNode(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, proj: Projection = ALL): DNode {
   return classNode(modelIndex.root, root, doc, opts, proj);
+}
+
+/** managedSystemNode built in slices of about BUILD_SLICE_MS that give the event loop back (<get>, <get-config>). */
+export function managedSystemNodeAsync(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, proj: Projection = ALL): Promise<DNode> {
+  return drainInSlices(classSteps(modelIndex.root, root, doc, opts, proj));
 }
 
 // ---- /al:alarms -----------------------------------------------------------------------------------------

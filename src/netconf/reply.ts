@@ -2,7 +2,7 @@
  * <rpc-reply> documents: the opening tag (carrying every attribute of the <rpc>, RFC 6241 section 4.2),
  * <ok/>, <data> and <rpc-error> replies.
  */
-import { nodesToXml } from './data';
+import { nodesToXml, nodesToXmlAsync } from './data';
 import type { DNode } from './data';
 import type { NetconfError } from './errors';
 import { NC_NS } from './namespaces';
@@ -34,4 +34,9 @@ export function ok(rpc: XmlElement, after?: () => void): Handled {
 
 export function data(rpc: XmlElement, nodes: readonly DNode[]): Handled {
   return { reply: `${replyOpen(rpc)}<data>${nodesToXml(nodes, NC_NS)}</data></rpc-reply>` };
+}
+
+/** data() written in slices that give the event loop back (nodesToXmlAsync): for <get> and <get-config>. */
+export async function dataAsync(rpc: XmlElement, nodes: readonly DNode[]): Promise<Handled> {
+  return { reply: `${replyOpen(rpc)}<data>${await nodesToXmlAsync(nodes, NC_NS)}</data></rpc-reply>` };
 }

@@ -14,6 +14,8 @@ import { encodeOidContent } from './ber';
 import type { SnmpValue } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
+import { ROW_CHANGES_MAX, editRows } from './index-edits';
+import type { TableCache } from './index-edits';
 import { columnValue, indexSubIds, indexValue } from './values';
 
 export type MaxAccess = MibAccess;
@@ -125,6 +127,10 @@ export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar
   return at === index.length ? out : undefined;
 }
 
+/** Tables of at most this many entries are replaced in place in the index when they change. */
+const SPLICE_MAX = 20_000;
+
+
 export class MibView {
   private readonly tables = buildTables();
   private readonly rootOid = parseOid(modelIndex.rootOid);
@@ -132,7 +138,9 @@ export class MibView {
   private readonly objects = new Map<string, Column | 'static'>();
   private entries: Entry[] = [];
   /** Per table: its entries (column-major, rows in index order) and rows by index; rebuilt only when dirty. */
-  private readonly caches = new Map<string, { entries: Entry[]; rows: Map<string, Row> }>();
+  private readonly caches = new Map<string, TableCache>();
+  /** Instances added or removed per class since the index was built (at most ROW_CHANGES_MAX + 1 kept). */
+  private readonly changes = new Map<string, { inst: Instance; added: boolean }[]>();
   /** Classes whose instances were added or removed since their table was built. */
   private readonly dirty = new Set<string>();
   private allDirty = true;
@@ -140,7 +148,8 @@ export class MibView {
   private doc: ConfigObject = {};
   private readonly before: StaticObject[];
   private readonly after: StaticObject[];
-  private readonly onStructure = (inst: Instance): void => { this.dirty.add(inst.cls.name); };
+  private readonly onAdded = (inst: Instance): void => this.note(inst, true);
+  private readonly onRemoved = (inst: Instance): void => this.note(inst, false);
 
   constructor(private readonly tree: InstanceTree, statics: readonly StaticObject[] = []) {
     for (const t of this.tables) for (const c of t.columns) this.objects.set(c.oid.join('.'), c);
@@ -148,14 +157,14 @@ export class MibView {
     for (const s of sorted) this.objects.set(s.oid.slice(0, -1).join('.'), 'static');
     this.before = sorted.filter((s) => compareOids(s.oid, this.rootOid) < 0);
     this.after = sorted.filter((s) => compareOids(s.oid, this.rootOid) > 0);
-    tree.on('added', this.onStructure);
-    tree.on('removed', this.onStructure);
+    tree.on('added', this.onAdded);
+    tree.on('removed', this.onRemoved);
   }
 
   /** Stops following the tree. */
   close(): void {
-    this.tree.off('added', this.onStructure);
-    this.tree.off('removed', this.onStructure);
+    this.tree.off('added', this.onAdded);
+    this.tree.off('removed', this.onRemoved);
   }
 
   /** The running configuration the view shows (set at start and on every commit). */
@@ -181,24 +190,50 @@ export class MibView {
     this.builtStructure = this.tree.structureVersion;
     const all = this.allDirty || this.caches.size === 0;
     const docRows = all ? this.docObjects() : undefined;
-    for (const t of this.tables) {
+    // where each table's entries start in this.entries as it is (before this rebuild)
+    const offsets = new Map<string, number>();
+    let at = this.before.length;
+    for (const t of this.tables) { offsets.set(t.cls.name, at); at += this.caches.get(t.cls.name)?.entries.length ?? 0; }
+    // Last table first, so that the offsets of the tables before stay right while the copy of this.entries is edited
+    // (a copy of the pointers, a fraction of a millisecond: who holds the previous index keeps it unchanged).
+    let concat = all;
+    if (!all) this.entries = this.entries.slice();
+    for (const t of [...this.tables].reverse()) {
       const cached = this.caches.get(t.cls.name);
       if (!all && cached && !this.dirty.has(t.cls.name)) continue;
+      const changes = this.changes.get(t.cls.name);
+      // A few rows added or removed (a peer connects, a log record is written): edited in place.
+      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar
+        && editRows(t.cls, t.columns, cached, changes, (inst) => instanceIndex(t.cls, inst.path()), this.entries, concat ? undefined : offsets.get(t.cls.name)!)) continue;
       const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? [...cached.rows.values()].filter((r) => r.doc).map((r) => ({ path: [...r.path], doc: r.doc! })) : []);
       const list = this.rowsOf(t, fromDoc);
       const rows = new Map<string, Row>();
       for (const r of list) rows.set(r.index.join('.'), r);
       const entries: Entry[] = [];
       for (const col of t.columns) for (const row of list) entries.push({ row, col, fixed: null, oid: undefined, enc: undefined });
-      this.caches.set(t.cls.name, { entries, rows });
+      this.caches.set(t.cls.name, { list, entries, rows });
+      // a small table's run of entries is replaced in place; a large one makes the whole index be concatenated again
+      if (!concat && cached && entries.length <= SPLICE_MAX && cached.entries.length <= SPLICE_MAX) this.entries.splice(offsets.get(t.cls.name)!, cached.entries.length, ...entries);
+      else concat = true;
     }
     this.allDirty = false;
     this.dirty.clear();
+    this.changes.clear();
+    if (!concat) return;
     const out: Entry[] = [];
     for (const s of this.before) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
     for (const t of this.tables) for (const e of this.caches.get(t.cls.name)!.entries) out.push(e);
     for (const s of this.after) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
     this.entries = out;
+  }
+
+  /** Records an instance added or removed: its table is edited row by row at the next request, when few changed. */
+  private note(inst: Instance, added: boolean): void {
+    const name = inst.cls.name;
+    this.dirty.add(name);
+    let l = this.changes.get(name);
+    if (!l) { l = []; this.changes.set(name, l); }
+    if (l.length <= ROW_CHANGES_MAX) l.push({ inst, added });
   }
 
   /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */

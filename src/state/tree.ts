@@ -138,7 +138,7 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   write(inst: Instance, values: Values, at: number = Date.now()): void {
     const changed: string[] = [];
     for (const [name, v] of Object.entries(values)) {
-      if (!inst.cls.attributes.some((a) => a.name === name)) throw new Error(`${inst.cls.name} has no attribute ${name}`);
+      if (!attributeNames(inst.cls).has(name)) throw new Error(`${inst.cls.name} has no attribute ${name}`);
       if (v === undefined) {
         if (inst.values.delete(name)) changed.push(name);
         continue;
@@ -181,6 +181,14 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   instances(cls: string): Instance[] {
     return [...(this.byClass.get(cls) ?? [])];
   }
+}
+
+const namesOf = new WeakMap<object, ReadonlySet<string>>();
+/** The attribute names of a class, as a set (looked up on every write). */
+function attributeNames(cls: { readonly attributes: readonly { readonly name: string }[] }): ReadonlySet<string> {
+  let names = namesOf.get(cls);
+  if (!names) { names = new Set(cls.attributes.map((a) => a.name)); namesOf.set(cls, names); }
+  return names;
 }
 
 function sameValue(a: Value, b: Value): boolean {

@@ -1,0 +1,190 @@
+/**
+ * The load of issue 16 targets 3-5, shared by bench/snmp-latency.ts and bench/soak.ts. Three processes:
+ *   - the bridge (this file with --bridge): NETCONF (SSH) and SNMP views; network net0 holds `nodes` synthetic
+ *     nodes of `peers` peers each (administratively locked, so not polled), network live holds `polled` nodes
+ *     that the collector polls every 10 s: recorded-response nodes (bench/recorded-node.ts, answers recorded from
+ *     the Hardhat dev chain, a block every 2 s, served by a fourth process), or with source 'devchain' all
+ *     pointed at one Ethereum dev chain of src/devchain (a fourth process), or at nodeUrl when given. It samples its own RSS,
+ *     heap and event-loop delay (perf_hooks.monitorEventLoopDelay) on request over IPC.
+ *   - a NETCONF client (this file with --netconf): a full <get> over SSH every second;
+ *   - the caller (the SNMP pollers run there).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Bridge } from '../src/bridge';
+import type { ConfigObject } from '../src/config/document';
+import { composeManagementViews } from '../src/compose';
+import { createSnmpView } from '../src/snmp';
+import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
+import { sshClient } from './netconf-client';
+import { startRecordedNodes } from './recorded-node';
+
+export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
+  /** Behind the polled nodes: recorded-response nodes (default) or one dev chain. */
+  readonly source?: 'recorded' | 'devchain';
+  /** The endpoint of each polled node (filled by startLoad). */
+  readonly endpoints?: readonly string[];
+  /** Seconds between the starts of two full <get>s (default 1; 0: no NETCONF client). */
+  readonly getEvery?: number }
+
+/** One sample of the bridge process since the previous sample. */
+export interface BridgeSample {
+  readonly rssMb: number; readonly heapMb: number; readonly externalMb: number;
+  /** Event-loop delay since the last sample, ms. */
+  readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
+  readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
+}
+
+export interface NetconfSample { readonly gets: number; readonly bytes: number; readonly maxMs: number; readonly medianMs: number; readonly errors: number }
+
+export interface Load {
+  readonly snmpPort: number;
+  readonly bridgePid: number;
+  readonly chainLabel: string;
+  sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample }>;
+  stop(): Promise<void>;
+}
+
+function request<T>(child: ChildProcess, what: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { reply?: string; data?: T }): void => { if (m.reply === what) { child.off('message', on); resolve(m.data as T); } };
+    child.on('message', on);
+    child.send({ ask: what });
+  });
+}
+
+function firstLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const on = (d: Buffer): void => {
+      buf += d.toString();
+      const i = buf.indexOf('\n');
+      if (i < 0) return;
+      child.stdout!.off('data', on);
+      resolve(JSON.parse(buf.slice(0, i)) as T);
+    };
+    child.stdout!.on('data', on);
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before it was ready`)));
+  });
+}
+
+/** Starts the dev chain (unless nodeUrl), the bridge and the NETCONF client; resolves when the bridge answers. */
+export async function startLoad(o: LoadOptions): Promise<Load> {
+  const children: ChildProcess[] = [];
+  const stopAll = (): void => { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM'); };
+  process.on('exit', stopAll);
+  let url = o.nodeUrl;
+  let chainLabel = url ? `JSON-RPC endpoint ${url}` : '';
+  let endpoints: string[] | undefined;
+  let stopNodes: (() => Promise<void>) | undefined;
+  if (o.polled > 0 && !url && (o.source ?? 'recorded') === 'recorded') {
+    const nodes = await startRecordedNodes({ blockIntervalMs: 2000 });
+    stopNodes = () => nodes.stop();
+    endpoints = Array.from({ length: o.polled }, (_, i) => nodes.url('ethereum-hardhat', 'live', `live${i}`));
+    chainLabel = 'recorded-response nodes (bench/recorded-node.ts, answers recorded from the Hardhat dev chain, a block every 2 s)';
+  } else if (o.polled > 0 && !url) {
+    const chain = fork(path.join(__dirname, 'devchain-process.js'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, WORKLOAD: '1', BLOCK_INTERVAL_MS: '2000' } });
+    children.push(chain);
+    url = (await firstLine<{ url: string }>(chain)).url;
+    chainLabel = 'one Ethereum dev chain (src/devchain, its own process, a block every 2 s with a workload) behind every polled node';
+  }
+  const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  children.push(bridge);
+  const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number }>(bridge);
+  const getEvery = o.getEvery ?? 1;
+  const nc = getEvery > 0 ? fork(__filename, ['--netconf', String(info.sshPort), String(getEvery)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
+  if (nc) { children.push(nc); await firstLine<{ ready: boolean }>(nc); }
+  const none: NetconfSample = { gets: 0, bytes: 0, maxMs: NaN, medianMs: NaN, errors: 0 };
+  return {
+    snmpPort: info.snmpPort,
+    bridgePid: info.pid,
+    chainLabel,
+    sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none }),
+    stop: async () => {
+      const exited = children.map((c) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); }));
+      stopAll();
+      await Promise.all(exited);
+      await stopNodes?.();
+      process.off('exit', stopAll);
+    },
+  };
+}
+
+const mb = (n: number): number => n / 1048576;
+
+async function runBridge(o: LoadOptions): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-scale-'));
+  const networks: ConfigObject[] = [{ name: 'net0', platform: 'ethereum', adminState: 'locked', pollInterval: 10,
+    nodes: Array.from({ length: o.nodes }, (_, i) => ({ name: `node${i}`, endpoint: `http://127.0.0.1:${10000 + (i % 50000)}` })) }];
+  if (o.polled > 0 && (o.nodeUrl || o.endpoints)) {
+    networks.push({ name: 'live', platform: 'ethereum', pollInterval: o.pollInterval ?? 10,
+      nodes: Array.from({ length: o.polled }, (_, i) => ({ name: `live${i}`, endpoint: o.endpoints?.[i] ?? o.nodeUrl })) });
+  }
+  const seed: ConfigObject = {
+    configuration: { ...usersConfig(), snmpCommunities: [{ name: 'ro', community: 'public', source: '127.0.0.1/32' }] },
+    networks,
+  };
+  const bridge = new Bridge({ dataDir, seed, log: () => undefined });
+  const nc = composeManagementViews(bridge, { sshPort: 0, httpPort: 0, address: '127.0.0.1' }).netconf;
+  const snmp = createSnmpView(bridge, { port: 0, address: '127.0.0.1' });
+  bridge.addView(snmp);
+  await bridge.start();
+  fillSynthetic(bridge.tree, 1, o.nodes, o.peers);
+  let polls = 0;
+  let failed = 0;
+  bridge.collector.on('polled', (e) => { polls++; if (!e.result.ok) failed++; });
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
+  process.on('message', (m: { ask?: string }) => {
+    if (m.ask !== 'sample') return;
+    const mem = process.memoryUsage();
+    const live = bridge.tree.find([{ cls: 'network', keys: ['live'] }]);
+    const data: BridgeSample = {
+      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers),
+      eldMaxMs: eld.max / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMeanMs: eld.mean / 1e6,
+      polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0),
+    };
+    eld.reset();
+    polls = 0;
+    failed = 0;
+    process.send?.({ reply: 'sample', data });
+  });
+  process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid }) + '\n');
+  process.on('SIGTERM', () => { void bridge.stop().finally(() => { fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0); }); });
+}
+
+/** A full <get> every everyS seconds (the next one starts everyS after the previous one started, or at once if it took longer). */
+async function runNetconf(sshPort: number, everyS: number): Promise<void> {
+  const client = await sshClient(sshPort);
+  let ms: number[] = [];
+  let bytes = 0;
+  let errors = 0;
+  let seq = 0;
+  process.on('message', (m: { ask?: string }) => {
+    if (m.ask !== 'sample') return;
+    const s = [...ms].sort((a, b) => a - b);
+    const data: NetconfSample = { gets: s.length, bytes, maxMs: s[s.length - 1] ?? NaN, medianMs: s[Math.floor(s.length / 2)] ?? NaN, errors };
+    ms = [];
+    bytes = 0;
+    errors = 0;
+    process.send?.({ reply: 'sample', data });
+  });
+  process.on('SIGTERM', () => { client.close(); process.exit(0); });
+  process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+  for (;;) {
+    const t0 = Date.now();
+    const reply = await client.request(rpc(`g${++seq}`, '<get/>'));
+    const took = Date.now() - t0;
+    if (!reply.includes('<data') || reply.includes('<rpc-error>')) errors++;
+    ms.push(took);
+    bytes += Buffer.byteLength(reply);
+    await new Promise((r) => setTimeout(r, Math.max(0, everyS * 1000 - took)));
+  }
+}
+
+if (process.argv[2] === '--bridge') void runBridge(JSON.parse(process.argv[3]) as LoadOptions);
+else if (process.argv[2] === '--netconf') runNetconf(Number(process.argv[3]), Number(process.argv[4])).catch((e: unknown) => { console.error(e); process.exit(1); });

@@ -1,0 +1,84 @@
+/**
+ * Soak benchmark (issue 16 target 4): the load of bench/snmp-latency.ts (bench/scale-load.ts: 1,000 synthetic
+ * nodes x 20 peers in the tree, 1,000 more nodes polled by the collector every 10 s, a NETCONF full <get>
+ * every second, 4 SNMP pollers) for N minutes; the bridge's RSS, heap and event-loop delay sampled every minute.
+ * Prints one line per minute, then the RSS slope (least squares, MB per minute, over minutes >= 10, or over the
+ * second half of a shorter run) and the growth between minute 10 and the last minute (target: under 5%
+ * between minute 10 and minute 60; RSS <= 150 MB).
+ *
+ *   node dist/bench/soak.js [--minutes N] [--nodes N] [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
+ *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--sample-seconds S]
+ */
+import { poll, snmpTargets } from './snmp-poll';
+import { startLoad } from './scale-load';
+import type { BridgeSample } from './scale-load';
+
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) { num += (xs[i] - mx) * (ys[i] - my); den += (xs[i] - mx) ** 2; }
+  return den ? num / den : NaN;
+}
+
+async function main(): Promise<void> {
+  const minutes = Number(arg('minutes', '60'));
+  const sampleSeconds = Number(arg('sample-seconds', '60'));
+  const nodes = Number(arg('nodes', '1000'));
+  const peers = Number(arg('peers', '20'));
+  const polled = Number(arg('polled', '1000'));
+  const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
+  const getEvery = Number(arg('get-every', '1'));
+  const source = arg('source', 'recorded') as 'recorded' | 'devchain';
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source });
+  console.log(`soak: ${minutes} min; tree: ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s (${load.chainLabel}); ` +
+    'NETCONF full <get> every second over SSH; 4 SNMP pollers (a GET every 5 ms each); bridge pid ' + load.bridgePid);
+  let stopped = false;
+  const pollers = poll(load.snmpPort, snmpTargets(nodes, peers).ours, minutes * 60 + 5, 4, { pauseMs: 5, stop: () => stopped });
+  const samples: (BridgeSample & { minute: number })[] = [];
+  const t0 = Date.now();
+  await load.sample(); // reset the counters
+  console.log('minute  RSS MB  heap MB  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched');
+  for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
+    await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
+    const { bridge: b, netconf: n } = await load.sample();
+    const minute = (k * sampleSeconds) / 60;
+    samples.push({ ...b, minute });
+    console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.externalMb.toFixed(1).padStart(6),
+      b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
+      String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10)].join('  '));
+  }
+  stopped = true;
+  const lat = await pollers;
+  await load.stop();
+  const from = minutes >= 20 ? 10 : minutes / 2;
+  const tail = samples.filter((s) => s.minute >= from);
+  const first = tail[0];
+  const last = samples[samples.length - 1];
+  const result = {
+    minutes, nodes, peers, polled,
+    rssMb: { atFrom: first?.rssMb, last: last?.rssMb, max: Math.max(...samples.map((s) => s.rssMb)) },
+    fromMinute: from,
+    growthPercent: first && last ? ((last.rssMb - first.rssMb) / first.rssMb) * 100 : NaN,
+    slopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.rssMb)),
+    heapSlopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.heapMb)),
+    eventLoopMaxMs: Math.max(...samples.map((s) => s.eldMaxMs)),
+    snmpGet: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count, errors: lat.errors },
+  };
+  console.log(`RSS ${result.rssMb.atFrom?.toFixed(1)} MB at minute ${from} -> ${result.rssMb.last?.toFixed(1)} MB at minute ${last?.minute}: ` +
+    `growth ${result.growthPercent.toFixed(2)}% (target < 5%), slope ${result.slopeMbPerMinute.toFixed(3)} MB/min, max ${result.rssMb.max.toFixed(1)} MB (target <= 150 MB); ` +
+    `event loop max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms)`);
+  console.log(JSON.stringify(result));
+}
+
+main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
