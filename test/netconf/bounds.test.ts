@@ -48,6 +48,7 @@ const LISTS: Record<string, { path: string; doc: (n: number) => ConfigObject }> 
 
 /** For each bounded leaf-list: a document with n values of it, and its path. */
 const LEAF_LISTS: Record<string, { path: string; doc: (n: number) => ConfigObject }> = {
+  'consensus.validators': { path: 'networks[0].consensus.validators', doc: (n) => ({ networks: [{ name: 'a', platform: 'beacon', consensus: { validators: Array.from({ length: n }, (_, i) => String(i)) } }] }) },
   'measurementJob.metrics': { path: 'performance.measurementJobs[0].metrics', doc: (n) => ({ performance: { measurementJobs: [{ name: 'j',
     metrics: Array.from({ length: n }, (_, i) => ['blocks', 'transactions', 'tps'][i % 3]) }] } }) },
   'measurementJob.resources': { path: 'performance.measurementJobs[0].resources', doc: (n) => ({ performance: { measurementJobs: [{ name: 'j', resources: Array.from({ length: n }, (_, i) => `network/n${i}`) }] } }) },

@@ -260,15 +260,36 @@ describe('snmp agent with the net-snmp tools', function () {
  * Objects of the MIB that have no value on a live bridge on the demo chains and litecoind, by design, with
  * the reason. Every other readable column and scalar must have a value there.
  */
+const BEACON_ONLY = 'beacon networks only (Beacon Node API): the dev chains and litecoind have no slots, epochs or validator records; test/chains/beacon.test.ts reads it with snmpget/snmptable on the Lodestar chain';
+
 const ABSENT_BY_DESIGN: Readonly<Record<string, string>> = {
   bcmAlarmOperator: 'set only by an operator action on an alarm (RFC 8632 set-operator-state); the test takes none',
   bcmAlarmOperatorText: 'set only by an operator action on an alarm (RFC 8632 set-operator-state); the test takes none',
   bcmConsCommittedHeight: 'finality: proof-of-stake and BFT chains only; the dev chains seal instantly and litecoind is proof of work',
   bcmConsFaultTolerance: 'defined for validator and sealer sets (BFT, Clique); the dev chains have none and proof-of-work miners are no set',
-  bcmValMissedSlots: 'in-turn slots exist under Clique only; the dev chains and litecoind have none',
+  bcmValMissedSlots: 'in-turn slots (Clique) and proposer duties (beacon networks) only; the dev chains and litecoind have none',
   bcmNodeHashRate: 'the node\'s own hash rate: Hardhat has no eth_hashrate and Litecoin Core 0.21 reports none (its network rate is bcmConsNetworkHashRate)',
   bcmNodeLogLevel: 'no node reports its log level: it is known only once set by the setLogLevel action, which the test does not run',
   bcmNodePeerLimit: 'reported by admin_nodeInfo of a few Ethereum clients only; Hardhat and Litecoin Core report no peer limit',
+  // Beacon networks (issue 13): values from the Beacon Node API.
+  bcmConsEpoch: BEACON_ONLY,
+  bcmConsEpochsSinceFinality: BEACON_ONLY,
+  bcmConsFinalizedEpoch: BEACON_ONLY,
+  bcmConsJustifiedEpoch: BEACON_ONLY,
+  bcmConsParticipationRate: BEACON_ONLY,
+  bcmConsSlot: BEACON_ONLY,
+  bcmNodeHeadRoot: BEACON_ONLY,
+  bcmNodeHeadSlot: BEACON_ONLY,
+  bcmNodeHealth: BEACON_ONLY,
+  bcmNodeSyncDistance: BEACON_ONLY,
+  bcmPeerState: BEACON_ONLY,
+  bcmValBalance: BEACON_ONLY,
+  bcmValEffectiveBalance: BEACON_ONLY,
+  bcmValIndex: BEACON_ONLY,
+  bcmValMissedAttestations: BEACON_ONLY,
+  bcmValOfflineEpochs: BEACON_ONLY,
+  bcmValPublicKey: BEACON_ONLY,
+  bcmValStatus: BEACON_ONLY,
 };
 
 describe('every readable object of the MIB on a live bridge (embedded demo chains and litecoind)', function () {
