@@ -9,6 +9,7 @@
  *   const chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..7', peerNode: true });
  *   await chain.waitForSlot(10);
  *   await chain.killValidatorClient(); ... await chain.startValidatorClient();
+ *   // peerNode: true, peerConnected: false: the second node stays at genesis (is_syncing) until connectPeer().
  *   await chain.stop();
  *
  * Lodestar ignores SIGTERM: every process is stopped with SIGKILL. Each start uses a fresh temp data dir;
@@ -53,6 +54,11 @@ export interface LodestarOptions {
    * peer, the second one outbound peer. Its Beacon API is peerUrl.
    */
   readonly peerNode?: boolean;
+  /**
+   * With peerNode: false starts the second node apart (no peer, so its head stays at genesis while the clock
+   * moves on: a real node out of sync) until connectPeer() connects it. Default true.
+   */
+  readonly peerConnected?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -142,7 +148,7 @@ export class LodestarChain {
         if (c.beacon!.proc.exitCode !== null) throw new Error(`lodestar dev exited: ${c.beacon!.log.join('').slice(-2000)}`);
         return (await beaconGet(c.url, '/eth/v1/node/version', 2000)).status === 200;
       }, opts.timeoutMs ?? 60_000, 250);
-      if (opts.peerNode) await c.startPeerNode(n);
+      if (opts.peerNode) await c.startPeerNode(n, opts.peerConnected ?? true);
       if (opts.validatorClient) await c.startValidatorClient();
     } catch (e) {
       await c.stop();
@@ -151,7 +157,7 @@ export class LodestarChain {
     return c;
   }
 
-  private async startPeerNode(n: number): Promise<void> {
+  private async startPeerNode(n: number, connect: boolean): Promise<void> {
     const [rest, p2p] = [await freePort(), await freePort()];
     this.peerRestPort = rest;
     this.peer = run(['dev', '--genesisValidators', String(n), '--genesisTime', String(this.genesisTime), '--params.SECONDS_PER_SLOT', String(this.secondsPerSlot),
@@ -161,6 +167,12 @@ export class LodestarChain {
       if (this.peer!.proc.exitCode !== null) throw new Error(`lodestar dev (peer) exited: ${this.peer!.log.join('').slice(-2000)}`);
       return (await beaconGet(this.peerUrl, '/eth/v1/node/version', 2000)).status === 200;
     }, 60_000, 250);
+    if (connect) await this.connectPeer();
+  }
+
+  /** Connects the second beacon node (peerNode) to the first and waits until it has a connected peer. */
+  async connectPeer(): Promise<void> {
+    if (!this.peer) throw new Error('no peer node started (peerNode)');
     const id = (await this.get('/eth/v1/node/identity')).body as { data: { peer_id: string } };
     await until('the two beacon nodes connected', async () => {
       const r = await new Promise<number>((resolve, reject) => {

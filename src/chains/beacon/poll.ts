@@ -56,12 +56,17 @@ export class BeaconPoller {
     this.updateValidators(vals);
     const clock = this.clockSlot(spec);
     const epoch = Math.floor(clock / S);
-    // A node still synchronising lacks the blocks after its head: only slots up to its head are judged.
-    await this.judgeSlots(spec, head.height, syncing?.data?.is_syncing === true ? head.height : clock);
-    await this.ensureDuties(epoch);
-    await this.judgeLiveness(spec, clock, epoch);
-    for (const e of [epoch - 1, epoch]) {
-      if (e >= 0 && !this.active.has(e)) { const n = await activeCount(api, e); if (n !== undefined) this.active.set(e, n); }
+    // A node still synchronising lacks the blocks after its head: only slots up to its head are judged. Its head
+    // state cannot answer for the clock's epoch either (Lodestar 1.5.1: committees "out of range epoch", HTTP 500),
+    // so duties, liveness and committees wait until it has caught up; what they give stays absent meanwhile.
+    const behind = syncing?.data?.is_syncing === true;
+    await this.judgeSlots(spec, head.height, behind ? head.height : clock);
+    if (!behind) {
+      await this.ensureDuties(epoch);
+      await this.judgeLiveness(spec, clock, epoch);
+      for (const e of [epoch - 1, epoch]) {
+        if (e >= 0 && !this.active.has(e)) { const n = await activeCount(api, e); if (n !== undefined) this.active.set(e, n); }
+      }
     }
     for (const e of this.active.keys()) if (e < epoch - 1) this.active.delete(e);
     this.book.flush();
