@@ -4,11 +4,12 @@
  * <get>, and the query parameters content, depth and with-defaults. Clients: curl and Node's http.
  */
 import { expect } from 'chai';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseXml } from '../../src/netconf/xml';
+import { curl } from '../support/curl';
 import type { XmlElement } from '../../src/netconf/xml';
 import { ADMIN, BCM, READER, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
@@ -34,18 +35,6 @@ function jsonLeaves(name: string, v: unknown, at = ''): string[] {
   }
   if (v !== null && typeof v === 'object') return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => jsonLeaves(k, x, p));
   return [`${p}=${String(v).replace(/^blockchain-mgmt:/, 'bcm:')}`];
-}
-
-/** curl (run without blocking: the bridge answers from this process). */
-export function curl(args: readonly string[]): Promise<{ status: number; headers: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    execFile('curl', ['-sS', '-D', '-', ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout) => {
-      if (err) { reject(err); return; }
-      const split = stdout.indexOf('\r\n\r\n');
-      const headers = stdout.slice(0, split);
-      resolve({ status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(headers)?.[1]), headers, body: stdout.slice(split + 4) });
-    });
-  });
 }
 
 describe('RESTCONF reads (src/restconf)', function () {
