@@ -265,9 +265,12 @@ export class NetconfServer {
 
   // ---- get ------------------------------------------------------------------------------------------
 
-  /** All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. */
-  getNodes(f?: Filter, withDefaults?: WithDefaultsMode): DNode[] {
-    return getNodes(this.ctx, f, withDefaults);
+  /**
+   * All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams
+   * (built: /managed-system already built, e.g. by managedSystemNodeAsync).
+   */
+  getNodes(f?: Filter, withDefaults?: WithDefaultsMode, built?: DNode): DNode[] {
+    return getNodes(this.ctx, f, withDefaults, built);
   }
 }
 
