@@ -64,7 +64,11 @@ export async function hostKeys(dataDir: string): Promise<Buffer[]> {
   ]);
 }
 
-/** Octets of replies and notifications a client may leave unread before its session is dropped. */
+/**
+ * Octets of replies and notifications a client may leave unread before its session is dropped (a streamed reply is
+ * produced only as fast as it is read: what is held then is the notifications waiting for its end and the requests
+ * received meanwhile, bounded alike).
+ */
 const MAX_UNREAD = 64 * 1024 * 1024;
 
 function rpcErrorMessage(tag: 'malformed-message' | 'too-big', message: string): string {
@@ -305,6 +309,8 @@ export class NetconfSshServer {
     channel.on('data', (d: Buffer) => {
       decoder.push(d);
       if (!helloDone && decoder.pending > 1024 * 1024) { fail('too-big', 'hello larger than 1 MiB'); return; }
+      // requests pile up while a streamed reply waits for the client to read it: bounded as unread replies are
+      if (decoder.pending > MAX_UNREAD) { this.rpc.closeSession(session, 'the client sends requests without reading its replies', true); return; }
       void pump().catch((e: unknown) => { this.opts.log(`netconf ssh: session ${session.id}: ${(e as Error).message}`); this.rpc.closeSession(session, 'internal error', true); });
     });
     channel.on('close', () => { clearTimeout(helloTimer); this.rpc.closeSession(session, 'channel closed'); });
