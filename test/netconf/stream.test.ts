@@ -17,6 +17,8 @@ import { replyOpen } from '../../src/netconf/reply';
 import type { Session } from '../../src/netconf/server';
 import { replyText } from '../../src/netconf/session';
 import { parseXml } from '../../src/netconf/xml';
+import { CHUNK_CHARS, XmlChunks, chunksOf } from '../../src/netconf/xml-chunks';
+import * as http from 'node:http';
 import { ADMIN, BCM, EOM, RawNetconf, chunk, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 
@@ -182,5 +184,48 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     } finally {
       c.close();
     }
+  });
+
+  it('a consumer that stops pulling stops the producer: nothing is written beyond the chunk it pulled', async () => {
+    const w = new XmlChunks();
+    let steps = 0;
+    function* writes(): Generator<void, void, void> {
+      for (let i = 0; i < 100_000; i++) { w.write(`<x>${i}</x>`); steps++; yield; }
+    }
+    const it = chunksOf(writes(), w)[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.done).to.equal(false);
+    expect((first.value as string).length).to.be.at.least(CHUNK_CHARS);
+    const at = steps;
+    await it.return(undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(steps, 'steps run after return()').to.equal(at);
+    expect(at).to.be.lessThan(100_000);
+  });
+
+  it('a client that goes away in the middle of a streamed reply ends its session (SSH and HTTP)', async () => {
+    const open = (): number => nb.view.rpc.sessions.size;
+    const before = open();
+    const c = await RawNetconf.connect(nb.sshPort, ADMIN);
+    await c.waitFor(/<\/hello>\]\]>\]\]>/);
+    c.hello(true);
+    c.write(chunk(rpc('gone', '<get/>')));
+    await c.waitFor(/message-id="gone"/, 60_000);
+    c.close();
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: nb.httpPort, method: 'POST', path: '/netconf', agent: false,
+        headers: { 'Content-Type': 'application/xml', Authorization: `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toString('base64')}` } }, (res) => {
+        res.once('data', () => { req.destroy(); resolve(); });
+      });
+      req.on('error', (e: Error) => { if (!req.destroyed) reject(e); });
+      req.end(rpc('gone-http', '<get/>'));
+    });
+    const until = Date.now() + 10_000;
+    while (open() > before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(open(), 'sessions left open').to.equal(before);
+    // the server still answers
+    const r = await httpRequest(nb.httpPort, { user: ADMIN, body: rpc('after', '<get-config><source><running/></source></get-config>') });
+    expect(r.status).to.equal(200);
+    expect(r.body.endsWith('</data></rpc-reply>')).to.equal(true);
   });
 });
