@@ -13,17 +13,16 @@ import { asObject, keyValue, listEntries, renderedValue } from './render';
 import type { RenderOptions, Steps } from './render';
 import { OUR_NS, classYang, leafText } from './schema';
 import { escapeText } from './xml';
-import { leafXml } from './xml-chunks';
 import type { XmlChunks } from './xml-chunks';
 
 function writeLeaves(w: XmlChunks, attr: Attribute, v: Value | readonly string[] | undefined, name: string): void {
   if (v === undefined) return;
   if (Array.isArray(v)) {
-    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); w.write(leafXml(name, t.text, t.valueNs)); }
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); w.leaf(name, t.text, t.valueNs); }
     return;
   }
   const t = leafText(attr.type, v as Value);
-  w.write(leafXml(name, t.text, t.valueNs));
+  w.leaf(name, t.text, t.valueNs);
 }
 
 /**

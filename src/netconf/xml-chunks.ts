@@ -13,8 +13,13 @@ export const CHUNK_CHARS = 48 * 1024;
 
 interface PendingOpen { readonly name: string; readonly decl: string }
 
+/** Pieces a chunk is gathered in: one array of this capacity, reused (a growing array per chunk is garbage). */
+const PIECES = 8192;
+
 export class XmlChunks {
-  private parts: string[] = [];
+  /** The pieces written since the last take in [0, count); '' beyond. */
+  private readonly parts: string[] = new Array<string>(PIECES).fill('');
+  private count = 0;
   private chars = 0;
   /** Elements opened whose tag is not written yet (nothing written inside them so far), outermost first. */
   private readonly pending: PendingOpen[] = [];
@@ -48,16 +53,37 @@ export class XmlChunks {
     if (keepEmpty) this.write(`<${p.name}${p.decl}/>`);
   }
 
+  /**
+   * A leaf element, as leafXml writes it: its tags are made once per leaf name (tagsOf), so that a leaf costs its
+   * text and no new string beside (a full <get> writes half a million leaves).
+   */
+  leaf(name: string, text: string, valueNs: string | undefined): void {
+    if (valueNs && text.indexOf(':') > 0) { this.write(leafXml(name, text, valueNs)); return; }
+    const t = tagsOf(name);
+    if (text === '') { this.write(t.empty); return; }
+    this.write(t.open);
+    this.append(escapeText(text));
+    this.append(t.close);
+  }
+
   /** What was written since the last take, as one string. */
   take(): string {
-    const s = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
-    this.parts = [];
+    const s = this.count === 1 ? this.parts[0] : this.parts.join('');
+    this.parts.fill('', 0, this.count);
+    this.count = 0;
     this.chars = 0;
     return s;
   }
 
   private append(s: string): void {
-    this.parts.push(s);
+    if (this.count === PIECES) {
+      // many small pieces: gathered into one, the chunk goes on
+      const chars = this.chars;
+      this.parts[0] = this.take();
+      this.count = 1;
+      this.chars = chars;
+    }
+    this.parts[this.count++] = s;
     this.chars += s.length;
   }
 }
@@ -88,6 +114,20 @@ export function* nodeWrites(nodes: readonly DNode[], parentNs: string, w: XmlChu
     }
     if (++steps % 256 === 0) yield;
   }
+}
+
+interface Tags { readonly open: string; readonly close: string; readonly empty: string }
+/** Tags by element name: the leaf names of the model (a few hundred), made once. */
+const tagCache = new Map<string, Tags>();
+const MAX_CACHED_TAGS = 4096;
+
+function tagsOf(name: string): Tags {
+  let t = tagCache.get(name);
+  if (!t) {
+    t = { open: `<${name}>`, close: `</${name}>`, empty: `<${name}/>` };
+    if (tagCache.size < MAX_CACHED_TAGS) tagCache.set(name, t);
+  }
+  return t;
 }
 
 /** A leaf element: `<name>text</name>`, or `<name/>` for empty text; valueNs declares the prefix of an identityref value. */
