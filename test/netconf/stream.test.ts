@@ -228,4 +228,29 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     expect(r.status).to.equal(200);
     expect(r.body.endsWith('</data></rpc-reply>')).to.equal(true);
   });
+
+  it('rpcs sent together get their replies in order, a streamed one whole before the next (SSH)', async () => {
+    const c = await RawNetconf.connect(nb.sshPort, ADMIN);
+    try {
+      await c.waitFor(/<\/hello>\]\]>\]\]>/);
+      const helloEnd = c.received.indexOf(EOM) + EOM.length;
+      c.hello(true);
+      c.write(chunk(rpc('p1', '<get/>')) + chunk(rpc('p2', '<get-config><source><running/></source></get-config>')) + chunk(rpc('p3', '<get/>')) +
+        chunk(rpc('p4', `<get><filter type="subtree"><managed-system xmlns="${BCM}"><network><name>cfgonly</name></network></managed-system></filter></get>`)));
+      await c.waitFor(/message-id="p4"[\s\S]*<\/rpc-reply>\n##\n$/, 60_000);
+      const dec = new FrameDecoder(1 << 30);
+      dec.mode = 'chunked';
+      dec.push(Buffer.from(c.received.slice(helloEnd), 'utf8'));
+      const ids: string[] = [];
+      for (let m = dec.next(); m; m = dec.next()) {
+        const text = m.toString('utf8');
+        expect(text.endsWith('</rpc-reply>'), text.slice(-200)).to.equal(true);
+        expect(text.match(/<rpc-reply/g)).to.have.length(1);
+        ids.push(/message-id="([^"]+)"/.exec(text)![1]);
+      }
+      expect(ids).to.deep.equal(['p1', 'p2', 'p3', 'p4']);
+    } finally {
+      c.close();
+    }
+  });
 });
