@@ -32,7 +32,7 @@ export class XmlChunks {
   /** Writes text (first the tags of the elements opened tentatively around it). */
   write(text: string): void {
     if (this.pending.length) {
-      for (const p of this.pending) this.append(`<${p.name}${p.decl}>`);
+      for (const p of this.pending) this.append(p.decl ? `<${p.name}${p.decl}>` : tagsOf(p.name).open);
       this.pending.length = 0;
       this.open.fill(true);
     }
@@ -48,9 +48,9 @@ export class XmlChunks {
   /** Closes the innermost element: `</name>`, or when nothing was written inside it, `<name/>` (keepEmpty) or nothing. */
   closeElement(name: string, keepEmpty: boolean): void {
     const written = this.open.pop();
-    if (written) { this.append(`</${name}>`); return; }
+    if (written) { this.append(tagsOf(name).close); return; }
     const p = this.pending.pop()!;
-    if (keepEmpty) this.write(`<${p.name}${p.decl}/>`);
+    if (keepEmpty) this.write(p.decl ? `<${p.name}${p.decl}/>` : tagsOf(p.name).empty);
   }
 
   /**
