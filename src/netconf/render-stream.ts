@@ -12,6 +12,7 @@ import type { Instance, Value } from '../state/tree';
 import { asObject, keyValue, listEntries, renderedValue } from './render';
 import type { RenderOptions, Steps } from './render';
 import { OUR_NS, classYang, leafText } from './schema';
+import type { ClassYang } from './schema';
 import { escapeText } from './xml';
 import type { XmlChunks } from './xml-chunks';
 
@@ -25,6 +26,12 @@ function writeLeaves(w: XmlChunks, attr: Attribute, v: Value | readonly string[]
   w.leaf(name, t.text, t.valueNs);
 }
 
+/** The keys and attributes of one instance of a class of our module. */
+function writeOwnLeaves(cy: ClassYang, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, w: XmlChunks): void {
+  for (let i = 0; i < cy.keys.length; i++) writeLeaves(w, cy.keys[i], keyValue(cy.keys[i], inst, doc), cy.keyNames[i]);
+  for (const { attr: a, name } of cy.rendered) writeLeaves(w, a, renderedValue(a, inst, doc, opts), name);
+}
+
 /**
  * One instance of a class of our module (keys, attributes, contained classes), one step per list entry.
  * keepEmpty: written as `<name/>` when it has no content (list entries, the root of <get>); otherwise left out.
@@ -33,16 +40,22 @@ function* classWrites(cls: ObjectClass, inst: Instance | undefined, doc: ConfigO
   keepEmpty: boolean, decl = ''): Steps<void> {
   const cy = classYang(cls);
   w.openElement(cy.name, decl);
-  cy.keys.forEach((k, i) => writeLeaves(w, k, keyValue(k, inst, doc), cy.keyNames[i]));
-  for (const { attr: a, name } of cy.rendered) writeLeaves(w, a, renderedValue(a, inst, doc, opts), name);
+  writeOwnLeaves(cy, inst, doc, opts, w);
   for (const child of cy.children.values()) {
     if (!opts.state && !classYang(child).config) continue;
     if (child.kind === 'container') {
       yield* classWrites(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, w, false);
       continue;
     }
+    const ccy = classYang(child);
     for (const e of listEntries(child, inst, doc, opts)) {
-      yield* classWrites(child, e.inst, e.doc, opts, w, true);
+      if (ccy.children.size) yield* classWrites(child, e.inst, e.doc, opts, w, true);
+      else {
+        // an entry without contained classes (peers: most entries of a full <get>) written without a generator of its own
+        w.openElement(ccy.name);
+        writeOwnLeaves(ccy, e.inst, e.doc, opts, w);
+        w.closeElement(ccy.name, true);
+      }
       yield;
     }
   }
