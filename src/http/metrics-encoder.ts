@@ -44,13 +44,17 @@ export function formatValue(v: number | bigint): string {
   return String(v);
 }
 
+/** The exposition of one family ('' when it has no samples). */
+export function encodeFamily(f: Family): string {
+  if (!f.samples.length) return '';
+  const parts = [`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`];
+  for (const s of f.samples) parts.push(`${f.name}${s.labels} ${formatValue(s.value)}\n`);
+  return parts.join('');
+}
+
 /** The exposition of the families; a family without samples is left out. */
 export function encodeFamilies(families: Iterable<Family>): string {
   const parts: string[] = [];
-  for (const f of families) {
-    if (!f.samples.length) continue;
-    parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
-    for (const s of f.samples) parts.push(`${f.name}${s.labels} ${formatValue(s.value)}\n`);
-  }
+  for (const f of families) parts.push(encodeFamily(f));
   return parts.join('');
 }
