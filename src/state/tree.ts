@@ -3,6 +3,10 @@
  * Collectors write it; SNMP, NETCONF and HTTP views read it. Nothing else holds live state.
  * Every value carries the time it was observed. Structural changes bump structureVersion so views can
  * cache their indexes; value changes bump valueVersion.
+ *
+ * Storage is compact (issue 16, target 4): each class has one attribute-name -> slot layout, built once;
+ * an instance holds one array of values by slot and one array of unboxed observation times (no object per
+ * attribute), and its children's maps only once it has children.
  */
 import { EventEmitter } from 'node:events';
 import { modelIndex } from '../model';
@@ -23,24 +27,107 @@ export function keyString(keys: readonly Scalar[] | undefined): string {
   return keys && keys.length ? keys.map(String).join('\u0000') : '';
 }
 
+/** The slot of each attribute of a class (model order): shared by all its instances. */
+class ClassLayout {
+  readonly names: readonly string[];
+  readonly slotOf: ReadonlyMap<string, number>;
+  /** Slots of the key attributes, in key order. */
+  readonly keySlots: readonly number[];
+
+  constructor(readonly cls: ObjectClass) {
+    this.names = cls.attributes.map((a) => a.name);
+    this.slotOf = new Map(this.names.map((n, i) => [n, i]));
+    this.keySlots = (cls.keys ?? []).map((k) => {
+      const s = this.slotOf.get(k);
+      if (s === undefined) throw new Error(`${cls.name}: key ${k} is no attribute of the class`);
+      return s;
+    });
+  }
+}
+
+const layouts = new WeakMap<ObjectClass, ClassLayout>();
+function layoutOf(cls: ObjectClass): ClassLayout {
+  let l = layouts.get(cls);
+  if (!l) { l = new ClassLayout(cls); layouts.set(cls, l); }
+  return l;
+}
+
+/** The children of one class under one instance: by key string, and in key order once listed. */
+class ChildList {
+  readonly byKey = new Map<string, Instance>();
+  private ordered: readonly Instance[] | undefined = undefined;
+
+  add(key: string, inst: Instance): void { this.byKey.set(key, inst); this.ordered = undefined; }
+  delete(key: string): void { if (this.byKey.delete(key)) this.ordered = undefined; }
+
+  /** In key order; the same frozen array until a child comes or goes (a new array then, so iterations in progress are safe). */
+  sorted(): readonly Instance[] {
+    if (!this.ordered) this.ordered = Object.freeze([...this.byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)));
+    return this.ordered;
+  }
+}
+
+const NO_CHILDREN: ReadonlyMap<string, Instance> = new Map();
+const NO_INSTANCES: readonly Instance[] = Object.freeze([]);
+
+/** Tree-internal operations on an instance (InstanceTree keeps versions and emits events around them). */
+const WRITE = Symbol('write');
+const ADOPT = Symbol('adopt');
+const DROP = Symbol('drop');
+const KIDS = Symbol('kids');
+
 export class Instance {
-  readonly values = new Map<string, Observed>();
-  readonly children = new Map<string, Map<string, Instance>>();
+  private readonly layout: ClassLayout;
+  /** Value of each attribute by slot; undefined: the attribute is absent. */
+  private readonly slots: (Value | undefined)[];
+  /** Observation time of each slot in ms since the epoch (NaN when absent): a double array, no number objects. */
+  private readonly times: number[];
+  /** Children by class, created with the first child. */
+  private kids: Map<string, ChildList> | undefined = undefined;
 
-  constructor(readonly cls: ObjectClass, readonly parent: Instance | null, readonly keys: readonly Scalar[]) {}
-
-  get(attr: string): Value | undefined { return this.values.get(attr)?.value; }
-  observedAt(attr: string): number | undefined { return this.values.get(attr)?.at; }
-
-  child(cls: string, keys?: readonly Scalar[]): Instance | undefined {
-    return this.children.get(cls)?.get(keyString(keys));
+  constructor(cls: ObjectClass, readonly parent: Instance | null, readonly keys: readonly Scalar[]) {
+    this.layout = layoutOf(cls);
+    const n = this.layout.names.length;
+    this.slots = new Array<Value | undefined>(n).fill(undefined);
+    this.times = new Array<number>(n).fill(NaN);
   }
 
-  /** Children of one class, in key order (numbers numerically, strings lexically). */
-  list(cls: string): Instance[] {
-    const m = this.children.get(cls);
-    if (!m) return [];
-    return [...m.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+  get cls(): ObjectClass { return this.layout.cls; }
+
+  get(attr: string): Value | undefined {
+    const s = this.layout.slotOf.get(attr);
+    return s === undefined ? undefined : this.slots[s];
+  }
+
+  observedAt(attr: string): number | undefined {
+    const s = this.layout.slotOf.get(attr);
+    return s === undefined || this.slots[s] === undefined ? undefined : this.times[s];
+  }
+
+  /** Whether the attribute has a value. */
+  has(attr: string): boolean { return this.get(attr) !== undefined; }
+
+  /** The attributes that have a value, in model order: [name, value, observed at]. */
+  *entries(): IterableIterator<[string, Value, number]> {
+    const names = this.layout.names;
+    for (let s = 0; s < names.length; s++) {
+      const v = this.slots[s];
+      if (v !== undefined) yield [names[s], v, this.times[s]];
+    }
+  }
+
+  child(cls: string, keys?: readonly Scalar[]): Instance | undefined {
+    return this.kids?.get(cls)?.byKey.get(keyString(keys));
+  }
+
+  /** The children of one class by key string (keyString(keys)); empty when there are none. */
+  childMap(cls: string): ReadonlyMap<string, Instance> {
+    return this.kids?.get(cls)?.byKey ?? NO_CHILDREN;
+  }
+
+  /** Children of one class, in key order (numbers numerically, strings lexically); sorted once per change of the list. */
+  list(cls: string): readonly Instance[] {
+    return this.kids?.get(cls)?.sorted() ?? NO_INSTANCES;
   }
 
   path(): PathSeg[] {
@@ -52,6 +139,54 @@ export class Instance {
   /** The resource identifier used by alarms, performance and logs: "network/dev/node/n1". */
   resource(): string {
     return pathToResource(this.path());
+  }
+
+  /** A detached copy: same class, parent and keys (so the same path), values and times as they are now, no children. */
+  snapshot(): Instance {
+    const copy = new Instance(this.cls, this.parent, this.keys);
+    for (let s = 0; s < this.slots.length; s++) { copy.slots[s] = this.slots[s]; copy.times[s] = this.times[s]; }
+    return copy;
+  }
+
+  /** Writes values (undefined: absent); returns the names whose value changed. Unknown names throw. */
+  [WRITE](values: Values, at: number): string[] {
+    const changed: string[] = [];
+    const slotOf = this.layout.slotOf;
+    for (const name of Object.keys(values)) {
+      const s = slotOf.get(name);
+      if (s === undefined) throw new Error(`${this.cls.name} has no attribute ${name}`);
+      const v = values[name];
+      const old = this.slots[s];
+      if (v === undefined) {
+        if (old !== undefined) { this.slots[s] = undefined; this.times[s] = NaN; changed.push(name); }
+        continue;
+      }
+      this.slots[s] = v;
+      this.times[s] = at;
+      if (old === undefined || !sameValue(old, v)) changed.push(name);
+    }
+    return changed;
+  }
+
+  /** Adds a child made for this instance, and writes its keys as its key attributes. */
+  [ADOPT](child: Instance, at: number): void {
+    const slots = child.layout.keySlots;
+    for (let i = 0; i < slots.length; i++) { child.slots[slots[i]] = child.keys[i]; child.times[slots[i]] = at; }
+    if (!this.kids) this.kids = new Map();
+    let l = this.kids.get(child.cls.name);
+    if (!l) { l = new ChildList(); this.kids.set(child.cls.name, l); }
+    l.add(keyString(child.keys), child);
+  }
+
+  [DROP](child: Instance): void {
+    this.kids?.get(child.cls.name)?.delete(keyString(child.keys));
+  }
+
+  /** Every child, of every class (a copy). */
+  [KIDS](): Instance[] {
+    const out: Instance[] = [];
+    if (this.kids) for (const l of this.kids.values()) for (const c of l.byKey.values()) out.push(c);
+    return out;
   }
 }
 
@@ -82,6 +217,8 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   structureVersion = 0;
   valueVersion = 0;
   private readonly byClass = new Map<string, Set<Instance>>();
+  /** instances(cls) as an array, kept until an instance of the class comes or goes. */
+  private readonly byClassArrays = new Map<string, readonly Instance[]>();
 
   constructor() {
     super();
@@ -102,27 +239,26 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   /** The instance at path, created (with its ancestors) when missing. */
   ensure(path: Path): Instance {
     let cur = this.root;
-    for (const seg of path) {
-      let next = cur.child(seg.cls, seg.keys);
-      if (!next) {
-        const cls = modelIndex.cls(seg.cls);
-        if (cls.parent !== cur.cls.name) throw new Error(`${seg.cls} is not contained in ${cur.cls.name}`);
-        const keys = seg.keys ?? [];
-        if ((cls.keys?.length ?? 0) !== keys.length) throw new Error(`${seg.cls} needs ${cls.keys?.length ?? 0} key(s)`);
-        next = new Instance(cls, cur, keys);
-        cls.keys?.forEach((k, i) => next!.values.set(k, { value: keys[i], at: Date.now() }));
-        let m = cur.children.get(seg.cls);
-        if (!m) { m = new Map(); cur.children.set(seg.cls, m); }
-        m.set(keyString(keys), next);
-        let set = this.byClass.get(seg.cls);
-        if (!set) { set = new Set(); this.byClass.set(seg.cls, set); }
-        set.add(next);
-        this.structureVersion++;
-        this.emit('added', next);
-      }
-      cur = next;
-    }
+    for (const seg of path) cur = this.ensureChild(cur, seg.cls, seg.keys ?? []);
     return cur;
+  }
+
+  /** The child of parent of class cls with these keys, created when missing. */
+  private ensureChild(parent: Instance, clsName: string, keys: readonly Scalar[]): Instance {
+    const found = parent.child(clsName, keys);
+    if (found) return found;
+    const cls = modelIndex.cls(clsName);
+    if (cls.parent !== parent.cls.name) throw new Error(`${clsName} is not contained in ${parent.cls.name}`);
+    if ((cls.keys?.length ?? 0) !== keys.length) throw new Error(`${clsName} needs ${cls.keys?.length ?? 0} key(s)`);
+    const next = new Instance(cls, parent, keys);
+    parent[ADOPT](next, Date.now());
+    let set = this.byClass.get(clsName);
+    if (!set) { set = new Set(); this.byClass.set(clsName, set); }
+    set.add(next);
+    this.byClassArrays.delete(clsName);
+    this.structureVersion++;
+    this.emit('added', next);
+    return next;
   }
 
   /**
@@ -136,17 +272,7 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   }
 
   write(inst: Instance, values: Values, at: number = Date.now()): void {
-    const changed: string[] = [];
-    for (const [name, v] of Object.entries(values)) {
-      if (!attributeNames(inst.cls).has(name)) throw new Error(`${inst.cls.name} has no attribute ${name}`);
-      if (v === undefined) {
-        if (inst.values.delete(name)) changed.push(name);
-        continue;
-      }
-      const old = inst.values.get(name);
-      inst.values.set(name, { value: v, at });
-      if (!old || !sameValue(old.value, v)) changed.push(name);
-    }
+    const changed = inst[WRITE](values, at);
     if (changed.length) {
       this.valueVersion++;
       this.emit('changed', inst, changed);
@@ -162,9 +288,10 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   }
 
   private detach(inst: Instance): void {
-    for (const m of inst.children.values()) for (const c of [...m.values()]) this.detach(c);
-    inst.parent?.children.get(inst.cls.name)?.delete(keyString(inst.keys));
+    for (const c of inst[KIDS]()) this.detach(c);
+    inst.parent?.[DROP](inst);
     this.byClass.get(inst.cls.name)?.delete(inst);
+    this.byClassArrays.delete(inst.cls.name);
     this.structureVersion++;
     this.emit('removed', inst);
   }
@@ -174,21 +301,20 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
     const parent = this.ensure(parentPath);
     const keep = new Set(rows.map((r) => keyString(r.keys)));
     for (const old of parent.list(cls)) if (!keep.has(keyString(old.keys))) this.detach(old);
-    for (const r of rows) this.set([...parentPath, { cls, keys: r.keys }], r.values, at);
+    for (const r of rows) this.write(this.ensureChild(parent, cls, r.keys), r.values, at);
   }
 
-  /** Every instance of a class, anywhere in the tree (unordered). */
-  instances(cls: string): Instance[] {
-    return [...(this.byClass.get(cls) ?? [])];
+  /** Every instance of a class, anywhere in the tree (unordered; the same frozen array until one comes or goes). */
+  instances(cls: string): readonly Instance[] {
+    let a = this.byClassArrays.get(cls);
+    if (!a) {
+      const set = this.byClass.get(cls);
+      if (!set) return NO_INSTANCES;
+      a = Object.freeze([...set]);
+      this.byClassArrays.set(cls, a);
+    }
+    return a;
   }
-}
-
-const namesOf = new WeakMap<object, ReadonlySet<string>>();
-/** The attribute names of a class, as a set (looked up on every write). */
-function attributeNames(cls: { readonly attributes: readonly { readonly name: string }[] }): ReadonlySet<string> {
-  let names = namesOf.get(cls);
-  if (!names) { names = new Set(cls.attributes.map((a) => a.name)); namesOf.set(cls, names); }
-  return names;
 }
 
 function sameValue(a: Value, b: Value): boolean {
