@@ -11,6 +11,9 @@
 import { EventEmitter } from 'node:events';
 import { modelIndex } from '../model';
 import type { ObjectClass } from '../model';
+import { ChildList, compareKeys } from './child-list';
+
+export { compareKeys };
 
 export type Scalar = string | number | bigint | boolean;
 /** A value in the tree. Timestamps are numbers of milliseconds since the epoch; leaf-lists are string arrays. */
@@ -52,23 +55,8 @@ function layoutOf(cls: ObjectClass): ClassLayout {
   return l;
 }
 
-/** The children of one class under one instance: by key string, and in key order once listed. */
-class ChildList {
-  readonly byKey = new Map<string, Instance>();
-  private ordered: readonly Instance[] | undefined = undefined;
-
-  add(key: string, inst: Instance): void { this.byKey.set(key, inst); this.ordered = undefined; }
-  delete(key: string): void { if (this.byKey.delete(key)) this.ordered = undefined; }
-
-  /** In key order; the same frozen array until a child comes or goes (a new array then, so iterations in progress are safe). */
-  sorted(): readonly Instance[] {
-    if (!this.ordered) this.ordered = Object.freeze([...this.byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)));
-    return this.ordered;
-  }
-}
-
-const NO_CHILDREN: ReadonlyMap<string, Instance> = new Map();
 const NO_INSTANCES: readonly Instance[] = Object.freeze([]);
+const NO_KEYS: readonly Scalar[] = Object.freeze([]);
 
 /** Tree-internal operations on an instance (InstanceTree keeps versions and emits events around them). */
 const WRITE = Symbol('write');
@@ -82,8 +70,8 @@ export class Instance {
   private readonly slots: (Value | undefined)[];
   /** Observation time of each slot in ms since the epoch (NaN when absent): a double array, no number objects. */
   private readonly times: number[];
-  /** Children by class, created with the first child. */
-  private kids: Map<string, ChildList> | undefined = undefined;
+  /** Children, one list per class (a few classes: searched in order), created with the first child. */
+  private kids: ChildList<Instance>[] | undefined = undefined;
 
   constructor(cls: ObjectClass, readonly parent: Instance | null, readonly keys: readonly Scalar[]) {
     this.layout = layoutOf(cls);
@@ -117,17 +105,26 @@ export class Instance {
   }
 
   child(cls: string, keys?: readonly Scalar[]): Instance | undefined {
-    return this.kids?.get(cls)?.byKey.get(keyString(keys));
+    return this.childList(cls)?.get(keys ?? NO_KEYS);
   }
 
-  /** The children of one class by key string (keyString(keys)); empty when there are none. */
-  childMap(cls: string): ReadonlyMap<string, Instance> {
-    return this.kids?.get(cls)?.byKey ?? NO_CHILDREN;
+  /** How many children of one class there are. */
+  childCount(cls: string): number {
+    return this.childList(cls)?.size ?? 0;
   }
 
-  /** Children of one class, in key order (numbers numerically, strings lexically); sorted once per change of the list. */
+  /**
+   * Children of one class, in key order (numbers numerically, strings lexically): kept in order as they come
+   * and go; the same frozen array until the list changes.
+   */
   list(cls: string): readonly Instance[] {
-    return this.kids?.get(cls)?.sorted() ?? NO_INSTANCES;
+    return this.childList(cls)?.sorted() ?? NO_INSTANCES;
+  }
+
+  private childList(cls: string): ChildList<Instance> | undefined {
+    const kids = this.kids;
+    if (kids) for (let i = 0; i < kids.length; i++) if (kids[i].clsName === cls) return kids[i];
+    return undefined;
   }
 
   path(): PathSeg[] {
@@ -172,38 +169,25 @@ export class Instance {
   [ADOPT](child: Instance, at: number): void {
     const slots = child.layout.keySlots;
     for (let i = 0; i < slots.length; i++) { child.slots[slots[i]] = child.keys[i]; child.times[slots[i]] = at; }
-    if (!this.kids) this.kids = new Map();
-    let l = this.kids.get(child.cls.name);
-    if (!l) { l = new ChildList(); this.kids.set(child.cls.name, l); }
-    l.add(keyString(child.keys), child);
+    let l = this.childList(child.cls.name);
+    if (!l) { l = new ChildList(child.cls.name); (this.kids ??= []).push(l); }
+    l.add(child);
   }
 
   [DROP](child: Instance): void {
-    this.kids?.get(child.cls.name)?.delete(keyString(child.keys));
+    this.childList(child.cls.name)?.delete(child);
   }
 
   /** Every child, of every class (a copy). */
   [KIDS](): Instance[] {
     const out: Instance[] = [];
-    if (this.kids) for (const l of this.kids.values()) for (const c of l.byKey.values()) out.push(c);
+    if (this.kids) for (const l of this.kids) for (const c of l.sorted()) out.push(c);
     return out;
   }
 }
 
 export function pathToResource(path: Path): string {
   return path.map((s) => (s.keys && s.keys.length ? `${s.cls}/${s.keys.map(String).join(',')}` : s.cls)).join('/');
-}
-
-export function compareKeys(a: readonly Scalar[], b: readonly Scalar[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (typeof x === 'number' && typeof y === 'number') { if (x !== y) return x - y; continue; }
-    const sx = String(x);
-    const sy = String(y);
-    if (sx !== sy) return sx < sy ? -1 : 1;
-  }
-  return a.length - b.length;
 }
 
 export interface TreeEvents {
@@ -216,14 +200,12 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   readonly root = new Instance(modelIndex.root, null, []);
   structureVersion = 0;
   valueVersion = 0;
-  private readonly byClass = new Map<string, Set<Instance>>();
-  /** instances(cls) as an array, kept until an instance of the class comes or goes. */
-  private readonly byClassArrays = new Map<string, readonly Instance[]>();
+  /** instances(cls), gathered from the tree when asked and kept until an instance of the class comes or goes. */
+  private readonly byClass = new Map<string, readonly Instance[]>();
 
   constructor() {
     super();
     this.setMaxListeners(100);
-    this.byClass.set(this.root.cls.name, new Set([this.root]));
   }
 
   /** The instance at path, or undefined. */
@@ -252,10 +234,7 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
     if ((cls.keys?.length ?? 0) !== keys.length) throw new Error(`${clsName} needs ${cls.keys?.length ?? 0} key(s)`);
     const next = new Instance(cls, parent, keys);
     parent[ADOPT](next, Date.now());
-    let set = this.byClass.get(clsName);
-    if (!set) { set = new Set(); this.byClass.set(clsName, set); }
-    set.add(next);
-    this.byClassArrays.delete(clsName);
+    this.byClass.delete(clsName);
     this.structureVersion++;
     this.emit('added', next);
     return next;
@@ -290,8 +269,7 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
   private detach(inst: Instance): void {
     for (const c of inst[KIDS]()) this.detach(c);
     inst.parent?.[DROP](inst);
-    this.byClass.get(inst.cls.name)?.delete(inst);
-    this.byClassArrays.delete(inst.cls.name);
+    this.byClass.delete(inst.cls.name);
     this.structureVersion++;
     this.emit('removed', inst);
   }
@@ -304,16 +282,25 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
     for (const r of rows) this.write(this.ensureChild(parent, cls, r.keys), r.values, at);
   }
 
-  /** Every instance of a class, anywhere in the tree (unordered; the same frozen array until one comes or goes). */
+  /**
+   * Every instance of a class, anywhere in the tree, in tree order (each parent's children in key order): the
+   * same frozen array until an instance of the class comes or goes. Unknown classes have none.
+   */
   instances(cls: string): readonly Instance[] {
-    let a = this.byClassArrays.get(cls);
-    if (!a) {
-      const set = this.byClass.get(cls);
-      if (!set) return NO_INSTANCES;
-      a = Object.freeze([...set]);
-      this.byClassArrays.set(cls, a);
+    let found = this.byClass.get(cls);
+    if (!found) {
+      const c = modelIndex.byName.get(cls);
+      if (!c) return NO_INSTANCES;
+      if (c.parent === null) found = c === this.root.cls ? [this.root] : [];
+      else {
+        const all: Instance[] = [];
+        for (const p of this.instances(c.parent)) for (const i of p.list(cls)) all.push(i);
+        found = all;
+      }
+      Object.freeze(found);
+      this.byClass.set(cls, found);
     }
-    return a;
+    return found;
   }
 }
 

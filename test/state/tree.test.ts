@@ -88,17 +88,20 @@ describe('instance tree storage', () => {
   it('creates children with the first child: empty reads before, lookups after, empty again after removal', () => {
     const tree = new InstanceTree();
     const node = tree.set(NODE, {});
-    expect(node.childMap('peer').size).to.equal(0);
+    expect(node.childCount('peer')).to.equal(0);
     expect(node.list('peer')).to.deep.equal([]);
     expect(node.child('peer', [1])).to.equal(undefined);
     tree.replaceList(NODE, 'peer', peers([2]));
     const p = node.child('peer', [2])!;
     expect(p.get('address')).to.equal('10.0.0.2:30303');
     expect(p.parent).to.equal(node);
-    expect(p.childMap('anything').size).to.equal(0);
-    expect([...node.childMap('peer').values()]).to.deep.equal([p]);
+    expect(p.childCount('anything')).to.equal(0);
+    expect(p.list('anything')).to.deep.equal([]);
+    expect(node.childCount('peer')).to.equal(1);
+    expect(node.list('peer')).to.deep.equal([p]);
+    expect(node.child('peer', ['2']), 'a key given as text').to.equal(p);
     expect(tree.remove([...NODE, { cls: 'peer', keys: [2] }])).to.equal(true);
-    expect(node.childMap('peer').size).to.equal(0);
+    expect(node.childCount('peer')).to.equal(0);
     expect(node.list('peer')).to.deep.equal([]);
     expect(p.get('address'), 'a removed instance keeps its values for the removed listeners').to.equal('10.0.0.2:30303');
   });
