@@ -6,7 +6,7 @@
  *
  * Storage is compact (issue 16, target 4): each class has one attribute-name -> slot layout, built once;
  * an instance holds one array of values by slot and one array of unboxed observation times (no object per
- * attribute), and its children's maps only once it has children.
+ * attribute), and its children (one sorted array per class) only once it has children.
  */
 import { EventEmitter } from 'node:events';
 import { modelIndex } from '../model';
