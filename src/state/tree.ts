@@ -20,8 +20,6 @@ export type Scalar = string | number | bigint | boolean;
 export type Value = Scalar | readonly string[];
 export type Values = Readonly<Record<string, Value | undefined>>;
 
-export interface Observed { readonly value: Value; readonly at: number }
-
 /** One step of a path: a class and, for lists, its key values. */
 export interface PathSeg { readonly cls: string; readonly keys?: readonly Scalar[] }
 export type Path = readonly PathSeg[];
