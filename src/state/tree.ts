@@ -143,22 +143,23 @@ export class Instance {
     return copy;
   }
 
-  /** Writes values (undefined: absent); returns the names whose value changed. Unknown names throw. */
-  [WRITE](values: Values, at: number): string[] {
-    const changed: string[] = [];
+  /** Writes values (undefined: absent); returns the names whose value changed (undefined: none). Unknown names throw. */
+  [WRITE](values: Values, at: number): string[] | undefined {
+    let changed: string[] | undefined;
     const slotOf = this.layout.slotOf;
-    for (const name of Object.keys(values)) {
+    for (const name in values) {
+      if (!Object.hasOwn(values, name)) continue;
       const s = slotOf.get(name);
       if (s === undefined) throw new Error(`${this.cls.name} has no attribute ${name}`);
       const v = values[name];
       const old = this.slots[s];
       if (v === undefined) {
-        if (old !== undefined) { this.slots[s] = undefined; this.times[s] = NaN; changed.push(name); }
+        if (old !== undefined) { this.slots[s] = undefined; this.times[s] = NaN; (changed ??= []).push(name); }
         continue;
       }
       this.slots[s] = v;
       this.times[s] = at;
-      if (old === undefined || !sameValue(old, v)) changed.push(name);
+      if (old === undefined || !sameValue(old, v)) (changed ??= []).push(name);
     }
     return changed;
   }
@@ -250,7 +251,7 @@ export class InstanceTree extends EventEmitter<TreeEvents> {
 
   write(inst: Instance, values: Values, at: number = Date.now()): void {
     const changed = inst[WRITE](values, at);
-    if (changed.length) {
+    if (changed) {
       this.valueVersion++;
       this.emit('changed', inst, changed);
     }
