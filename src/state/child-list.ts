@@ -8,12 +8,12 @@ import type { Scalar } from './tree';
 
 export interface Keyed { readonly keys: readonly Scalar[] }
 
-/** Key order: numbers numerically, anything else by its text; a shorter key list first. */
+/** Key order: numbers numerically (NaN by its text, so that it equals no number), anything else by its text; a shorter key list first. */
 export function compareKeys(a: readonly Scalar[], b: readonly Scalar[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const x = a[i];
     const y = b[i];
-    if (typeof x === 'number' && typeof y === 'number') { if (x !== y) return x - y; continue; }
+    if (typeof x === 'number' && typeof y === 'number' && x === x && y === y) { if (x !== y) return x - y; continue; }
     const sx = String(x);
     const sy = String(y);
     if (sx !== sy) return sx < sy ? -1 : 1;

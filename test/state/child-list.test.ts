@@ -34,6 +34,7 @@ describe('instance tree child list', () => {
     expect(l.get([200])).to.equal(undefined);
     expect(l.get([-1])).to.equal(undefined);
     expect(l.get([7.5])).to.equal(undefined);
+    expect(l.get([NaN]), 'NaN is no key of a numeric list').to.equal(undefined);
   });
 
   it('orders text keys lexically and multi-part keys part by part', () => {
