@@ -17,7 +17,9 @@
 import { RESTCONF_NS } from '../src/restconf/errors';
 import { readData } from '../src/restconf/datastore';
 import type { RestconfSource } from '../src/restconf/datastore';
-import { datastoreReply, resourceReply } from '../src/restconf/encode';
+import { Turns } from '../src/turns';
+import { writeDatastoreReply, writeResourceReply } from '../src/restconf/encode';
+import { TextParts } from '../src/restconf/json-text';
 import { parseApiPath } from '../src/restconf/path';
 import { parseDataQuery } from '../src/restconf/query';
 import { ADMIN, httpRequest } from '../test/support/netconf';
@@ -42,23 +44,26 @@ async function time(n: number, f: () => Promise<{ status: number; body: string }
 }
 
 /** The JSON reply of a GET as the router builds it (src/restconf/router.ts), timed in this process: no HTTP. */
-function serverSide(src: RestconfSource, url: string, n: number): { ms: number[]; bytes: number; cpuMs: number } {
+async function serverSide(src: RestconfSource, url: string, n: number): Promise<{ ms: number[]; bytes: number; cpuMs: number }> {
   const moduleOf = (ns: string): string => src.catalogue.modules.find((m) => m.namespace === ns)?.name ?? ns;
   const nsOfModule = (name: string): string | undefined => src.catalogue.modules.find((m) => m.name === name)?.namespace;
   const [p, search = ''] = url.split('?');
-  const once = (): string => {
+  const once = async (): Promise<string> => {
     const q = parseDataQuery(search);
     const steps = parseApiPath(p.slice('/restconf/data'.length), nsOfModule);
-    const nodes = readData(src, steps, q, nsOfModule);
-    return steps.length ? resourceReply(nodes[0], 'json', moduleOf) : datastoreReply(nodes, 'json', moduleOf);
+    const nodes = await readData(src, steps, q, nsOfModule);
+    const body = new TextParts();
+    if (steps.length) await writeResourceReply(nodes[0], 'json', moduleOf, body, new Turns());
+    else await writeDatastoreReply(nodes, 'json', moduleOf, body, new Turns());
+    return body.text();
   };
-  for (let i = 0; i < Math.min(3, n); i++) once(); // warm-up
+  for (let i = 0; i < Math.min(3, n); i++) await once(); // warm-up
   const ms: number[] = [];
   let bytes = 0;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    const body = once();
+    const body = await once();
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     bytes = body.length;
   }
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
   try {
     const get = (path: string, accept: string) => (): Promise<{ status: number; body: string }> => httpRequest(port, { method: 'GET', path, user: ADMIN, headers: { Accept: accept } });
     const json = 'application/yang-data+json';
-    const fullServer = serverSide(synthetic.view.rpc, '/restconf/data', N);
+    const fullServer = await serverSide(synthetic.view.rpc, '/restconf/data', N);
     await time(3, get('/restconf/data', json), 200);
     const full = await time(N, get('/restconf/data', json), 200);
     const fullXml = await time(N, get('/restconf/data', 'application/yang-data+xml'), 200);
@@ -110,10 +115,10 @@ async function main(): Promise<void> {
   try {
     const src = big.view.rpc;
     const target = `${MS}/network=net0/node=node${BIG_NODES / 2}`;
-    const fullBig = serverSide(src, '/restconf/data', Math.max(3, Math.min(10, N)));
-    const oneBig = serverSide(src, target, N);
-    const fieldsBig = serverSide(src, `${target}?fields=height;peer-count;peer(address)`, N);
-    const dsFieldsBig = serverSide(src, `/restconf/data?fields=blockchain-mgmt:managed-system/network/node/height`, Math.max(3, Math.min(10, N)));
+    const fullBig = await serverSide(src, '/restconf/data', Math.max(3, Math.min(10, N)));
+    const oneBig = await serverSide(src, target, N);
+    const fieldsBig = await serverSide(src, `${target}?fields=height;peer-count;peer(address)`, N);
+    const dsFieldsBig = await serverSide(src, `/restconf/data?fields=blockchain-mgmt:managed-system/network/node/height`, Math.max(3, Math.min(10, N)));
     const httpOne = await time(N, () => httpRequest(big.view.httpPort, { method: 'GET', path: target, user: ADMIN, headers: { Accept: 'application/yang-data+json' } }), 200);
     const ratio = (r: { ms: number[] }): string => `  (${(stats(fullBig.ms).median / stats(r.ms).median).toFixed(0)}x less than the full GET)`;
     console.log(`RESTCONF, one node of ${BIG_NODES} (x ${PEERS} peers), server side; reference: full JSON GET of the same tree:`);

@@ -44,13 +44,27 @@ export function formatValue(v: number | bigint): string {
   return String(v);
 }
 
+/** The HELP and TYPE lines of a family. */
+export function familyHead(f: Pick<Family, 'name' | 'type' | 'help'>): string {
+  return `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+}
+
+/** One sample line. */
+export function sampleLine(name: string, labels: string, value: number | bigint): string {
+  return `${name}${labels} ${formatValue(value)}\n`;
+}
+
+/** The exposition of one family ('' when it has no samples). */
+export function encodeFamily(f: Family): string {
+  if (!f.samples.length) return '';
+  const parts = [familyHead(f)];
+  for (const s of f.samples) parts.push(sampleLine(f.name, s.labels, s.value));
+  return parts.join('');
+}
+
 /** The exposition of the families; a family without samples is left out. */
 export function encodeFamilies(families: Iterable<Family>): string {
   const parts: string[] = [];
-  for (const f of families) {
-    if (!f.samples.length) continue;
-    parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
-    for (const s of f.samples) parts.push(`${f.name}${s.labels} ${formatValue(s.value)}\n`);
-  }
+  for (const f of families) parts.push(encodeFamily(f));
   return parts.join('');
 }

@@ -18,6 +18,9 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+// Long reply bodies written as they are produced (the views write through the server's reply writer).
+export { CHUNK_BYTES, ChunkedReply, ReplyAbortedError } from './chunked-reply';
+
 export interface HttpLimits {
   maxSessions(): number;
   maxRequestSize(): number;

@@ -170,9 +170,7 @@ function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: I
   const want = texts.join('\u0000');
   const hit = decoded && parent.child(cls.name, decoded);
   if (hit && keyTexts(keys, hit.keys) === want) return hit;
-  const m = parent.children.get(cls.name);
-  if (!m) return undefined;
-  for (const i of m.values()) if (keyTexts(keys, i.keys) === want) return i;
+  for (const i of parent.list(cls.name)) if (keyTexts(keys, i.keys) === want) return i;
   return undefined;
 }
 
@@ -214,7 +212,7 @@ function* listSteps(cls: ObjectClass, parent: Instance | undefined, doc: ConfigO
   const keyAttrs = classYang(cls).keys;
   const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
   // lookups only when they are fewer than the entries: rendering by projection never costs more than rendering all
-  if (keyed && keyed.size <= (parent?.children.get(cls.name)?.size ?? 0) + listLength(doc?.[fieldOf(cls)])) {
+  if (keyed && keyed.size <= (parent?.childCount(cls.name) ?? 0) + listLength(doc?.[fieldOf(cls)])) {
     const entries: Entry[] = [];
     for (const { texts, sub } of keyed.values()) {
       const decoded = decodeKeys(keyAttrs, texts);

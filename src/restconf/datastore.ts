@@ -15,7 +15,7 @@ import type { ModuleCatalogue } from '../netconf/modules';
 import { yangLibraryNodes } from '../netconf/monitoring';
 import { ALL, projectNodes, topProjection } from '../netconf/projection';
 import type { Projection } from '../netconf/projection';
-import { externalNodes, managedSystemNode } from '../netconf/render';
+import { externalNodes, managedSystemNodeAsync } from '../netconf/render';
 import { parseFields } from './fields';
 import { selectNode } from './path';
 import type { ModuleOf, PathStep } from './path';
@@ -30,17 +30,25 @@ export interface RestconfSource {
 
 const wanted = (p: Projection, ...names: string[]): boolean => p === ALL || names.some((n) => p.kids.has(n));
 
-function configNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): DNode[] {
+async function configNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): Promise<DNode[]> {
   if (!wanted(proj, 'managed-system')) return [];
-  const n = managedSystemNode(undefined, src.bridge.datastore.read('running'), { state: false, withDefaults }, topProjection(proj, 'managed-system'));
+  const n = await managedSystemNodeAsync(undefined, src.bridge.datastore.read('running'), { state: false, withDefaults }, topProjection(proj, 'managed-system'));
   return n.children?.length ? [n] : [];
 }
 
-function allNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): DNode[] {
+async function allNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): Promise<DNode[]> {
+  const root = src.bridge.tree.root;
+  const out: DNode[] = [];
+  if (wanted(proj, 'managed-system')) out.push(await managedSystemNodeAsync(root, src.bridge.datastore.read('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
+  out.push(...otherNodes(src, proj));
+  return out;
+}
+
+/** The top-level data nodes besides /managed-system: the alarm list and the YANG library (the part a projection names). */
+export function otherNodes(src: RestconfSource, proj: Projection = ALL): DNode[] {
   const root = src.bridge.tree.root;
   const al = src.catalogue.namespaceOfPrefix('al');
   const out: DNode[] = [];
-  if (wanted(proj, 'managed-system')) out.push(managedSystemNode(root, src.bridge.datastore.read('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
   if (al && wanted(proj, 'alarms')) out.push(...projectNodes(externalNodes(root, src.nsOf), proj === ALL ? ALL : { kids: new Map([['alarms', proj.kids.get('alarms')!]]) }));
   if (wanted(proj, 'yang-library', 'modules-state')) out.push(...projectNodes(yangLibraryNodes(src.catalogue), proj === ALL ? ALL : { kids: new Map([...proj.kids].filter(([n]) => n !== 'managed-system' && n !== 'alarms')) }));
   return out;
@@ -67,11 +75,14 @@ export function withoutConfig(nodes: readonly DNode[], config: readonly DNode[])
   return out;
 }
 
-/** The top-level data nodes for a content parameter, the part a projection names (everything by default). */
-export function dataNodes(src: RestconfSource, content: Content, withDefaults: WithDefaults, proj: Projection = ALL): DNode[] {
+/**
+ * The top-level data nodes for a content parameter, the part a projection names (everything by default); /managed-system
+ * is built in slices that give the event loop back (managedSystemNodeAsync).
+ */
+export async function dataNodes(src: RestconfSource, content: Content, withDefaults: WithDefaults, proj: Projection = ALL): Promise<DNode[]> {
   if (content === 'config') return configNodes(src, withDefaults, proj);
-  const all = allNodes(src, withDefaults, proj);
-  return content === 'all' ? all : withoutConfig(all, configNodes(src, withDefaults, proj));
+  const all = await allNodes(src, withDefaults, proj);
+  return content === 'all' ? all : withoutConfig(all, await configNodes(src, withDefaults, proj));
 }
 
 /** The projection of the top-level nodes that leads along a resource path (each list entry by its keys) to target, where it is sub. */
@@ -89,11 +100,11 @@ export function pathProjection(steps: readonly PathStep[], target: Projection): 
  * target of the path; with a fields expression, only the fields selected (the target with its keys, at the
  * datastore level the top-level nodes named).
  */
-export function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined,
-  moduleOf?: ModuleOf, extra: readonly DNode[] = []): DNode[] {
+export async function readData(src: RestconfSource, steps: readonly PathStep[], q: DataQuery, nsOfModule: (module: string) => string | undefined,
+  moduleOf?: ModuleOf, extra: readonly DNode[] = []): Promise<DNode[]> {
   const fields = q.fields === undefined ? ALL : parseFields(q.fields, steps, nsOfModule);
   const proj = pathProjection(steps, fields);
-  const nodes = [...dataNodes(src, q.content, q.withDefaults, proj), ...projectNodes(extra, proj)];
+  const nodes = [...await dataNodes(src, q.content, q.withDefaults, proj), ...projectNodes(extra, proj)];
   if (!steps.length) return projectNodes(nodes, fields);
   const target = selectNode(nodes, steps, moduleOf);
   if (fields === ALL || target.value !== undefined) return [target];

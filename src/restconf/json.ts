@@ -12,7 +12,7 @@ import type { DNode } from '../netconf/data';
 /** Module name of a namespace (the catalogue of src/netconf/modules.ts). */
 export type ModuleOfNs = (ns: string) => string;
 
-function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
+export function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
   if (n.valueNs !== undefined) {
     const colon = n.value!.indexOf(':');
     return colon > 0 ? `${moduleOf(n.valueNs)}:${n.value!.slice(colon + 1)}` : n.value!;
@@ -27,7 +27,7 @@ function leafJson(n: DNode, moduleOf: ModuleOfNs): JsonValue {
 }
 
 /** Whether same-named siblings form an array: list entries (keyed) and leaf-lists (several, or marked multi). */
-function isArrayMember(first: DNode, count: number): boolean {
+export function isArrayMember(first: DNode, count: number): boolean {
   if (first.value === undefined) return first.keyCount !== undefined || count > 1;
   return count > 1 || isMultiValue(first);
 }

@@ -4,7 +4,8 @@
  */
 import type { Request, Response } from 'express';
 import type { User } from '../netconf/auth';
-import { dataNodes } from './datastore';
+import { ALL } from '../netconf/projection';
+import { dataNodes, pathProjection } from './datastore';
 import type { RestconfSource } from './datastore';
 import { unknownResource } from './errors';
 import { RESTCONF_RPCS, actionOperation, outputReply, parseInput, replyOutput, rpcOperation } from './invoke';
@@ -63,7 +64,8 @@ export async function invokeByPost(ctx: InvokeContext, req: Request, res: Respon
   if (steps.length < 2 || last.keys !== undefined) return false;
   const prefixOf = (ns: string): string => ctx.src.catalogue.byNamespace(ns)?.prefix ?? '?';
   const schemaPath = steps.map((s) => `/${prefixOf(s.ns)}:${s.name}`).join('');
-  const data = dataNodes(ctx.src, 'all', 'explicit');
+  // only the entry the action is on is built (with everything it holds), not the whole datastore
+  const data = await dataNodes(ctx.src, 'all', 'explicit', pathProjection(steps.slice(0, -1), ALL));
   if (!ctx.src.hasAction(schemaPath)) {
     selectChain(data, steps, ctx.moduleOf); // neither an action nor a data node: 404
     return false;

@@ -13,12 +13,15 @@ import type { User } from '../netconf/auth';
 import type { NetconfError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
 import { readData } from './datastore';
+import { streamsWholeDatastore, writeWholeDatastore } from './datastore-stream';
 import { baseUrlOf, restconfStateNode } from './monitoring';
 import { invokeByPost } from './operations';
 import type { OperationSource } from './operations';
 import { EventStreams, STREAMS_PATH } from './streams';
 import type { StreamSource } from './streams';
-import { datastoreReply, resourceReply } from './encode';
+import { ChunkedReply, ReplyAbortedError } from '../http/server';
+import { Turns } from '../turns';
+import { writeDatastoreReply, writeResourceReply } from './encode';
 import { asNetconfError, badQuery, errorsJson, errorsXml, methodNotAllowed, statusOf, MethodNotAllowedError, unauthenticated, unknownResource } from './errors';
 import { notModified } from './etag';
 import { MEDIA_TYPE, negotiate } from './media';
@@ -79,6 +82,7 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
         const enc = encodingOf(req);
         await fn(req, res, user, enc);
       })().catch((err: unknown) => {
+        if (err instanceof ReplyAbortedError) return; // the client went away in the middle of a reply: nothing to answer
         const e = asNetconfError(err);
         if (e.tag === 'operation-failed') opts.log(`restconf: ${req.method} ${req.path}: ${e.message}`);
         if (res.headersSent) { next(err); return; }
@@ -118,11 +122,20 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
     // only the target and the fields asked for are built (readData); the RESTCONF monitoring state is one more top-level node
-    const nodes = readData(src, steps, q, nsOfModule, moduleOf, q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))]);
+    const extra = q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))];
+    // the whole datastore is written straight from the tree; other reads build only the target and the fields asked for
+    const whole = streamsWholeDatastore(steps, q);
+    const nodes = whole ? [] : await readData(src, steps, q, nsOfModule, moduleOf, extra);
     // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
     if (q.content === 'config' && notModified(req, res, src.bridge.datastore)) return;
-    if (!steps.length) { reply(res, enc, datastoreReply(limitDepth(nodes, q.depth), enc, moduleOf)); return; }
-    reply(res, enc, resourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf));
+    // written while it is encoded, in slices (a read of the whole datastore is megabytes at a thousand nodes)
+    res.status(200).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache');
+    const body = new ChunkedReply(res);
+    const turns = new Turns();
+    if (whole) await writeWholeDatastore(src, q, extra, enc, moduleOf, body, turns);
+    else if (!steps.length) await writeDatastoreReply(limitDepth(nodes, q.depth), enc, moduleOf, body, turns);
+    else await writeResourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf, body, turns);
+    await body.end();
   });
   const stream = handle((req, res, user, enc) => {
     if (!READ.has(req.method)) throw methodNotAllowed(req.method, 'GET, HEAD');
