@@ -1,0 +1,63 @@
+/**
+ * The Node.js (V8) flags the bridge runs with: the one definition used by the `bcmgmt` command line
+ * (src/cli.ts starts the bridge with them), `npm start` (which runs the command line) and the benchmarks'
+ * bridge (bench/scale-load.ts). README, "Memory bounds", says why these flags and what they change.
+ *
+ * BCMGMT_NODE_FLAGS overrides them: `none` (or an empty value) runs the bridge with Node's defaults, any
+ * other value is the list of flags to use instead (separated by spaces), e.g.
+ * BCMGMT_NODE_FLAGS="--max-semi-space-size=4".
+ *
+ * This module is loaded before anything else by the command line: it imports nothing.
+ */
+
+/** The environment variable that replaces (or, with `none`, turns off) the default flags. */
+export const NODE_FLAGS_ENV = 'BCMGMT_NODE_FLAGS';
+
+/**
+ * The default flags. None is a hard limit: the old generation keeps V8's own limit (a large configuration that
+ * legitimately needs more heap gets it); only the young generation and the old generation's growth between
+ * collections are bounded.
+ *   --max-semi-space-size=2  young generation at most 2 x 2 MB instead of 2 x 16 MB: short-lived garbage
+ *                            (a NETCONF reply, an SNMP PDU, a poll's JSON) is collected every 2 MB of allocation
+ *                            rather than left to fill 32 MB of resident pages.
+ *   --heap-growing-percent=30  the old generation may grow by 30% of the live heap before the next full
+ *                            collection, instead of V8's factor of up to 4x for a fast mutator: the heap stays
+ *                            near its live size under a steady allocation rate.
+ */
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30'];
+
+/** The flags the bridge should run with, given the environment (BCMGMT_NODE_FLAGS). */
+export function runtimeFlags(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const v = env[NODE_FLAGS_ENV];
+  if (v === undefined) return DEFAULT_NODE_FLAGS;
+  return parseNodeFlags(v);
+}
+
+/**
+ * A list of flags as written by an operator ("none", "", or flags separated by spaces). Each must start with
+ * "--": a value that does not is refused (it would be taken as the script to run).
+ */
+export function parseNodeFlags(text: string): readonly string[] {
+  const t = text.trim();
+  if (t === '' || t === 'none') return [];
+  const flags = t.split(/\s+/);
+  const bad = flags.find((f) => !f.startsWith('--'));
+  if (bad !== undefined) throw new Error(`${NODE_FLAGS_ENV}: "${bad}" is not a Node.js flag (flags start with --; "none" turns them off)`);
+  return flags;
+}
+
+/** The name of a flag without its value and with - and _ alike (V8 accepts both): --max_semi_space_size=2 -> --max-semi-space-size. */
+function flagName(flag: string): string {
+  const i = flag.indexOf('=');
+  return (i < 0 ? flag : flag.slice(0, i)).replace(/_/g, '-');
+}
+
+/**
+ * The flags of `wanted` that the running process does not have: a flag counts as present when the process
+ * was started with the same flag name, whatever its value (an operator's own `node --max-semi-space-size=8
+ * cli.js` is respected).
+ */
+export function missingFlags(wanted: readonly string[], execArgv: readonly string[] = process.execArgv): string[] {
+  const have = new Set(execArgv.map(flagName));
+  return wanted.filter((f) => !have.has(flagName(f)));
+}
