@@ -54,10 +54,11 @@ function flagName(flag: string): string {
 
 /**
  * The flags of `wanted` that the running process does not have: a flag counts as present when the process
- * was started with the same flag name, whatever its value (an operator's own `node --max-semi-space-size=8
- * cli.js` is respected).
+ * was started with the same flag name, whatever its value, on its command line or in NODE_OPTIONS (an
+ * operator's own `node --max-semi-space-size=8 cli.js` is respected).
  */
-export function missingFlags(wanted: readonly string[], execArgv: readonly string[] = process.execArgv): string[] {
-  const have = new Set(execArgv.map(flagName));
+export function missingFlags(wanted: readonly string[], execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? ''): string[] {
+  const have = new Set([...execArgv, ...nodeOptions.split(/\s+/).filter((o) => o !== '')].map(flagName));
   return wanted.filter((f) => !have.has(flagName(f)));
 }
