@@ -6,13 +6,15 @@
  *   bridge     a Bridge opened on a new data dir (SQLite), its views composed (src/compose composeBridge)
  *   started    started with a configuration of `nodes` administratively locked nodes (not polled)
  *   idle       2 s later (the views' first timers have run)
- * and which packages of node_modules the start loaded.
+ * and which packages of node_modules the start loaded. Run it with and without the bridge's flags
+ * (src/runtime-flags.ts) to see what they change:
  *
- *   node --expose-gc dist/bench/boot-memory.js [--nodes N, default 1000]
+ *   node --expose-gc [--max-semi-space-size=2 --heap-growing-percent=30] dist/bench/boot-memory.js [--nodes N, default 1000]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 
 const mb = (n: number): string => (n / 1048576).toFixed(1).padStart(7);
 
@@ -26,7 +28,10 @@ function gc(): void {
 function line(step: string): void {
   gc();
   const m = process.memoryUsage();
-  console.log(`${step.padEnd(10)} ${mb(m.rss)} ${mb(m.heapUsed)} ${mb(m.heapTotal)} ${mb(m.external)} ${mb(m.arrayBuffers)}`);
+  // The young generation's resident pages: after a start, 1 to 32 MB depending on how far V8 grew it (and on
+  // whether its memory reducer has shrunk it back yet); the flags of src/runtime-flags.ts bound it.
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+  console.log(`${step.padEnd(10)} ${mb(m.rss)} ${mb(m.heapUsed)} ${mb(m.heapTotal)} ${mb(young)} ${mb(m.rss - young)} ${mb(m.external)}`);
 }
 
 /** The packages of node_modules loaded so far, by name. */
@@ -45,7 +50,8 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--nodes');
   const nodes = i > 0 ? Number(process.argv[i + 1]) : 1000;
   console.log(`base memory of a bridge with ${nodes} locked nodes (MB, after global.gc())`);
-  console.log('step           RSS    heap  heapTot  extern  arrbuf');
+  console.log(`Node.js flags: ${process.execArgv.join(' ') || 'none'}`);
+  console.log('step           RSS    heap  heapTot   young RSS-young  extern');
   line('node');
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { Bridge } = require('../src/bridge') as typeof import('../src/bridge');
