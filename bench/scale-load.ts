@@ -37,6 +37,8 @@ export interface LoadOptions { readonly nodes: number; readonly peers: number; r
 /** One sample of the bridge process since the previous sample. */
 export interface BridgeSample {
   readonly rssMb: number; readonly heapMb: number; readonly externalMb: number;
+  /** V8 heap committed (used, garbage not yet collected, free pages kept). */
+  readonly heapTotalMb: number;
   /** Event-loop delay since the last sample, ms. */
   readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
@@ -160,7 +162,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
     cpuAt = now;
     cpu = process.cpuUsage();
     const data: BridgeSample = {
-      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers),
+      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers), heapTotalMb: mb(mem.heapTotal),
       eldMaxMs: eld.max / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMeanMs: eld.mean / 1e6,
       polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent,
     };

@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     slopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.rssMb)),
     heapMb: { mean: mean(samples.map((s) => s.heapMb)), max: Math.max(...samples.map((s) => s.heapMb)) },
     rssMeanMb: mean(samples.map((s) => s.rssMb)),
+    heapTotalMeanMb: mean(samples.map((s) => s.heapTotalMb)),
+    externalMeanMb: mean(samples.map((s) => s.externalMb)),
     cpuPercentMean: mean(samples.map((s) => s.cpuPercent)),
     heapSlopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.heapMb)),
     eventLoopMaxMs: Math.max(...samples.map((s) => s.eldMaxMs)),
