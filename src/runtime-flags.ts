@@ -16,15 +16,16 @@ export const NODE_FLAGS_ENV = 'BCMGMT_NODE_FLAGS';
 /**
  * The default flags. None is a hard limit: the old generation keeps V8's own limit (a large configuration that
  * legitimately needs more heap gets it); only the young generation and the old generation's growth between
- * collections are bounded.
- *   --max-semi-space-size=2  young generation at most 2 x 2 MB instead of 2 x 16 MB: short-lived garbage
- *                            (a NETCONF reply, an SNMP PDU, a poll's JSON) is collected every 2 MB of allocation
- *                            rather than left to fill 32 MB of resident pages.
- *   --heap-growing-percent=30  the old generation may grow by 30% of the live heap before the next full
- *                            collection, instead of V8's factor of up to 4x for a fast mutator: the heap stays
- *                            near its live size under a steady allocation rate.
+ * full collections are bounded. Measured with bench/gc-flags.ts and bench/soak.ts (README, "Memory bounds").
+ *   --max-semi-space-size=8    young generation at most 2 x 8 MB instead of 2 x 16 MB: short-lived garbage
+ *                              (NETCONF replies, SNMP PDUs, poll results) is scavenged every 8 MB of allocation.
+ *                              Smaller semi-spaces (2, 4) save a few MB more at a much higher CPU cost: more of
+ *                              a <get>'s intermediate data survives two scavenges and is promoted.
+ *   --heap-growing-percent=50  the old generation may grow by 50% of what survived the last full collection
+ *                              before the next one, instead of V8's factor of up to 4x for a fast allocator: the
+ *                              heap stays within 1.5x its live size under the steady allocation of the load.
  */
-export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30'];
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
 /** The flags the bridge should run with, given the environment (BCMGMT_NODE_FLAGS). */
 export function runtimeFlags(env: NodeJS.ProcessEnv = process.env): readonly string[] {
