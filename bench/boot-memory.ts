@@ -9,7 +9,7 @@
  * and which packages of node_modules the start loaded. Run it with and without the bridge's flags
  * (src/runtime-flags.ts) to see what they change:
  *
- *   node --expose-gc [--max-semi-space-size=2 --heap-growing-percent=30] dist/bench/boot-memory.js [--nodes N, default 1000]
+ *   node --expose-gc [--max-semi-space-size=8 --heap-growing-percent=50] dist/bench/boot-memory.js [--nodes N, default 1000]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
