@@ -19,6 +19,7 @@ import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
 import { composeManagementViews } from '../src/compose';
 import { createSnmpView } from '../src/snmp';
+import { runtimeFlags } from '../src/runtime-flags';
 import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
@@ -29,14 +30,20 @@ export interface LoadOptions { readonly nodes: number; readonly peers: number; r
   /** The endpoint of each polled node (filled by startLoad). */
   readonly endpoints?: readonly string[];
   /** Seconds between the starts of two full <get>s (default 1; 0: no NETCONF client). */
-  readonly getEvery?: number }
+  readonly getEvery?: number;
+  /** Node.js flags of the bridge process (default: the product's, src/runtime-flags.ts, BCMGMT_NODE_FLAGS honoured). */
+  readonly nodeFlags?: readonly string[] }
 
 /** One sample of the bridge process since the previous sample. */
 export interface BridgeSample {
   readonly rssMb: number; readonly heapMb: number; readonly externalMb: number;
+  /** V8 heap committed (used, garbage not yet collected, free pages kept). */
+  readonly heapTotalMb: number;
   /** Event-loop delay since the last sample, ms. */
   readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
+  /** CPU time of the bridge process (user + system) since the last sample, in % of one core. */
+  readonly cpuPercent: number;
 }
 
 export interface NetconfSample { readonly gets: number; readonly bytes: number; readonly maxMs: number; readonly medianMs: number; readonly errors: number }
@@ -45,6 +52,8 @@ export interface Load {
   readonly snmpPort: number;
   readonly bridgePid: number;
   readonly chainLabel: string;
+  /** The Node.js flags the bridge process runs with. */
+  readonly nodeFlags: readonly string[];
   sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample }>;
   stop(): Promise<void>;
 }
@@ -92,9 +101,10 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
     url = (await firstLine<{ url: string }>(chain)).url;
     chainLabel = 'one Ethereum dev chain (src/devchain, its own process, a block every 2 s with a workload) behind every polled node';
   }
-  const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())] });
   children.push(bridge);
-  const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number }>(bridge);
+  const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number; execArgv: string[] }>(bridge);
   const getEvery = o.getEvery ?? 1;
   const nc = getEvery > 0 ? fork(__filename, ['--netconf', String(info.sshPort), String(getEvery)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
   if (nc) { children.push(nc); await firstLine<{ ready: boolean }>(nc); }
@@ -103,6 +113,7 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
     snmpPort: info.snmpPort,
     bridgePid: info.pid,
     chainLabel,
+    nodeFlags: info.execArgv,
     sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none }),
     stop: async () => {
       const exited = children.map((c) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); }));
@@ -139,21 +150,28 @@ async function runBridge(o: LoadOptions): Promise<void> {
   bridge.collector.on('polled', (e) => { polls++; if (!e.result.ok) failed++; });
   const eld = monitorEventLoopDelay({ resolution: 5 });
   eld.enable();
+  let cpuAt = process.hrtime.bigint();
+  let cpu = process.cpuUsage();
   process.on('message', (m: { ask?: string }) => {
     if (m.ask !== 'sample') return;
     const mem = process.memoryUsage();
     const live = bridge.tree.find([{ cls: 'network', keys: ['live'] }]);
+    const now = process.hrtime.bigint();
+    const used = process.cpuUsage(cpu);
+    const cpuPercent = ((used.user + used.system) / (Number(now - cpuAt) / 1000)) * 100;
+    cpuAt = now;
+    cpu = process.cpuUsage();
     const data: BridgeSample = {
-      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers),
+      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers), heapTotalMb: mb(mem.heapTotal),
       eldMaxMs: eld.max / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMeanMs: eld.mean / 1e6,
-      polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0),
+      polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent,
     };
     eld.reset();
     polls = 0;
     failed = 0;
     process.send?.({ reply: 'sample', data });
   });
-  process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid }) + '\n');
+  process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid, execArgv: process.execArgv }) + '\n');
   process.on('SIGTERM', () => { void bridge.stop().finally(() => { fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0); }); });
 }
 

@@ -9,7 +9,9 @@
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
+ *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
  */
+import { parseNodeFlags } from '../src/runtime-flags';
 import { startSnmpd } from '../test/support/snmp';
 import { startLoad } from './scale-load';
 import type { BridgeSample, NetconfSample } from './scale-load';
@@ -33,12 +35,14 @@ async function main(): Promise<void> {
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
   const source = arg('source', 'recorded') as 'recorded' | 'devchain';
-  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source });
+  const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
   const snmpd = await startSnmpd('public');
   try {
     const targets = snmpTargets(nodes, peers);
     console.log(`SNMP GET latency under load: tree ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s ` +
-      `(${load.chainLabel}); NETCONF full <get> every second; 4 pollers, 3 varbinds per GET, v2c, loopback; ${rounds} rounds of ${seconds} s each agent`);
+      `(${load.chainLabel}); NETCONF full <get> every second; 4 pollers, 3 varbinds per GET, v2c, loopback; ${rounds} rounds of ${seconds} s each agent; ` +
+      `bridge Node.js flags: ${load.nodeFlags.join(' ') || 'none'}`);
     // warm-up: the collector's first cycles, JIT of both sides
     await poll(load.snmpPort, targets.ours, Math.min(2, warmup));
     await poll(snmpd.port, targets.snmpd, 1);
@@ -74,12 +78,13 @@ async function main(): Promise<void> {
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
     const rss = Math.max(...loop.map((l) => l.rssMb));
     const getMax = Math.max(...gets.map((g) => g.maxMs));
+    const cpu = loop.reduce((a, l) => a + l.cpuPercent, 0) / loop.length;
     const polls = loop.reduce((a, l) => a + l.polls, 0);
     const failed = loop.reduce((a, l) => a + l.failedPolls, 0);
     console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms; ` +
-      `RSS ${f(rss, 1)} MB; ${polls} collector polls (${failed} failed), ${loop[loop.length - 1].liveNodesReachable} polled nodes reachable; ` +
+      `RSS ${f(rss, 1)} MB; CPU ${f(cpu, 0)}% of a core; ${polls} collector polls (${failed} failed), ${loop[loop.length - 1].liveNodesReachable} polled nodes reachable; ` +
       `${gets.reduce((a, g) => a + g.gets, 0)} full <get>s (max ${f(getMax, 0)} ms, ${f(gets[0].bytes / Math.max(1, gets[0].gets) / 1048576, 1)} MB each)`);
-    console.log(JSON.stringify({ ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, rssMb: rss, polls, failedPolls: failed, fullGetMaxMs: getMax }));
+    console.log(JSON.stringify({ ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax }));
   } finally {
     await snmpd.stop();
     await load.stop();

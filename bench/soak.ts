@@ -8,7 +8,9 @@
  *
  *   node dist/bench/soak.js [--minutes N] [--nodes N] [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--sample-seconds S]
+ *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
  */
+import { parseNodeFlags } from '../src/runtime-flags';
 import { poll, snmpTargets } from './snmp-poll';
 import { startLoad } from './scale-load';
 import type { BridgeSample } from './scale-load';
@@ -31,6 +33,8 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den ? num / den : NaN;
 }
 
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 async function main(): Promise<void> {
   const minutes = Number(arg('minutes', '60'));
   const sampleSeconds = Number(arg('sample-seconds', '60'));
@@ -40,15 +44,17 @@ async function main(): Promise<void> {
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
   const source = arg('source', 'recorded') as 'recorded' | 'devchain';
-  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source });
+  const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
   console.log(`soak: ${minutes} min; tree: ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s (${load.chainLabel}); ` +
-    'NETCONF full <get> every second over SSH; 4 SNMP pollers (a GET every 5 ms each); bridge pid ' + load.bridgePid);
+    'NETCONF full <get> every second over SSH; 4 SNMP pollers (a GET every 5 ms each); bridge pid ' + load.bridgePid +
+    `, Node.js flags: ${load.nodeFlags.join(' ') || 'none'}`);
   let stopped = false;
   const pollers = poll(load.snmpPort, snmpTargets(nodes, peers).ours, minutes * 60 + 5, 4, { pauseMs: 5, stop: () => stopped });
   const samples: (BridgeSample & { minute: number })[] = [];
   const t0 = Date.now();
   await load.sample(); // reset the counters
-  console.log('minute  RSS MB  heap MB  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched');
+  console.log('minute  RSS MB  heap MB  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %');
   for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
     const { bridge: b, netconf: n } = await load.sample();
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     samples.push({ ...b, minute });
     console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.externalMb.toFixed(1).padStart(6),
       b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
-      String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10)].join('  '));
+      String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10), b.cpuPercent.toFixed(0).padStart(5)].join('  '));
   }
   stopped = true;
   const lat = await pollers;
@@ -66,18 +72,24 @@ async function main(): Promise<void> {
   const first = tail[0];
   const last = samples[samples.length - 1];
   const result = {
-    minutes, nodes, peers, polled,
+    minutes, nodes, peers, polled, nodeFlags: load.nodeFlags,
     rssMb: { atFrom: first?.rssMb, last: last?.rssMb, max: Math.max(...samples.map((s) => s.rssMb)) },
     fromMinute: from,
     growthPercent: first && last ? ((last.rssMb - first.rssMb) / first.rssMb) * 100 : NaN,
     slopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.rssMb)),
+    heapMb: { mean: mean(samples.map((s) => s.heapMb)), max: Math.max(...samples.map((s) => s.heapMb)) },
+    rssMeanMb: mean(samples.map((s) => s.rssMb)),
+    heapTotalMeanMb: mean(samples.map((s) => s.heapTotalMb)),
+    externalMeanMb: mean(samples.map((s) => s.externalMb)),
+    cpuPercentMean: mean(samples.map((s) => s.cpuPercent)),
     heapSlopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.heapMb)),
     eventLoopMaxMs: Math.max(...samples.map((s) => s.eldMaxMs)),
     snmpGet: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count, errors: lat.errors },
   };
   console.log(`RSS ${result.rssMb.atFrom?.toFixed(1)} MB at minute ${from} -> ${result.rssMb.last?.toFixed(1)} MB at minute ${last?.minute}: ` +
     `growth ${result.growthPercent.toFixed(2)}% (target < 5%), slope ${result.slopeMbPerMinute.toFixed(3)} MB/min, max ${result.rssMb.max.toFixed(1)} MB (target <= 150 MB); ` +
-    `event loop max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms)`);
+    `event loop max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
+    `SNMP GET p99 ${lat.p99.toFixed(1)} ms`);
   console.log(JSON.stringify(result));
 }
 

@@ -8,6 +8,14 @@ import * as path from 'node:path';
 
 export type Db = Database.Database;
 
+/**
+ * SQLite's page cache, at most (KiB). better-sqlite3 builds SQLite with a 16 MB default, which a long-running
+ * bridge fills as its log, alarm and audit tables grow; the bridge's queries read a few pages each (indexed
+ * lookups, the newest rows), so SQLite's own default of 2 MiB is kept. No memory-mapped I/O (mmap_size 0):
+ * mapped pages of the file would count in the process's RSS.
+ */
+export const DB_CACHE_KIB = 2048;
+
 const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS datastore (
      name TEXT PRIMARY KEY,          -- running | startup
@@ -32,6 +40,8 @@ export function openDb(dataDir: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`cache_size = -${DB_CACHE_KIB}`);
+  db.pragma('mmap_size = 0');
   for (const s of SCHEMA) db.exec(s);
   return db;
 }

@@ -60,9 +60,12 @@ describe('configuration survives kill -9 during a burst of edits', function () {
       }
     })();
     await until('a burst under way', () => acked >= 30, 60000, 5);
+    // Listening before the kill: the command line may end before the burst notices (bcmgmt serve runs the
+    // bridge as its child, src/relaunch.ts, which goes down with it a moment later).
+    const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');
     await burst;
-    await new Promise((r) => child!.once('exit', r));
+    await exited;
     expect(acked).to.be.greaterThan(29);
 
     // What the database holds, read before the bridge starts again: intact, and the last commit.

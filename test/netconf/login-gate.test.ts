@@ -47,7 +47,9 @@ describe('connections that never log in (bridge process, raw sockets)', function
   let sshPort = 0;
   let httpPort = 0;
   const open: Silent[] = [];
-  const fds = (): number => fs.readdirSync(`/proc/${proc!.pid}/fd`).length;
+  // The bridge's own process: bcmgmt serve may run it as a child with its Node.js flags (src/relaunch.ts); the banner says its pid.
+  let bridgePid = 0;
+  const fds = (): number => fs.readdirSync(`/proc/${bridgePid}/fd`).length;
 
   before(async function () {
     requireNcclient(this);
@@ -65,6 +67,8 @@ describe('connections that never log in (bridge process, raw sockets)', function
     proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
     await until('the bridge process serving', () => out.includes('poll it:') || proc!.exitCode !== null, 60000);
     expect(proc.exitCode, out).to.equal(null);
+    bridgePid = Number(/; pid (\d+)$/m.exec(out)?.[1]);
+    expect(bridgePid, out).to.be.above(0);
   });
   after(() => {
     for (const s of open) s.sock.destroy();

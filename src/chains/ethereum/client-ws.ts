@@ -4,10 +4,18 @@
  * was lost; a timeout per call; typed errors as the HTTP client; eth_subscription notifications are
  * handed to onNotification. No retries: the collector decides.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { MalformedResponseError, RpcError, TransportError } from '../errors';
 import type { RpcStats } from '../rpc-http';
 import type { RpcTransport } from './methods';
+
+/** The ws package, loaded on the first connection: a bridge whose nodes have no wsEndpoint never loads it. */
+let wsModule: typeof WebSocket | undefined;
+function webSocketClass(): typeof WebSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  wsModule ??= require('ws') as typeof WebSocket;
+  return wsModule;
+}
 
 export interface RpcWsOptions {
   readonly url: string;
@@ -66,14 +74,14 @@ export class RpcWsClient implements RpcTransport {
 
   private connect(): Promise<WebSocket> {
     if (this.closed) return Promise.reject(new TransportError('client closed'));
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) return Promise.resolve(this.ws);
+    if (this.ws && this.ws.readyState === this.ws.OPEN) return Promise.resolve(this.ws);
     if (this.opening) return this.opening;
     const headers: Record<string, string> = {};
     const u = new URL(this.opts.url);
     const user = this.opts.username ?? (u.username ? decodeURIComponent(u.username) : undefined);
     const pass = this.opts.username !== undefined ? this.opts.password ?? '' : decodeURIComponent(u.password);
     if (user !== undefined) headers.authorization = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
-    const ws = new WebSocket(this.opts.url, {
+    const ws = new (webSocketClass())(this.opts.url, {
       headers, handshakeTimeout: this.opts.timeoutMs, maxPayload: this.opts.maxResponseBytes ?? 32 * 1024 * 1024, perMessageDeflate: false,
     });
     this.opening = new Promise<WebSocket>((resolve, reject) => {

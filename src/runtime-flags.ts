@@ -1,0 +1,65 @@
+/**
+ * The Node.js (V8) flags the bridge runs with: the one definition used by the `bcmgmt` command line
+ * (src/cli.ts starts the bridge with them), `npm start` (which runs the command line) and the benchmarks'
+ * bridge (bench/scale-load.ts). README, "Memory bounds", says why these flags and what they change.
+ *
+ * BCMGMT_NODE_FLAGS overrides them: `none` (or an empty value) runs the bridge with Node's defaults, any
+ * other value is the list of flags to use instead (separated by spaces), e.g.
+ * BCMGMT_NODE_FLAGS="--max-semi-space-size=4".
+ *
+ * This module is loaded before anything else by the command line: it imports nothing.
+ */
+
+/** The environment variable that replaces (or, with `none`, turns off) the default flags. */
+export const NODE_FLAGS_ENV = 'BCMGMT_NODE_FLAGS';
+
+/**
+ * The default flags. None is a hard limit: the old generation keeps V8's own limit (a large configuration that
+ * legitimately needs more heap gets it); only the young generation and the old generation's growth between
+ * full collections are bounded. Measured with bench/gc-flags.ts and bench/soak.ts (README, "Memory bounds").
+ *   --max-semi-space-size=8    young generation at most 2 x 8 MB instead of 2 x 16 MB: short-lived garbage
+ *                              (NETCONF replies, SNMP PDUs, poll results) is scavenged every 8 MB of allocation.
+ *                              Smaller semi-spaces (2, 4) save a few MB more at a much higher CPU cost: more of
+ *                              a <get>'s intermediate data survives two scavenges and is promoted.
+ *   --heap-growing-percent=50  the old generation may grow by 50% of what survived the last full collection
+ *                              before the next one, instead of V8's factor of up to 4x for a fast allocator: the
+ *                              heap stays within 1.5x its live size under the steady allocation of the load.
+ */
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+
+/** The flags the bridge should run with, given the environment (BCMGMT_NODE_FLAGS). */
+export function runtimeFlags(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const v = env[NODE_FLAGS_ENV];
+  if (v === undefined) return DEFAULT_NODE_FLAGS;
+  return parseNodeFlags(v);
+}
+
+/**
+ * A list of flags as written by an operator ("none", "", or flags separated by spaces). Each must start with
+ * "--": a value that does not is refused (it would be taken as the script to run).
+ */
+export function parseNodeFlags(text: string): readonly string[] {
+  const t = text.trim();
+  if (t === '' || t === 'none') return [];
+  const flags = t.split(/\s+/);
+  const bad = flags.find((f) => !f.startsWith('--'));
+  if (bad !== undefined) throw new Error(`${NODE_FLAGS_ENV}: "${bad}" is not a Node.js flag (flags start with --; "none" turns them off)`);
+  return flags;
+}
+
+/** The name of a flag without its value and with - and _ alike (V8 accepts both): --max_semi_space_size=2 -> --max-semi-space-size. */
+function flagName(flag: string): string {
+  const i = flag.indexOf('=');
+  return (i < 0 ? flag : flag.slice(0, i)).replace(/_/g, '-');
+}
+
+/**
+ * The flags of `wanted` that the running process does not have: a flag counts as present when the process
+ * was started with the same flag name, whatever its value, on its command line or in NODE_OPTIONS (an
+ * operator's own `node --max-semi-space-size=8 cli.js` is respected).
+ */
+export function missingFlags(wanted: readonly string[], execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? ''): string[] {
+  const have = new Set([...execArgv, ...nodeOptions.split(/\s+/).filter((o) => o !== '')].map(flagName));
+  return wanted.filter((f) => !have.has(flagName(f)));
+}
