@@ -38,7 +38,7 @@ export function entryOidContent(e: Entry): Buffer {
   let p = prefix.length;
   for (let i = 0; i < index.length; i++) {
     const s = index[i];
-    for (let k = subIdSize(s) - 1; k > 0; k--) out[p++] = (Math.floor(s / 2 ** (7 * k)) & 0x7f) | 0x80;
+    if (s >= 0x80) for (let k = subIdSize(s) - 1; k > 0; k--) out[p++] = ((s >>> (7 * k)) & 0x7f) | 0x80; // s < 2^32: >>> is exact
     out[p++] = s & 0x7f;
   }
   return out;

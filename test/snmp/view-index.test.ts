@@ -6,10 +6,10 @@
 import { expect } from 'chai';
 import { validateDocument } from '../../src/config/document';
 import { modelIndex } from '../../src/model';
-import { BerReader, BerWriter, Tag } from '../../src/snmp/ber';
+import { BerReader, BerWriter, Tag, encodeOidContent } from '../../src/snmp/ber';
 import type { SnmpValue } from '../../src/snmp/ber';
 import { decodePdu, encodePdu } from '../../src/snmp/message';
-import { MibView, entryOid } from '../../src/snmp/mibview';
+import { MibView, entryOid, entryOidContent } from '../../src/snmp/mibview';
 import type { StaticObject } from '../../src/snmp/mibview';
 import { get, getBulk, getNext } from '../../src/snmp/operations';
 import { compareOids, parseOid } from '../../src/snmp/oid';
@@ -77,9 +77,13 @@ describe('snmp MIB view: index per row', () => {
   it('finds, by binary search over tables, columns and rows, what a linear scan of the entries finds', () => {
     const tree = new InstanceTree();
     fillSynthetic(tree, 2, 4, 3);
+    // INDEX sub-identifiers of 1 to 5 octets in BER
+    for (const k of [200, 70000, 3000000, 300000000, 4294967295]) tree.set([{ cls: 'network', keys: ['net1'] }, { cls: 'node', keys: ['node\u00e9'] }, { cls: 'peer', keys: [k] }], { address: '10.1.1.1:1' });
     const view = viewOf(tree);
     const idx = view.index();
     const oids = [...idx].map(entryOid);
+    expect(oids.some((o) => o[o.length - 1] === 4294967295)).to.equal(true);
+    for (const e of idx) expect(entryOidContent(e).toString('hex'), entryOid(e).join('.')).to.equal(encodeOidContent(entryOid(e)).toString('hex'));
     for (let i = 1; i < oids.length; i++) expect(compareOids(oids[i - 1], oids[i]), oids[i].join('.')).to.be.below(0);
     expect(compareOids(oids[0], STATICS[0].oid)).to.equal(0);
     expect(compareOids(oids[oids.length - 1], STATICS[2].oid)).to.equal(0);
