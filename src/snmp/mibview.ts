@@ -14,7 +14,9 @@ import type { SnmpValue } from './ber';
 import { encodeOidContent } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
-import { ROW_CHANGES_MAX, editRows, findRow } from './index-edits';
+import { ROW_CHANGES_MAX, editRows } from './index-edits';
+import { TableRows } from './table-rows';
+import type { RowSource } from './table-rows';
 import { columnValue, indexSubIds, indexValue } from './values';
 import { ViewIndex } from './view-index';
 import type { Entry } from './view-index';
@@ -122,8 +124,8 @@ export class MibView {
   private readonly objects = new Map<string, Column | 'static'>();
   /** The current index; a new one when rows came or went. */
   private current: ViewIndex;
-  /** Per table: its rows in INDEX order (replaced, never changed, when the table changes). */
-  private readonly rows = new Map<string, readonly Row[]>();
+  /** Per table: its rows in INDEX order, packed (replaced, never changed, when the table changes). */
+  private readonly rows = new Map<string, TableRows>();
   /** Instances added or removed per class since the index was built (at most ROW_CHANGES_MAX + 1 kept). */
   private readonly changes = new Map<string, { inst: Instance; added: boolean }[]>();
   /** Classes whose instances were added or removed since their table was built. */
@@ -182,11 +184,11 @@ export class MibView {
       const changes = this.changes.get(t.cls.name);
       // A few rows added or removed (a peer connects, a log record is written): edited in a copy of the rows.
       if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar) {
-        const edited = cached.slice();
-        if (editRows(t.cls, edited, changes, (inst) => instanceIndex(t.cls, inst.path()))) { this.rows.set(t.cls.name, edited); continue; }
+        const edited = editRows(cached, changes, (inst) => instanceIndex(t.cls, inst.path()));
+        if (edited) { this.rows.set(t.cls.name, edited); continue; }
       }
-      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.filter((r) => r.doc).map((r) => ({ path: [...rowPath(r)], doc: r.doc! })) : []);
-      this.rows.set(t.cls.name, this.rowsOf(t, fromDoc));
+      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.configured().map((r) => ({ path: [...(r.path ?? [])], doc: r.doc! })) : []);
+      this.rows.set(t.cls.name, TableRows.of(t.cls, this.rowsOf(t, fromDoc)));
     }
     this.allDirty = false;
     this.dirty.clear();
@@ -204,14 +206,14 @@ export class MibView {
   }
 
   /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */
-  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): Row[] {
+  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): RowSource[] {
     const byIndex = new Map<string, { index: number[]; path?: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
     if (t.scalar) {
       const inst = this.tree.instances(t.cls.name)[0];
       const doc = fromDoc[0]?.doc;
       const hasConfigAttr = t.cls.attributes.some((a) => a.access === 'config');
       if (!inst && !doc && !hasConfigAttr) return [];
-      return [inst ? { cls: t.cls, index: [0], inst, doc } : { cls: t.cls, index: [0], doc, path: fromDoc[0]?.path ?? [] }];
+      return [inst ? { index: [0], inst, doc } : { index: [0], doc, path: fromDoc[0]?.path ?? [] }];
     }
     const key = (path: readonly PathSeg[]): number[] | undefined => instanceIndex(t.cls, path);
     for (const inst of this.tree.instances(t.cls.name)) {
@@ -225,7 +227,7 @@ export class MibView {
       if (hit) hit.doc = d.doc;
       else byIndex.set(index.join('.'), { index, path: d.path, doc: d.doc });
     }
-    const out = [...byIndex.values()].map((r) => ({ cls: t.cls, ...r }));
+    const out = [...byIndex.values()];
     out.sort((a, b) => compareOids(a.index, b.index));
     return out;
   }
@@ -290,7 +292,8 @@ export class MibView {
   row(cls: ObjectClass, index: Oid): Row | undefined {
     this.index();
     const rows = this.rows.get(cls.name);
-    return rows ? findRow(rows, index) : undefined;
+    const at = rows ? rows.find(index) : -1;
+    return rows && at >= 0 ? rows.row(at) : undefined;
   }
 
   /** The current value of an entry; undefined when absent (then not in a walk). */

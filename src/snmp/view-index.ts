@@ -11,6 +11,7 @@
  */
 import { encodeOidContent } from './ber';
 import type { Column, Row, StaticObject } from './mibview';
+import type { TableRows } from './table-rows';
 import { compareOids } from './oid';
 import type { Oid } from './oid';
 
@@ -64,7 +65,7 @@ export function compareCell(column: Oid, index: Oid, oid: Oid): number {
 /** One table as the index holds it: its readable columns in OID order and its rows in INDEX order. */
 export interface TablePart {
   readonly columns: readonly Column[];
-  readonly rows: readonly Row[];
+  readonly rows: TableRows;
 }
 
 interface Placed { readonly part: TablePart; readonly start: number; readonly size: number }
@@ -110,7 +111,7 @@ export class ViewIndex {
     const local = i - p.start;
     const n = p.part.rows.length;
     const k = Math.floor(local / n);
-    return { row: p.part.rows[local - k * n], col: p.part.columns[k], fixed: null };
+    return { row: p.part.rows.row(local - k * n), col: p.part.columns[k], fixed: null };
   }
 
   /** Every entry in order (new objects). */
@@ -130,7 +131,7 @@ export class ViewIndex {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const part = this.placed[mid].part;
-      if (compareCell(part.columns[0].oid, part.rows[0].index, oid) <= 0) lo = mid + 1;
+      if (part.rows.compareCell(0, part.columns[0].oid, oid) <= 0) lo = mid + 1;
       else hi = mid;
     }
     if (lo === 0) return this.before.length;
@@ -147,18 +148,19 @@ export class ViewIndex {
     return c === 0 ? e : undefined;
   }
 
-  /** Objects the index holds besides the rows' instances and configuration: its arrays, the rows, their INDEX arrays and paths. */
-  heldObjects(): number {
-    let n = 1 + this.placed.length;
+  /**
+   * What the index holds besides the rows' instances and configuration objects: objects (its own, its tables'
+   * arrays, configured rows' paths) and slots (INDEX sub-identifiers, row starts, instance and configuration slots).
+   */
+  held(): { objects: number; slots: number } {
+    let objects = 1 + this.placed.length;
+    let slots = this.placed.length;
     for (const p of this.placed) {
-      n += 1;
-      for (const r of p.part.rows) {
-        n += 2;
-        if (r.path) for (const seg of r.path) n += seg.keys ? 2 : 1;
-        if (r.path) n += 1;
-      }
+      const h = p.part.rows.held();
+      objects += h.objects;
+      slots += h.slots;
     }
-    return n;
+    return { objects, slots };
   }
 
   /** Number of instances of a table at or before oid (its first instance is). */
@@ -168,7 +170,7 @@ export class ViewIndex {
     let hi = columns.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareCell(columns[mid].oid, rows[0].index, oid) <= 0) lo = mid + 1;
+      if (rows.compareCell(0, columns[mid].oid, oid) <= 0) lo = mid + 1;
       else hi = mid;
     }
     const k = lo - 1;
@@ -177,7 +179,7 @@ export class ViewIndex {
     hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareCell(col, rows[mid].index, oid) <= 0) lo = mid + 1;
+      if (rows.compareCell(mid, col, oid) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return k * rows.length + lo;

@@ -124,22 +124,26 @@ describe('snmp MIB view: index per row', () => {
     view.close();
   });
 
-  it('holds objects per row, not per cell, and a full walk, GETs and GETNEXTs add none', () => {
+  it('holds no object per row or per cell, a few slots per row, and a full walk, GETs and GETNEXTs add nothing', () => {
     const tree = new InstanceTree();
     fillSynthetic(tree, 2, 10, 8);
     const view = viewOf(tree);
     const idx = view.index();
-    const held = idx.heldObjects();
-    // 2 networks, 20 nodes, 160 peers, ... rows: a few objects each; the peer table alone has ten times more cells
-    expect(held).to.be.below(idx.length / 4);
-    expect(held).to.be.above(2 * 160);
+    const held = idx.held();
+    // 2 networks, 20 nodes (2 configured: 3 objects each), 160 peers, ...: a few arrays per table
+    const tables = modelIndex.model.classes.length;
+    expect(held.objects).to.be.below(6 * tables + 3 * 4);
+    // per row: its INDEX sub-identifiers (12 for a peer), its start, its instance (its configuration, in a configured table); not per cell
+    expect(held.slots).to.be.above(160 * 12);
     walkBytes(view);
     answers(view, probes(view, 1));
     expect(view.index()).to.equal(idx);
-    expect(idx.heldObjects()).to.equal(held);
-    // one more row: a few more objects (the row and its INDEX), whatever its number of columns
+    expect(idx.held()).to.deep.equal(held);
+    // one more peer: its slots, whatever its number of columns, and no object
     tree.set([{ cls: 'network', keys: ['net0'] }, { cls: 'node', keys: ['node3'] }, { cls: 'peer', keys: [99] }], { address: '10.9.9.9:1' });
-    expect(view.index().heldObjects() - held).to.equal(2);
+    const more = view.index().held();
+    expect(more.objects).to.equal(held.objects);
+    expect(more.slots - held.slots).to.equal(5 + 6 + 1 + 2); // "net0", "node3", 99; its start and instance
     view.close();
   });
 });
