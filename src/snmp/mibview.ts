@@ -89,18 +89,12 @@ export function instanceIndex(cls: ObjectClass, path: readonly PathSeg[]): numbe
   const values: Scalar[] = [];
   for (const seg of path) for (const k of seg.keys ?? []) values.push(k);
   if (values.length !== keys.length) return undefined;
-  const parts: number[][] = [];
-  let n = 0;
+  const out: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     const s = indexSubIds(keys[i].attr.type, values[i]);
     if (!s) return undefined;
-    parts.push(s);
-    n += s.length;
+    out.push(...s);
   }
-  // an array of exactly its length (the index keeps one per row)
-  const out = new Array<number>(n);
-  let at = 0;
-  for (const s of parts) for (const x of s) out[at++] = x;
   return out;
 }
 

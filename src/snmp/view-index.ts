@@ -6,7 +6,7 @@
  * columns, then the rows, comparing sub-identifiers in place. Entries, their OIDs and BER encodings are made when
  * an operation asks for them and are not kept: a walk leaves nothing behind in the index.
  *
- * A ViewIndex does not change once made: the view makes a new one when rows come or go (sharing the row arrays of
+ * A ViewIndex does not change once made: the view makes a new one when rows come or go (sharing the packed rows of
  * the tables that did not change), so who holds the previous one keeps a consistent index.
  */
 import { encodeOidContent } from './ber';
