@@ -62,11 +62,18 @@ export class TableRows {
   get length(): number { return this.insts.length; }
 
   /** The row at position r (a new object). */
-  row(r: number): Row {
-    const c = this.configs[r];
-    const inst = this.insts[r];
-    return { cls: this.cls, index: this.index(r), inst, doc: c?.doc, path: inst ? undefined : c?.path ?? [] };
+  row(r: number): PackedRow {
+    return new PackedRow(this, r);
   }
+
+  /** The instance of row r. */
+  instAt(r: number): Instance | undefined { return this.insts[r]; }
+
+  /** The configuration object of row r. */
+  docAt(r: number): ConfigObject | undefined { return this.configs[r]?.doc; }
+
+  /** The path of row r when it has no instance. */
+  pathAt(r: number): readonly PathSeg[] | undefined { return this.insts[r] ? undefined : this.configs[r]?.path ?? []; }
 
   /** INDEX sub-identifiers of row r (a new array). */
   index(r: number): number[] {
@@ -128,6 +135,23 @@ export class TableRows {
   find(index: Oid): number {
     const at = this.position(index);
     return at < this.length && this.compareIndex(at, index) === 0 ? at : -1;
+  }
+
+  /** BER contents of the OID of row r's cell in the column whose OID's contents are prefix (a new buffer). */
+  cellOidContent(r: number, prefix: Buffer): Buffer {
+    const s = this.starts[r];
+    const e = this.starts[r + 1];
+    let size = prefix.length;
+    for (let i = s; i < e; i++) size += subIdSize(this.subIds[i]);
+    const out = Buffer.allocUnsafe(size);
+    prefix.copy(out, 0);
+    let p = prefix.length;
+    for (let i = s; i < e; i++) {
+      const v = this.subIds[i];
+      if (v >= 0x80) for (let k = subIdSize(v) - 1; k > 0; k--) out[p++] = ((v >>> (7 * k)) & 0x7f) | 0x80; // v < 2^32: >>> is exact
+      out[p++] = v & 0x7f;
+    }
+    return out;
   }
 
   /**
@@ -201,4 +225,21 @@ function compareIndexes(a: Oid, b: Oid): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) { const d = a[i] - b[i]; if (d !== 0) return d; }
   return a.length - b.length;
+}
+
+/** A row of packed rows, read through them (made on access: its INDEX array only when asked for). */
+export class PackedRow implements Row {
+  constructor(private readonly rows: TableRows, private readonly r: number) {}
+  get cls(): ObjectClass { return this.rows.cls; }
+  get index(): Oid { return this.rows.index(this.r); }
+  get inst(): Instance | undefined { return this.rows.instAt(this.r); }
+  get doc(): ConfigObject | undefined { return this.rows.docAt(this.r); }
+  get path(): readonly PathSeg[] | undefined { return this.rows.pathAt(this.r); }
+  /** BER contents of the OID of this row's cell in the column whose OID's contents are prefix. */
+  cellOidContent(prefix: Buffer): Buffer { return this.rows.cellOidContent(this.r, prefix); }
+}
+
+/** Octets of a sub-identifier in BER (base 128); INDEX sub-identifiers are 32-bit unsigned (values.ts indexSubIds). */
+function subIdSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }

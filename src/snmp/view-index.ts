@@ -11,6 +11,7 @@
  */
 import { encodeOidContent } from './ber';
 import type { Column, Row, StaticObject } from './mibview';
+import { PackedRow } from './table-rows';
 import type { TableRows } from './table-rows';
 import { compareOids } from './oid';
 import type { Oid } from './oid';
@@ -29,25 +30,8 @@ export function entryOid(e: Entry): Oid {
 
 /** BER contents of the instance OID of an entry (a new buffer): the column's encoding, then the INDEX sub-identifiers. */
 export function entryOidContent(e: Entry): Buffer {
-  if (e.fixed) return encodeOidContent(e.fixed.oid);
-  const prefix = e.col!.enc;
-  const index = e.row!.index;
-  let size = prefix.length;
-  for (let i = 0; i < index.length; i++) size += subIdSize(index[i]);
-  const out = Buffer.allocUnsafe(size);
-  prefix.copy(out, 0);
-  let p = prefix.length;
-  for (let i = 0; i < index.length; i++) {
-    const s = index[i];
-    if (s >= 0x80) for (let k = subIdSize(s) - 1; k > 0; k--) out[p++] = ((s >>> (7 * k)) & 0x7f) | 0x80; // s < 2^32: >>> is exact
-    out[p++] = s & 0x7f;
-  }
-  return out;
-}
-
-/** Octets of a sub-identifier in BER (base 128). INDEX sub-identifiers are 32-bit unsigned (values.ts indexSubIds). */
-function subIdSize(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+  if (e.row instanceof PackedRow) return e.row.cellOidContent(e.col!.enc);
+  return encodeOidContent(entryOid(e));
 }
 
 /** compareOids(column ++ index, oid) without making the concatenation. */
