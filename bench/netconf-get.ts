@@ -18,6 +18,7 @@
  */
 import * as os from 'node:os';
 import type { Session } from '../src/netconf/server';
+import { replyText } from '../src/netconf/session';
 import { BCM, rpc } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { fmt, stats, syntheticBridge } from './synthetic-bridge';
@@ -39,13 +40,13 @@ async function main(): Promise<void> {
   const serverSide = async (msg: string, n: number): Promise<{ ms: number[]; bytes: number }> => {
     const ms: number[] = [];
     let bytes = 0;
-    for (let i = 0; i < Math.min(20, n); i++) await rpcLayer.handleMessage(session, msg); // warm-up
+    for (let i = 0; i < Math.min(20, n); i++) await replyText(await rpcLayer.handleMessage(session, msg)); // warm-up
     for (let i = 0; i < n; i++) {
       const t = process.hrtime.bigint();
-      const h = await rpcLayer.handleMessage(session, msg);
+      const reply = await replyText(await rpcLayer.handleMessage(session, msg));
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-      bytes = Buffer.byteLength(h.reply ?? '');
-      if (!h.reply || h.reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${h.reply?.slice(0, 500)}`);
+      bytes = Buffer.byteLength(reply ?? '');
+      if (!reply || reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${reply?.slice(0, 500)}`);
     }
     return { ms, bytes };
   };
@@ -114,13 +115,13 @@ async function main(): Promise<void> {
   const timeRpc = async (msg: string, n: number, expect: string): Promise<{ ms: number[]; bytes: number }> => {
     const ms: number[] = [];
     let bytes = 0;
-    for (let i = 0; i < Math.min(3, n); i++) await bigRpc.handleMessage(bigSession, msg); // warm-up
+    for (let i = 0; i < Math.min(3, n); i++) await replyText(await bigRpc.handleMessage(bigSession, msg)); // warm-up
     for (let i = 0; i < n; i++) {
       const t = process.hrtime.bigint();
-      const h = await bigRpc.handleMessage(bigSession, msg);
+      const reply = await replyText(await bigRpc.handleMessage(bigSession, msg));
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-      bytes = Buffer.byteLength(h.reply ?? '');
-      if (!h.reply?.includes(expect) || h.reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${h.reply?.slice(0, 500)}`);
+      bytes = Buffer.byteLength(reply ?? '');
+      if (!reply?.includes(expect) || reply.includes('<rpc-error>')) throw new Error(`unexpected reply: ${reply?.slice(0, 500)}`);
     }
     return { ms, bytes };
   };

@@ -34,6 +34,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'fault-pipeline', full: [], quick: ['100', '2'] },
   { name: 'fault-to-trap', full: [], quick: ['2'], figures: /^(round|\s+med|\s+max) / },
   { name: 'pm', full: [], quick: ['20', '50'], nodeFlags: ['--expose-gc'] },
+  { name: 'tree-memory', full: [], quick: ['200', '20', '3'], nodeFlags: ['--expose-gc'], figures: /^\s+(heap|fill)/ },
   { name: 'restconf-stream', full: [], quick: ['4', '20'] },
   { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
   { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },

@@ -2,8 +2,7 @@
  * The alarm list in the instance tree: class alarm (with its alarmStatusChange children) under fault, and
  * the fault container's summary. The alarm list is the only caller; it decides when, these say how.
  */
-import { Instance } from '../state/tree';
-import type { InstanceTree, Path } from '../state/tree';
+import type { Instance, InstanceTree, Path } from '../state/tree';
 import { alarmTypeByName } from './policy';
 import type { AlarmRecord, StatusChange } from './store';
 
@@ -54,7 +53,5 @@ export function renderSummary(tree: InstanceTree, s: ListSummary): void {
  * it was at the change even when the alarm changed again before the notice went out.
  */
 export function snapshotOf(inst: Instance): Instance {
-  const copy = new Instance(inst.cls, inst.parent, inst.keys);
-  for (const [k, v] of inst.values) copy.values.set(k, v);
-  return copy;
+  return inst.snapshot();
 }

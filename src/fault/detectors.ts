@@ -132,7 +132,7 @@ export class Detectors {
   private evaluateConsensus(network: string, net: Instance): void {
     const cons = net.child('consensus');
     const now = this.now();
-    const scopes = (d: ConsensusDetector): Instance[] =>
+    const scopes = (d: ConsensusDetector): readonly Instance[] =>
       d.on === 'network' ? [net] : d.on === 'node' ? net.list('node').filter((n) => n.get('adminState') !== 'locked') : cons?.list('validator') ?? [];
     for (const d of CONSENSUS_DETECTORS) {
       const p = this.enabled(d.type);

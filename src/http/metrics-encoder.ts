@@ -44,11 +44,21 @@ export function formatValue(v: number | bigint): string {
   return String(v);
 }
 
+/** The HELP and TYPE lines of a family. */
+export function familyHead(f: Pick<Family, 'name' | 'type' | 'help'>): string {
+  return `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+}
+
+/** One sample line. */
+export function sampleLine(name: string, labels: string, value: number | bigint): string {
+  return `${name}${labels} ${formatValue(value)}\n`;
+}
+
 /** The exposition of one family ('' when it has no samples). */
 export function encodeFamily(f: Family): string {
   if (!f.samples.length) return '';
-  const parts = [`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`];
-  for (const s of f.samples) parts.push(`${f.name}${s.labels} ${formatValue(s.value)}\n`);
+  const parts = [familyHead(f)];
+  for (const s of f.samples) parts.push(sampleLine(f.name, s.labels, s.value));
   return parts.join('');
 }
 

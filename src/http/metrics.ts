@@ -9,7 +9,7 @@ import type { ScalarType } from '../model';
 import { scalarOf } from '../model/scalars';
 import type { Instance, InstanceTree, Scalar, Value } from '../state/tree';
 import { ChunkedReply, ReplyAbortedError } from './chunked-reply';
-import { EXPOSITION_CONTENT_TYPE, encodeFamilies, encodeFamily, labelSet } from './metrics-encoder';
+import { EXPOSITION_CONTENT_TYPE, encodeFamilies, familyHead, labelSet, sampleLine } from './metrics-encoder';
 import { Turns } from '../turns';
 import type { Family, Sample } from './metrics-encoder';
 import { classMetrics } from './metrics-names';
@@ -74,8 +74,18 @@ export async function writeMetrics(tree: InstanceTree, body: ChunkedReply, turns
       rows.push(rowOf(c, inst));
     }
     for (const m of c.metrics) {
-      if (turns.due()) await turns.next();
-      body.push(encodeFamily({ name: m.name, type: m.type, help: m.help, samples: samples(m, rows) }));
+      // the lines of one family straight into the reply (encodeFamily's text, without its samples array)
+      let head: string | undefined = familyHead({ name: m.name, type: m.type, help: m.help });
+      for (let i = 0; i < rows.length; i++) {
+        const value = metricValue(m.attr.type, rows[i].inst.get(m.attr.name), m.scale);
+        if (value === undefined) continue;
+        if (head !== undefined) { body.push(head); head = undefined; }
+        body.push(sampleLine(m.name, rows[i].labels, value));
+        if ((i & 255) === 255) {
+          if (body.full) await body.flush();
+          if (turns.due()) await turns.next();
+        }
+      }
       if (body.full) await body.flush();
     }
   }

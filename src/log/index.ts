@@ -180,14 +180,14 @@ export class LogManager implements View {
       this.dropped += BigInt(gone);
       this.saveDropped.run(this.dropped.toString());
     }
-    const held = this.bridge.tree.find(LOG)?.children.get('logRecord');
-    if (held && held.size > this.maxRecords) {
-      for (const r of [...held.values()]) if (Number(r.keys[0]) < floor) this.bridge.tree.remove([...LOG, { cls: 'logRecord', keys: r.keys }]);
+    const held = this.bridge.tree.find(LOG)?.list('logRecord') ?? [];
+    if (held.length > this.maxRecords) {
+      for (const r of held) if (Number(r.keys[0]) < floor) this.bridge.tree.remove([...LOG, { cls: 'logRecord', keys: r.keys }]);
     }
   }
 
   private summary(): void {
-    const n = this.bridge.tree.find(LOG)?.children.get('logRecord')?.size ?? 0;
+    const n = this.bridge.tree.find(LOG)?.childCount('logRecord') ?? 0;
     this.bridge.tree.set(LOG, { maxRecords: this.maxRecords, recordCount: n, droppedRecords: this.dropped });
   }
 

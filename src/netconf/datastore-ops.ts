@@ -25,7 +25,8 @@ import { applyFilterAsync, checkParams, datastoreParam, filterOf, filterProjecti
 import { topProjection } from './projection';
 import type { Filter, WithDefaultsMode } from './params';
 import { externalNodes, managedSystemNode, managedSystemNodeAsync } from './render';
-import { dataAsync, ok } from './reply';
+import { dataAsync, dataStream, ok } from './reply';
+import { managedSystemWrites } from './render-stream';
 import { OUR_NS } from './schema';
 import type { Handled, Session } from './session';
 import { child } from './xml';
@@ -44,6 +45,13 @@ export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefau
     const proj = topProjection(filterProjection(f), 'managed-system');
     out.push(built ?? managedSystemNode(ctx.bridge.tree.root, ctx.bridge.datastore.read('running'), { state: true, withDefaults }, proj));
   }
+  out.push(...otherNodes(ctx, f));
+  return out;
+}
+
+/** What <get> returns besides /managed-system: the alarm list, the YANG library, NETCONF monitoring and the event streams. */
+function otherNodes(ctx: ServerContext, f: Filter | undefined): DNode[] {
+  const out: DNode[] = [];
   const al = ctx.catalogue.namespaceOfPrefix('al');
   if (al && wants(f, 'alarms', al)) out.push(...externalNodes(ctx.bridge.tree.root, ctx.nsOf));
   if (wants(f, 'yang-library', YANGLIB_NS) || wants(f, 'modules-state', YANGLIB_NS)) out.push(...yangLibraryNodes(ctx.catalogue));
@@ -56,23 +64,35 @@ export function getNodes(ctx: ServerContext, f?: Filter, withDefaults: WithDefau
   return out;
 }
 
+/**
+ * <get>. Without a filter (the common NMS case) the reply is streamed: /managed-system written straight from the
+ * tree and the running configuration as the transport takes it, then the rest (built here, before the first byte).
+ * With a filter: /managed-system built as far as the filter may reach, in slices, then filtered and written.
+ */
 export async function get(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
   checkParams(op, ['filter', 'with-defaults']);
   const f = filterOf(op);
   const wd = withDefaultsOf(op);
+  if (!f) {
+    const root = ctx.bridge.tree.root;
+    const running = ctx.bridge.datastore.read('running');
+    return dataStream(rpc, (w) => managedSystemWrites(root, running, { state: true, withDefaults: wd }, w), otherNodes(ctx, undefined));
+  }
   // /managed-system, the bulk of a full <get>, is built in slices that give the event loop back
   const built = wants(f, 'managed-system', OUR_NS)
-    ? await managedSystemNodeAsync(ctx.bridge.tree.root, ctx.bridge.datastore.get('running'), { state: true, withDefaults: wd }, topProjection(filterProjection(f), 'managed-system'))
+    ? await managedSystemNodeAsync(ctx.bridge.tree.root, ctx.bridge.datastore.read('running'), { state: true, withDefaults: wd }, topProjection(filterProjection(f), 'managed-system'))
     : undefined;
   return dataAsync(rpc, await applyFilterAsync(getNodes(ctx, f, wd, built), f));
 }
 
+/** <get-config>: streamed without a filter (as <get>), built, filtered and written with one. */
 export async function getConfig(ctx: ServerContext, rpc: XmlElement, op: XmlElement): Promise<Handled> {
   checkParams(op, ['source', 'filter', 'with-defaults']);
   const src = datastoreParam(op, 'source') as DatastoreName;
   const f = filterOf(op);
   const withDefaults = withDefaultsOf(op);
   const doc = ctx.bridge.datastore.read(src);
+  if (!f) return dataStream(rpc, (w) => managedSystemWrites(undefined, doc, { state: false, withDefaults }, w), []);
   const proj = topProjection(filterProjection(f), 'managed-system');
   const nodes = [await managedSystemNodeAsync(undefined, doc, { state: false, withDefaults }, proj)].filter((n) => n.children?.length);
   return dataAsync(rpc, await applyFilterAsync(nodes, f));

@@ -125,13 +125,26 @@ export class FrameDecoder {
 /** Frames one message for sending. Chunked messages are cut in chunks of at most maxChunk octets. */
 export function encodeFrame(message: string | Buffer, mode: Framing, maxChunk = 1 << 20): Buffer {
   const body = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-  if (mode === 'eom') return Buffer.concat([body, EOM_BUF]);
+  if (!body.length && mode === 'chunked') throw new Error('cannot frame an empty message');
+  return Buffer.concat([framePiece(body, mode, maxChunk), frameEnd(mode)]);
+}
+
+/**
+ * One piece of a message sent in pieces (a streamed reply), framed: chunked, as chunks of at most maxChunk octets;
+ * end-of-message, the bytes as they are. The message ends with frameEnd. An empty piece frames to nothing.
+ */
+export function framePiece(piece: string | Buffer, mode: Framing, maxChunk = 1 << 20): Buffer {
+  const body = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+  if (mode === 'eom') return body;
   const parts: Buffer[] = [];
   for (let at = 0; at < body.length; at += maxChunk) {
-    const piece = body.subarray(at, Math.min(body.length, at + maxChunk));
-    parts.push(Buffer.from(`\n#${piece.length}\n`, 'ascii'), piece);
+    const chunk = body.subarray(at, Math.min(body.length, at + maxChunk));
+    parts.push(Buffer.from(`\n#${chunk.length}\n`, 'ascii'), chunk);
   }
-  if (!body.length) throw new Error('cannot frame an empty message');
-  parts.push(Buffer.from('\n##\n', 'ascii'));
   return Buffer.concat(parts);
 }
+
+const END_OF_CHUNKS = Buffer.from('\n##\n', 'ascii');
+
+/** What ends a message sent in pieces: ]]>]]> (end-of-message) or the end-of-chunks marker. */
+export function frameEnd(mode: Framing): Buffer { return mode === 'eom' ? EOM_BUF : END_OF_CHUNKS; }

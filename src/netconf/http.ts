@@ -22,6 +22,42 @@ function rpcError(tag: string, type: string, message: string): string {
 
 const noSink = { send: (): void => undefined, close: (): void => undefined };
 
+/**
+ * A streamed reply (Handled.stream) as the response body, chunk by chunk: the next chunk is pulled only once the
+ * response takes more (backpressure); when the client goes away, the producer is stopped. A failure midway (the
+ * status is sent) ends the response abruptly.
+ */
+async function writeStream(res: Response, chunks: AsyncIterable<string>, log: (line: string) => void): Promise<void> {
+  // as res.send would type it (a string body gets the charset)
+  res.status(200).set('Content-Type', 'application/xml; charset=utf-8');
+  let gone = res.destroyed;
+  const onClose = (): void => { gone = true; };
+  res.on('close', onClose);
+  try {
+    if (!res.write('<?xml version="1.0" encoding="UTF-8"?>')) await drained(res);
+    for await (const c of chunks) {
+      if (gone) break;
+      if (c && !res.write(c)) await drained(res);
+      if (gone) break;
+    }
+    if (!gone) res.end();
+  } catch (e) {
+    log(`http: netconf reply failed midway: ${(e as Error).message}`);
+    res.destroy();
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function drained(res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (res.destroyed) { resolve(); return; }
+    const done = (): void => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 export function netconfHttpRoutes(rpc: NetconfServer, host: HttpHost<User>): Router {
   const router = express.Router();
   let inFlight = 0;
@@ -53,7 +89,8 @@ export function netconfHttpRoutes(rpc: NetconfServer, host: HttpHost<User>): Rou
       const s = rpc.openSession(res.locals.user as User, 'http', req.socket.remoteAddress ?? '', noSink);
       try {
         const h = await rpc.handleMessage(s, body.toString('utf8'));
-        res.status(200).type('application/xml').send(`<?xml version="1.0" encoding="UTF-8"?>${h.reply ?? ''}`);
+        if (h.stream) await writeStream(res, h.stream, host.log);
+        else res.status(200).type('application/xml').send(`<?xml version="1.0" encoding="UTF-8"?>${h.reply ?? ''}`);
         h.after?.();
       } finally {
         rpc.closeSession(s, 'request done');

@@ -23,7 +23,7 @@ import { EXTERNAL_LIST_KEYS, OUR_NS, classYang, externalRoots, fromLeafText, lea
 
 type DocValue = ConfigObject[string];
 
-function asObject(v: DocValue): ConfigObject | undefined {
+export function asObject(v: DocValue): ConfigObject | undefined {
   return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? (v as ConfigObject) : undefined;
 }
 
@@ -71,7 +71,7 @@ export function classNode(cls: ObjectClass, inst: Instance | undefined, doc: Con
  * The building of classNode, one step per list entry: drained at once (classNode), or in slices that give the
  * event loop back (managedSystemNodeAsync) so that a full <get> of a thousand nodes does not hold it.
  */
-type Steps<T> = Generator<void, T, void>;
+export type Steps<T> = Generator<void, T, void>;
 
 function drain<T>(g: Steps<T>): T {
   for (;;) {
@@ -95,27 +95,38 @@ async function drainInSlices<T>(g: Steps<T>): Promise<T> {
   }
 }
 
+/**
+ * The value an attribute of our module is rendered with in one instance (configuration from doc, or from the tree
+ * when there is no doc and state is rendered; state from the tree), with-defaults applied; undefined: no leaf.
+ */
+export function renderedValue(a: Attribute, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions): Value | undefined {
+  let v: Value | DocValue | undefined;
+  if (a.access === 'config') {
+    v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
+    if (a.default !== undefined && !a.multi) {
+      if (v === undefined && opts.withDefaults === 'report-all') v = a.default;
+      else if (v !== undefined && opts.withDefaults === 'trim' && isDefault(a, v)) return undefined;
+    }
+  } else if (opts.state) v = inst?.get(a.name);
+  if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) return undefined;
+  return v as Value;
+}
+
+/** The value of a key attribute in one instance (the configuration's, else the tree's). */
+export function keyValue(k: Attribute, inst: Instance | undefined, doc: ConfigObject | undefined): Value | undefined {
+  return (doc?.[k.name] ?? inst?.get(k.name)) as Value | undefined;
+}
+
 function* classSteps(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, proj: Projection): Steps<DNode> {
   const cy = classYang(cls);
   const kids: DNode[] = [];
-  cy.keys.forEach((k, i) => {
-    const v = doc?.[k.name] ?? inst?.get(k.name);
-    pushLeaves(kids, k, v as Value | undefined, cy.keyNames[i], OUR_NS);
-  });
+  cy.keys.forEach((k, i) => pushLeaves(kids, k, keyValue(k, inst, doc), cy.keyNames[i], OUR_NS));
   const keyCount = kids.length;
   const pick = proj === ALL ? undefined : proj.kids;
   for (const { attr: a, name } of cy.rendered) {
     if (pick && !pick.has(name)) continue;
-    let v: Value | DocValue | undefined;
-    if (a.access === 'config') {
-      v = doc ? doc[a.name] : opts.state ? inst?.get(a.name) : undefined;
-      if (a.default !== undefined && !a.multi) {
-        if (v === undefined && opts.withDefaults === 'report-all') v = a.default;
-        else if (v !== undefined && opts.withDefaults === 'trim' && isDefault(a, v)) continue;
-      }
-    } else if (opts.state) v = inst?.get(a.name);
-    if (v === undefined || (typeof v === 'object' && !Array.isArray(v))) continue;
-    pushLeaves(kids, a, v as Value, name, OUR_NS);
+    const v = renderedValue(a, inst, doc, opts);
+    if (v !== undefined) pushLeaves(kids, a, v, name, OUR_NS);
   }
   for (const [yname, child] of cy.children) {
     if (!opts.state && !classYang(child).config) continue;
@@ -159,9 +170,7 @@ function instanceByTexts(cls: ObjectClass, keys: readonly Attribute[], parent: I
   const want = texts.join('\u0000');
   const hit = decoded && parent.child(cls.name, decoded);
   if (hit && keyTexts(keys, hit.keys) === want) return hit;
-  const m = parent.children.get(cls.name);
-  if (!m) return undefined;
-  for (const i of m.values()) if (keyTexts(keys, i.keys) === want) return i;
+  for (const i of parent.list(cls.name)) if (keyTexts(keys, i.keys) === want) return i;
   return undefined;
 }
 
@@ -185,8 +194,11 @@ function rowByTexts(raw: DocValue, keys: readonly string[], keyAttrs: readonly A
 
 const listLength = (v: DocValue): number => (Array.isArray(v) ? v.length : 0);
 
+/** A list entry to render: its instance in the tree and its row of the configuration (either may be absent). */
+export interface ListEntry { readonly inst?: Instance; readonly doc?: ConfigObject; readonly sub: Projection }
+
 /** The entries of a list, one step each. */
-function* entrySteps(cls: ObjectClass, entries: readonly { inst?: Instance; doc?: ConfigObject; sub: Projection }[], opts: RenderOptions): Steps<DNode[]> {
+function* entrySteps(cls: ObjectClass, entries: readonly ListEntry[], opts: RenderOptions): Steps<DNode[]> {
   const out: DNode[] = [];
   for (const e of entries) {
     out.push(yield* classSteps(cls, e.inst, e.doc, opts, e.sub));
@@ -200,7 +212,7 @@ function* listSteps(cls: ObjectClass, parent: Instance | undefined, doc: ConfigO
   const keyAttrs = classYang(cls).keys;
   const keyed = vs ? keyedVariants(vs, classYang(cls).keyNames, usableFor(keyAttrs)) : undefined;
   // lookups only when they are fewer than the entries: rendering by projection never costs more than rendering all
-  if (keyed && keyed.size <= (parent?.children.get(cls.name)?.size ?? 0) + listLength(doc?.[fieldOf(cls)])) {
+  if (keyed && keyed.size <= (parent?.childCount(cls.name) ?? 0) + listLength(doc?.[fieldOf(cls)])) {
     const entries: Entry[] = [];
     for (const { texts, sub } of keyed.values()) {
       const decoded = decodeKeys(keyAttrs, texts);
@@ -211,10 +223,18 @@ function* listSteps(cls: ObjectClass, parent: Instance | undefined, doc: ConfigO
     }
     return yield* entrySteps(cls, entries.sort((a, b) => compareKeys(a.keys, b.keys)), opts);
   }
-  const sub = vs ? mergedSub(vs) : ALL;
+  return yield* entrySteps(cls, listEntries(cls, parent, doc, opts, vs ? mergedSub(vs) : ALL), opts);
+}
+
+/**
+ * Every entry of a list under parent (instances of the tree when state is rendered, rows of the configuration),
+ * merged by key, in key order; each to be rendered with the projection sub.
+ */
+export function listEntries(cls: ObjectClass, parent: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, sub: Projection = ALL): ListEntry[] {
+  const keys = cls.keys ?? [];
   const docRows = asList(doc?.[fieldOf(cls)]);
   const insts = opts.state && parent ? parent.list(cls.name) : [];
-  if (!docRows.length) return yield* entrySteps(cls, insts.map((i) => ({ inst: i, sub })), opts);
+  if (!docRows.length) return insts.map((i) => ({ inst: i, sub }));
   const byKey = new Map<string, Entry>();
   for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i, sub });
   for (const d of docRows) {
@@ -223,7 +243,7 @@ function* listSteps(cls: ObjectClass, parent: Instance | undefined, doc: ConfigO
     const e = byKey.get(ks);
     if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d, sub });
   }
-  return yield* entrySteps(cls, [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys)), opts);
+  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys));
 }
 
 /** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */

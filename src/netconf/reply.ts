@@ -9,6 +9,7 @@ import { NC_NS } from './namespaces';
 import type { Handled } from './session';
 import { escapeAttr } from './xml';
 import type { XmlElement } from './xml';
+import { XmlChunks, chunksOf, nodeWrites } from './xml-chunks';
 
 export function replyOpen(rpc: XmlElement | undefined): string {
   if (!rpc) return `<rpc-reply xmlns="${NC_NS}">`;
@@ -39,4 +40,21 @@ export function data(rpc: XmlElement, nodes: readonly DNode[]): Handled {
 /** data() written in slices that give the event loop back (nodesToXmlAsync): for <get> and <get-config>. */
 export async function dataAsync(rpc: XmlElement, nodes: readonly DNode[]): Promise<Handled> {
   return { reply: `${replyOpen(rpc)}<data>${await nodesToXmlAsync(nodes, NC_NS)}</data></rpc-reply>` };
+}
+
+/**
+ * A <data> reply written in chunks (Handled.stream): first what writeFirst writes into the chunk writer (one step
+ * per list entry; e.g. /managed-system straight from the tree), then the nodes of rest (built before: small).
+ */
+export function dataStream(rpc: XmlElement, writeFirst: ((w: XmlChunks) => Iterator<void, void, void>) | undefined, rest: readonly DNode[]): Handled {
+  const open = `${replyOpen(rpc)}<data>`;
+  async function* chunks(): AsyncGenerator<string, void, void> {
+    const w = new XmlChunks();
+    w.write(open);
+    if (writeFirst) yield* chunksOf(writeFirst(w), w);
+    yield* chunksOf(nodeWrites(rest, NC_NS, w), w);
+    w.write('</data></rpc-reply>');
+    yield w.take();
+  }
+  return { stream: chunks() };
 }

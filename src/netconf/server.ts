@@ -27,10 +27,10 @@ import type { Statistics } from './monitoring';
 import { NC_NS } from './namespaces';
 import { alarmNode, eventNode } from './notifications';
 import type { NotificationListener } from './notifications';
-import type { Filter } from './params';
+import type { Filter, WithDefaultsMode } from './params';
 import { errorReplyXml } from './reply';
 import { OUR_NS, OUR_PREFIX } from './schema';
-import { Session, checkClientHello, serverHelloXml } from './session';
+import { Session, checkClientHello, replyText, serverHelloXml } from './session';
 import type { Handled, SessionSink, Transport } from './session';
 import { publish } from './subscriptions';
 import { XmlParseError, attr, escapeText, parseXml, parseXmlAsync } from './xml';
@@ -132,7 +132,7 @@ export class NetconfServer {
     const s = this.openSession(user, 'http', sourceHost, { send: () => undefined, close: () => undefined });
     try {
       const h = await this.handleMessage(s, `<rpc message-id="1" xmlns="${NC_NS}">${operation}</rpc>`);
-      return h.reply ?? '';
+      return (await replyText(h)) ?? '';
     } finally {
       this.closeSession(s, 'request done');
     }
@@ -265,9 +265,12 @@ export class NetconfServer {
 
   // ---- get ------------------------------------------------------------------------------------------
 
-  /** All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams. */
-  getNodes(f?: Filter): DNode[] {
-    return getNodes(this.ctx, f);
+  /**
+   * All of <get>: configuration and state, the alarm list, the YANG library, NETCONF monitoring and the event streams
+   * (built: /managed-system already built, e.g. by managedSystemNodeAsync).
+   */
+  getNodes(f?: Filter, withDefaults?: WithDefaultsMode, built?: DNode): DNode[] {
+    return getNodes(this.ctx, f, withDefaults, built);
   }
 }
 

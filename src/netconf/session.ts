@@ -55,8 +55,23 @@ export class Session implements SessionInfo {
 /** What handling one message produced: the reply, and what to do once it is sent. */
 export interface Handled {
   readonly reply?: string;
+  /**
+   * Instead of reply: the reply in chunks (their concatenation is the reply), produced as they are pulled. The
+   * transport writes each chunk before it pulls the next and waits while the client does not read (backpressure),
+   * and stops pulling (return()) when the session ends. Every check of the request is made before the first chunk:
+   * nothing in it can be an rpc-error. A large <get> or <get-config> is never held whole.
+   */
+  readonly stream?: AsyncIterable<string>;
   /** Runs after the reply was handed to the transport (activate a subscription, close the session). */
   readonly after?: () => void;
+}
+
+/** The whole reply of h (a streamed reply joined): for callers that need it as one string (one-shot sessions, benches). */
+export async function replyText(h: Handled): Promise<string | undefined> {
+  if (!h.stream) return h.reply;
+  const parts: string[] = [];
+  for await (const c of h.stream) parts.push(c);
+  return parts.join('');
 }
 
 // ---- hello ----------------------------------------------------------------------------------------

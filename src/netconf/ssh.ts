@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Server } from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import type { UserDirectory, User } from './auth';
-import { FrameDecoder, FramingError, encodeFrame } from './framing';
+import { FrameDecoder, FramingError, encodeFrame, frameEnd, framePiece } from './framing';
 import { LoginGate, connectionKey } from './login-gate';
 import type { LoginGateLimits } from './login-gate';
 import { NC_NS } from './namespaces';
@@ -64,7 +64,11 @@ export async function hostKeys(dataDir: string): Promise<Buffer[]> {
   ]);
 }
 
-/** Octets of replies and notifications a client may leave unread before its session is dropped. */
+/**
+ * Octets of replies and notifications a client may leave unread before its session is dropped (a streamed reply is
+ * produced only as fast as it is read: what is held then is the notifications waiting for its end and the requests
+ * received meanwhile, bounded alike).
+ */
 const MAX_UNREAD = 64 * 1024 * 1024;
 
 function rpcErrorMessage(tag: 'malformed-message' | 'too-big', message: string): string {
@@ -187,17 +191,25 @@ export class NetconfSshServer {
     let unsent = 0;
     let whenSent: (() => void) | undefined;
     const sent = (): void => { if (--unsent === 0) whenSent?.(); };
+    /** A streamed reply is being written: notifications wait (held) until its end, so that no frame interleaves with it. */
+    let streaming = false;
+    const held: string[] = [];
+    let heldChars = 0;
+    /** Wakes a streamed reply waiting for the channel to drain (the session ended). */
+    let wake: (() => void) | undefined;
     const sink = {
       send: (message: string): void => {
         if (ending) return;
         // a client that does not read (notifications piling up) is dropped rather than buffered without end
-        if (channel.writableLength > MAX_UNREAD) { this.rpc.closeSession(session, 'the client does not read its messages', true); return; }
+        if (channel.writableLength + heldChars > MAX_UNREAD) { this.rpc.closeSession(session, 'the client does not read its messages', true); return; }
+        if (streaming) { held.push(message); heldChars += message.length; return; }
         unsent++;
         channel.write(encodeFrame(message, decoder.mode), sent);
       },
       close: (_reason: string, dropped: boolean): void => {
         if (ending) return;
         ending = true;
+        wake?.();
         // after the last reply: the exit status (0 after close-session, as a shell's ssh -s netconf expects), EOF, close
         const finish = (): void => {
           whenSent = undefined;
@@ -222,6 +234,41 @@ export class NetconfSshServer {
     const fail = (tag: 'malformed-message' | 'too-big', message: string): void => {
       if (!ending) { unsent++; channel.write(encodeFrame(rpcErrorMessage(tag, message), decoder.mode), sent); }
       this.rpc.closeSession(session, message, true);
+    };
+    const drained = (): Promise<void> => new Promise<void>((resolve) => {
+      const done = (): void => { wake = undefined; channel.off('drain', done); channel.off('close', done); resolve(); };
+      wake = done;
+      channel.once('drain', done);
+      channel.once('close', done);
+    });
+    /**
+     * A streamed reply: each chunk framed and written, the next one pulled only once the channel takes more (the
+     * SSH window and the channel's buffer bound what is held); its end marker last. The pump handles no other rpc
+     * meanwhile (replies stay in order) and notifications are held until the end. When the session ends midway,
+     * the producer is stopped; a failure of the producer ends the session (nothing can be reported once bytes are out).
+     */
+    const writeStream = async (chunks: AsyncIterable<string>): Promise<void> => {
+      streaming = true;
+      try {
+        for await (const c of chunks) {
+          if (ending) break;
+          if (!c) continue;
+          unsent++;
+          const more = channel.write(framePiece(c, decoder.mode), sent);
+          session.lastActivity = Date.now();
+          if (!more) await drained();
+          if (ending) break;
+        }
+        if (!ending) { unsent++; channel.write(frameEnd(decoder.mode), sent); }
+      } catch (e) {
+        this.opts.log(`netconf ssh: session ${session.id}: reply failed midway: ${(e as Error).message}`);
+        this.rpc.closeSession(session, 'reply failed', true);
+      } finally {
+        streaming = false;
+        const waiting = held.splice(0);
+        heldChars = 0;
+        for (const m of waiting) sink.send(m);
+      }
     };
     const pump = async (): Promise<void> => {
       if (busy) return;
@@ -251,7 +298,8 @@ export class NetconfSshServer {
             continue;
           }
           const h = await this.rpc.handleMessage(session, text);
-          if (h.reply !== undefined) sink.send(h.reply);
+          if (h.stream) await writeStream(h.stream);
+          else if (h.reply !== undefined) sink.send(h.reply);
           h.after?.();
         }
       } finally {
@@ -261,6 +309,8 @@ export class NetconfSshServer {
     channel.on('data', (d: Buffer) => {
       decoder.push(d);
       if (!helloDone && decoder.pending > 1024 * 1024) { fail('too-big', 'hello larger than 1 MiB'); return; }
+      // requests pile up while a streamed reply waits for the client to read it: bounded as unread replies are
+      if (decoder.pending > MAX_UNREAD) { this.rpc.closeSession(session, 'the client sends requests without reading its replies', true); return; }
       void pump().catch((e: unknown) => { this.opts.log(`netconf ssh: session ${session.id}: ${(e as Error).message}`); this.rpc.closeSession(session, 'internal error', true); });
     });
     channel.on('close', () => { clearTimeout(helloTimer); this.rpc.closeSession(session, 'channel closed'); });

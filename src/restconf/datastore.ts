@@ -38,9 +38,17 @@ async function configNodes(src: RestconfSource, withDefaults: WithDefaults, proj
 
 async function allNodes(src: RestconfSource, withDefaults: WithDefaults, proj: Projection): Promise<DNode[]> {
   const root = src.bridge.tree.root;
-  const al = src.catalogue.namespaceOfPrefix('al');
   const out: DNode[] = [];
   if (wanted(proj, 'managed-system')) out.push(await managedSystemNodeAsync(root, src.bridge.datastore.read('running'), { state: true, withDefaults }, topProjection(proj, 'managed-system')));
+  out.push(...otherNodes(src, proj));
+  return out;
+}
+
+/** The top-level data nodes besides /managed-system: the alarm list and the YANG library (the part a projection names). */
+export function otherNodes(src: RestconfSource, proj: Projection = ALL): DNode[] {
+  const root = src.bridge.tree.root;
+  const al = src.catalogue.namespaceOfPrefix('al');
+  const out: DNode[] = [];
   if (al && wanted(proj, 'alarms')) out.push(...projectNodes(externalNodes(root, src.nsOf), proj === ALL ? ALL : { kids: new Map([['alarms', proj.kids.get('alarms')!]]) }));
   if (wanted(proj, 'yang-library', 'modules-state')) out.push(...projectNodes(yangLibraryNodes(src.catalogue), proj === ALL ? ALL : { kids: new Map([...proj.kids].filter(([n]) => n !== 'managed-system' && n !== 'alarms')) }));
   return out;

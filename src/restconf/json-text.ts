@@ -46,6 +46,12 @@ function grouped(nodes: readonly DNode[], keyOf: (n: DNode) => string): [string,
 /** Writes the object of members of nodes (the text of JSON.stringify(membersJson(nodes, parentNs, moduleOf))). */
 export async function writeMembersJson(nodes: readonly DNode[], parentNs: string, moduleOf: ModuleOfNs, sink: TextSink, turns: Turns): Promise<void> {
   sink.push('{');
+  await writeMembers(nodes, parentNs, moduleOf, sink, turns);
+  sink.push('}');
+}
+
+/** The members of that object without its braces (more members of an object whose first ones were written otherwise). */
+export async function writeMembers(nodes: readonly DNode[], parentNs: string, moduleOf: ModuleOfNs, sink: TextSink, turns: Turns): Promise<void> {
   let first = true;
   for (const [key, g] of membersOf(nodes, parentNs, moduleOf)) {
     sink.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
@@ -58,7 +64,6 @@ export async function writeMembersJson(nodes: readonly DNode[], parentNs: string
     }
     sink.push(']');
   }
-  sink.push('}');
 }
 
 async function writeValue(n: DNode, moduleOf: ModuleOfNs, sink: TextSink, turns: Turns): Promise<void> {

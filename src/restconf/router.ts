@@ -13,6 +13,7 @@ import type { User } from '../netconf/auth';
 import type { NetconfError } from '../netconf/errors';
 import { RESTCONF_ROOT, hostMeta, operations, rootResource, yangLibraryVersion } from './discovery';
 import { readData } from './datastore';
+import { streamsWholeDatastore, writeWholeDatastore } from './datastore-stream';
 import { baseUrlOf, restconfStateNode } from './monitoring';
 import { invokeByPost } from './operations';
 import type { OperationSource } from './operations';
@@ -121,14 +122,18 @@ export function restconfRouter(src: RestconfRpc, opts: RestconfOptions): Router 
     const q = parseDataQuery(search(req));
     const steps = parseApiPath(rest.slice('/data'.length), nsOfModule);
     // only the target and the fields asked for are built (readData); the RESTCONF monitoring state is one more top-level node
-    const nodes = await readData(src, steps, q, nsOfModule, moduleOf, q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))]);
+    const extra = q.content === 'config' ? [] : [restconfStateNode(baseUrlOf(req))];
+    // the whole datastore is written straight from the tree; other reads build only the target and the fields asked for
+    const whole = streamsWholeDatastore(steps, q);
+    const nodes = whole ? [] : await readData(src, steps, q, nsOfModule, moduleOf, extra);
     // configuration alone has a version (RFC 8040 Appendix B.3.1); state changes without one
     if (q.content === 'config' && notModified(req, res, src.bridge.datastore)) return;
     // written while it is encoded, in slices (a read of the whole datastore is megabytes at a thousand nodes)
     res.status(200).set('Content-Type', MEDIA_TYPE[enc]).set('Cache-Control', 'no-cache');
     const body = new ChunkedReply(res);
     const turns = new Turns();
-    if (!steps.length) await writeDatastoreReply(limitDepth(nodes, q.depth), enc, moduleOf, body, turns);
+    if (whole) await writeWholeDatastore(src, q, extra, enc, moduleOf, body, turns);
+    else if (!steps.length) await writeDatastoreReply(limitDepth(nodes, q.depth), enc, moduleOf, body, turns);
     else await writeResourceReply(limitDepth(nodes, q.depth)[0], enc, moduleOf, body, turns);
     await body.end();
   });

@@ -20,8 +20,8 @@ export function instanceToJson(inst: Instance): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   for (const a of inst.cls.attributes) {
     if (a.secret) continue;
-    const o = inst.values.get(a.name);
-    if (o !== undefined) out[a.name] = renderValue(a.type.base, o.value);
+    const v = inst.get(a.name);
+    if (v !== undefined) out[a.name] = renderValue(a.type.base, v);
   }
   for (const child of modelIndex.childrenOf(inst.cls)) {
     if (child.kind === 'container') {

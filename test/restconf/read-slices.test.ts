@@ -17,6 +17,8 @@ import { TextParts, writeMembersJson } from '../../src/restconf/json-text';
 import { writeNodesXml } from '../../src/restconf/xml-text';
 import { parseDataQuery } from '../../src/restconf/query';
 import { RESTCONF_NS } from '../../src/restconf/errors';
+import { writeDatastoreReply } from '../../src/restconf/encode';
+import { restconfStateNode } from '../../src/restconf/monitoring';
 import { curl } from '../support/curl';
 import { ADMIN, READER, fillSynthetic, httpRequest, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
@@ -126,6 +128,31 @@ describe('RESTCONF reads in slices (json-text, xml-text, chunked replies)', func
       await curl(['-u', `${READER.name}:${READER.password}`, '--max-filesize', '1000', url]).catch(() => undefined);
       const after = await httpRequest(nb.httpPort, { method: 'GET', path: '/restconf/data/blockchain-mgmt:managed-system/network=net0/node=node1/height', user: ADMIN, headers: { Accept: 'application/yang-data+json' } });
       expect(after.status).to.equal(200);
+    });
+
+    it('the whole datastore written straight from the tree equals the data-tree path (JSON and XML; content, with-defaults)', async () => {
+      const src = nb.view.rpc;
+      const moduleOfCat = (ns: string): string => src.catalogue.modules.find((m) => m.namespace === ns)?.name ?? ns;
+      const nsOfModule = (name: string): string | undefined => src.catalogue.modules.find((m) => m.name === name)?.namespace;
+      // a network of the configuration: configuration leaves merged into the tree's instances
+      nb.bridge.datastore.commit('running', { ...nb.bridge.datastore.get('running'), networks: [{ name: 'net0', platform: 'ethereum', pollInterval: 7, adminState: 'locked',
+        nodes: [{ name: 'node3', endpoint: 'http://127.0.0.1:9/' }, { name: 'extra', endpoint: 'http://127.0.0.1:9/' }] }] }, { user: 'test', source: 'netconf' });
+      for (const query of ['', 'content=config', 'with-defaults=report-all', 'content=config&with-defaults=trim', 'with-defaults=trim']) {
+        for (const [enc, accept] of [['json', 'application/yang-data+json'], ['xml', 'application/yang-data+xml']] as const) {
+          const r = await httpRequest(nb.httpPort, { method: 'GET', path: `/restconf/data${query ? `?${query}` : ''}`, user: ADMIN, headers: { Accept: accept } });
+          expect(r.status, query).to.equal(200);
+          const q = parseDataQuery(query);
+          const extra = q.content === 'config' ? [] : [restconfStateNode(`http://127.0.0.1:${nb.httpPort}`)];
+          const nodes = await readData(src, [], q, nsOfModule, undefined, extra);
+          const built = new TextParts();
+          await writeDatastoreReply(nodes, enc, moduleOfCat, built, new Turns());
+          expect(r.body, `${enc} ${query}`).to.equal(built.text());
+          expect(r.body, 'no password (hash) ever comes out').not.to.match(/scrypt\$|admin-secret-1|reader-secret-1/);
+        }
+      }
+      const json = await httpRequest(nb.httpPort, { method: 'GET', path: '/restconf/data?content=config', user: ADMIN, headers: { Accept: 'application/yang-data+json' } });
+      const nets = (JSON.parse(json.body) as { 'ietf-restconf:data': { 'blockchain-mgmt:managed-system': { network: { name: string; 'poll-interval': number; node: unknown[] }[] } } })['ietf-restconf:data']['blockchain-mgmt:managed-system'].network;
+      expect(nets.map((n) => [n.name, n['poll-interval'], n.node.length])).to.deep.equal([['net0', 7, 2]]);
     });
   });
 });

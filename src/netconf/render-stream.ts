@@ -1,0 +1,59 @@
+/**
+ * /bcm:managed-system written as XML straight from the instance tree and the configuration document, without a
+ * DNode tree: the unfiltered <get> and <get-config>, whose reply is written to the transport chunk by chunk
+ * (xml-chunks.ts). The same text as render.ts classNode written by data.ts nodesToXml, for the whole tree
+ * (projection ALL): the same leaves in the same order (secrets are never rendered: classYang's rendered
+ * attributes leave them out), containers without content left out, list entries in key order.
+ */
+import type { ConfigObject } from '../config/document';
+import { modelIndex } from '../model';
+import type { Attribute, ObjectClass } from '../model';
+import type { Instance, Value } from '../state/tree';
+import { asObject, keyValue, listEntries, renderedValue } from './render';
+import type { RenderOptions, Steps } from './render';
+import { OUR_NS, classYang, leafText } from './schema';
+import { escapeText } from './xml';
+import { leafXml } from './xml-chunks';
+import type { XmlChunks } from './xml-chunks';
+
+function writeLeaves(w: XmlChunks, attr: Attribute, v: Value | readonly string[] | undefined, name: string): void {
+  if (v === undefined) return;
+  if (Array.isArray(v)) {
+    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); w.write(leafXml(name, t.text, t.valueNs)); }
+    return;
+  }
+  const t = leafText(attr.type, v as Value);
+  w.write(leafXml(name, t.text, t.valueNs));
+}
+
+/**
+ * One instance of a class of our module (keys, attributes, contained classes), one step per list entry.
+ * keepEmpty: written as `<name/>` when it has no content (list entries, the root of <get>); otherwise left out.
+ */
+function* classWrites(cls: ObjectClass, inst: Instance | undefined, doc: ConfigObject | undefined, opts: RenderOptions, w: XmlChunks,
+  keepEmpty: boolean, decl = ''): Steps<void> {
+  const cy = classYang(cls);
+  w.openElement(cy.name, decl);
+  cy.keys.forEach((k, i) => writeLeaves(w, k, keyValue(k, inst, doc), cy.keyNames[i]));
+  for (const { attr: a, name } of cy.rendered) writeLeaves(w, a, renderedValue(a, inst, doc, opts), name);
+  for (const child of cy.children.values()) {
+    if (!opts.state && !classYang(child).config) continue;
+    if (child.kind === 'container') {
+      yield* classWrites(child, inst?.child(child.name), asObject(doc?.[child.name]), opts, w, false);
+      continue;
+    }
+    for (const e of listEntries(child, inst, doc, opts)) {
+      yield* classWrites(child, e.inst, e.doc, opts, w, true);
+      yield;
+    }
+  }
+  w.closeElement(cy.name, keepEmpty);
+}
+
+/**
+ * Writes /bcm:managed-system inside a NETCONF <data> element: of <get> (state: true, written even when empty) or of
+ * <get-config> (state: false, root undefined; left out when empty), one step per list entry.
+ */
+export function managedSystemWrites(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, w: XmlChunks): Steps<void> {
+  return classWrites(modelIndex.root, root, doc, opts, w, opts.state, ` xmlns="${escapeText(OUR_NS)}"`);
+}
