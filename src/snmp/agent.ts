@@ -220,7 +220,7 @@ export class SnmpAgent {
     for (const attrName of def.objects) {
       const attr = modelIndex.attr(cls, attrName);
       const oid = [...parseOid(modelIndex.attributeOid(cls, attr)), ...index];
-      const v = this.view.cellValue({ cls, index, path: n.alarm.path(), inst: n.alarm }, attr);
+      const v = this.view.cellValue({ cls, index, inst: n.alarm }, attr);
       if (v) objects.push({ oid, value: v });
       else if (['text', 'resource', 'name'].includes(attr.type.base)) objects.push({ oid, value: { type: 'octets', value: Buffer.alloc(0) } });
     }

@@ -10,13 +10,16 @@ import type { ConfigObject, ConfigScalar } from '../config/document';
 import { mibAttributes, modelIndex } from '../model';
 import type { Attribute, MibAccess, ObjectClass } from '../model';
 import type { Instance, InstanceTree, PathSeg, Scalar, Value } from '../state/tree';
-import { encodeOidContent } from './ber';
 import type { SnmpValue } from './ber';
+import { encodeOidContent } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
 import { ROW_CHANGES_MAX, editRows } from './index-edits';
-import type { TableCache } from './index-edits';
+import { TableRows } from './table-rows';
+import type { RowSource } from './table-rows';
 import { columnValue, indexSubIds, indexValue } from './values';
+import { ViewIndex } from './view-index';
+import type { Entry } from './view-index';
 
 export type MaxAccess = MibAccess;
 
@@ -30,6 +33,8 @@ export interface Column {
   readonly attr: Attribute;
   /** OID of the object type (column or scalar), without instance. */
   readonly oid: Oid;
+  /** BER contents of oid: the start of the encoding of each of its instances' OIDs. */
+  readonly enc: Buffer;
   readonly access: MaxAccess;
   readonly scalar: boolean;
 }
@@ -39,10 +44,15 @@ export interface Row {
   readonly cls: ObjectClass;
   /** INDEX sub-identifiers; [0] for a scalar group. */
   readonly index: Oid;
-  /** Instance path in the tree (also the row's place in the configuration document). */
-  readonly path: readonly PathSeg[];
   readonly inst?: Instance;
   readonly doc?: ConfigObject;
+  /** The row's place in the configuration document when it has no instance (else inst.path(), made when asked: rowPath). */
+  readonly path?: readonly PathSeg[];
+}
+
+/** Instance path of a row in the tree, which is also its place in the configuration document. */
+export function rowPath(row: Row): readonly PathSeg[] {
+  return row.inst ? row.inst.path() : row.path ?? [];
 }
 
 /** A MIB object outside the model (SNMPv2-MIB, SNMP-FRAMEWORK-MIB, ...): one instance, value read when asked. */
@@ -52,37 +62,8 @@ export interface StaticObject {
   readonly get: () => SnmpValue | undefined;
 }
 
-export interface Entry {
-  readonly row: Row | null;
-  readonly col: Column | null;
-  readonly fixed: StaticObject | null;
-  /** The instance OID, made when first needed (binary search compares column and index in place). */
-  oid: Oid | undefined;
-  /** Cached BER contents of the OID. */
-  enc: Buffer | undefined;
-}
-
-export function entryOid(e: Entry): Oid {
-  return e.oid ??= e.fixed ? e.fixed.oid : [...e.col!.oid, ...e.row!.index];
-}
-
-export function entryOidContent(e: Entry): Buffer {
-  return e.enc ??= encodeOidContent(entryOid(e));
-}
-
-/** compareOids(entryOid(e), oid) without making the entry's OID. */
-export function compareEntry(e: Entry, oid: Oid): number {
-  if (e.oid || e.fixed) return compareOids(entryOid(e), oid);
-  const c = e.col!.oid;
-  const idx = e.row!.index;
-  const n = c.length + idx.length;
-  const m = n < oid.length ? n : oid.length;
-  for (let i = 0; i < m; i++) {
-    const d = (i < c.length ? c[i] : idx[i - c.length]) - oid[i];
-    if (d !== 0) return d;
-  }
-  return n - oid.length;
-}
+export type { Entry } from './view-index';
+export { entryOid, entryOidContent } from './view-index';
 
 interface Table { readonly cls: ObjectClass; readonly scalar: boolean; readonly columns: readonly Column[]; readonly arc: number }
 
@@ -92,7 +73,10 @@ function buildTables(): Table[] {
     const r = modelIndex.mibRendering(cls);
     if (r === 'none') continue;
     const columns = mibAttributes(cls).slice().sort((a, b) => a.arc - b.arc)
-      .map((attr) => ({ cls, attr, oid: parseOid(modelIndex.attributeOid(cls, attr)), access: mibAccess(cls, attr), scalar: r === 'scalars' }))
+      .map((attr) => {
+        const oid = parseOid(modelIndex.attributeOid(cls, attr));
+        return { cls, attr, oid, enc: encodeOidContent(oid), access: mibAccess(cls, attr), scalar: r === 'scalars' };
+      })
       .filter((c) => c.access !== 'not-accessible');
     out.push({ cls, scalar: r === 'scalars', columns, arc: cls.arc });
   }
@@ -127,18 +111,15 @@ export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar
   return at === index.length ? out : undefined;
 }
 
-/** Tables of at most this many entries are replaced in place in the index when they change. */
-const SPLICE_MAX = 20_000;
-
-
 export class MibView {
   private readonly tables = buildTables();
   private readonly rootOid = parseOid(modelIndex.rootOid);
   /** Object types (columns and scalars), by dotted OID: tells noSuchInstance from noSuchObject. */
   private readonly objects = new Map<string, Column | 'static'>();
-  private entries: Entry[] = [];
-  /** Per table: its entries (column-major, rows in index order) and rows by index; rebuilt only when dirty. */
-  private readonly caches = new Map<string, TableCache>();
+  /** The current index; a new one when rows came or went. */
+  private current: ViewIndex;
+  /** Per table: its rows in INDEX order, packed (replaced, never changed, when the table changes). */
+  private readonly rows = new Map<string, TableRows>();
   /** Instances added or removed per class since the index was built (at most ROW_CHANGES_MAX + 1 kept). */
   private readonly changes = new Map<string, { inst: Instance; added: boolean }[]>();
   /** Classes whose instances were added or removed since their table was built. */
@@ -157,6 +138,7 @@ export class MibView {
     for (const s of sorted) this.objects.set(s.oid.slice(0, -1).join('.'), 'static');
     this.before = sorted.filter((s) => compareOids(s.oid, this.rootOid) < 0);
     this.after = sorted.filter((s) => compareOids(s.oid, this.rootOid) > 0);
+    this.current = new ViewIndex(this.before, [], this.after);
     tree.on('added', this.onAdded);
     tree.on('removed', this.onRemoved);
   }
@@ -176,55 +158,36 @@ export class MibView {
   get config(): ConfigObject { return this.doc; }
 
   /**
-   * The current sorted entries. When the tree's structure changed, the tables of the classes whose
-   * instances were added or removed are rebuilt (all of them after a configuration change); the
-   * others are kept, so a busy table (log records, peers) does not make the whole index be rebuilt.
+   * The current index. When the tree's structure changed, the tables of the classes whose instances were added
+   * or removed are rebuilt, or edited row by row when few rows changed (all of them after a configuration
+   * change); the others are kept, so a busy table (log records, peers) does not make the whole index be rebuilt.
    */
-  index(): readonly Entry[] {
-    if (this.builtStructure === this.tree.structureVersion && !this.allDirty && this.dirty.size === 0) return this.entries;
+  index(): ViewIndex {
+    if (this.builtStructure === this.tree.structureVersion && !this.allDirty && this.dirty.size === 0) return this.current;
     this.rebuild();
-    return this.entries;
+    return this.current;
   }
 
   private rebuild(): void {
     this.builtStructure = this.tree.structureVersion;
-    const all = this.allDirty || this.caches.size === 0;
+    const all = this.allDirty || this.rows.size === 0;
     const docRows = all ? this.docObjects() : undefined;
-    // where each table's entries start in this.entries as it is (before this rebuild)
-    const offsets = new Map<string, number>();
-    let at = this.before.length;
-    for (const t of this.tables) { offsets.set(t.cls.name, at); at += this.caches.get(t.cls.name)?.entries.length ?? 0; }
-    // Last table first, so that the offsets of the tables before stay right while the copy of this.entries is edited
-    // (a copy of the pointers, a fraction of a millisecond: who holds the previous index keeps it unchanged).
-    let concat = all;
-    if (!all) this.entries = this.entries.slice();
-    for (const t of [...this.tables].reverse()) {
-      const cached = this.caches.get(t.cls.name);
+    for (const t of this.tables) {
+      const cached = this.rows.get(t.cls.name);
       if (!all && cached && !this.dirty.has(t.cls.name)) continue;
       const changes = this.changes.get(t.cls.name);
-      // A few rows added or removed (a peer connects, a log record is written): edited in place.
-      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar
-        && editRows(t.cls, t.columns, cached, changes, (inst) => instanceIndex(t.cls, inst.path()), this.entries, concat ? undefined : offsets.get(t.cls.name)!)) continue;
-      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? [...cached.rows.values()].filter((r) => r.doc).map((r) => ({ path: [...r.path], doc: r.doc! })) : []);
-      const list = this.rowsOf(t, fromDoc);
-      const rows = new Map<string, Row>();
-      for (const r of list) rows.set(r.index.join('.'), r);
-      const entries: Entry[] = [];
-      for (const col of t.columns) for (const row of list) entries.push({ row, col, fixed: null, oid: undefined, enc: undefined });
-      this.caches.set(t.cls.name, { list, entries, rows });
-      // a small table's run of entries is replaced in place; a large one makes the whole index be concatenated again
-      if (!concat && cached && entries.length <= SPLICE_MAX && cached.entries.length <= SPLICE_MAX) this.entries.splice(offsets.get(t.cls.name)!, cached.entries.length, ...entries);
-      else concat = true;
+      // A few rows added or removed (a peer connects, a log record is written): edited in a copy of the rows.
+      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar) {
+        const edited = editRows(cached, changes, (inst) => instanceIndex(t.cls, inst.path()));
+        if (edited) { this.rows.set(t.cls.name, edited); continue; }
+      }
+      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.configured().map((r) => ({ path: [...(r.path ?? [])], doc: r.doc! })) : []);
+      this.rows.set(t.cls.name, TableRows.of(t.cls, this.rowsOf(t, fromDoc)));
     }
     this.allDirty = false;
     this.dirty.clear();
     this.changes.clear();
-    if (!concat) return;
-    const out: Entry[] = [];
-    for (const s of this.before) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
-    for (const t of this.tables) for (const e of this.caches.get(t.cls.name)!.entries) out.push(e);
-    for (const s of this.after) out.push({ oid: s.oid, enc: undefined, row: null, col: null, fixed: s });
-    this.entries = out;
+    this.current = new ViewIndex(this.before, this.tables.map((t) => ({ columns: t.columns, rows: this.rows.get(t.cls.name)! })), this.after);
   }
 
   /** Records an instance added or removed: its table is edited row by row at the next request, when few changed. */
@@ -237,20 +200,19 @@ export class MibView {
   }
 
   /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */
-  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): Row[] {
-    const byIndex = new Map<string, { index: number[]; path: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
+  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): RowSource[] {
+    const byIndex = new Map<string, { index: number[]; path?: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
     if (t.scalar) {
       const inst = this.tree.instances(t.cls.name)[0];
       const doc = fromDoc[0]?.doc;
       const hasConfigAttr = t.cls.attributes.some((a) => a.access === 'config');
       if (!inst && !doc && !hasConfigAttr) return [];
-      return [{ cls: t.cls, index: [0], path: inst ? inst.path() : fromDoc[0]?.path ?? [], inst, doc }];
+      return [inst ? { index: [0], inst, doc } : { index: [0], doc, path: fromDoc[0]?.path ?? [] }];
     }
     const key = (path: readonly PathSeg[]): number[] | undefined => instanceIndex(t.cls, path);
     for (const inst of this.tree.instances(t.cls.name)) {
-      const path = inst.path();
-      const index = key(path);
-      if (index) byIndex.set(index.join('.'), { index, path, inst });
+      const index = key(inst.path());
+      if (index) byIndex.set(index.join('.'), { index, inst });
     }
     for (const d of fromDoc) {
       const index = key(d.path);
@@ -259,7 +221,7 @@ export class MibView {
       if (hit) hit.doc = d.doc;
       else byIndex.set(index.join('.'), { index, path: d.path, doc: d.doc });
     }
-    const out = [...byIndex.values()].map((r) => ({ cls: t.cls, ...r }));
+    const out = [...byIndex.values()];
     out.sort((a, b) => compareOids(a.index, b.index));
     return out;
   }
@@ -300,24 +262,14 @@ export class MibView {
     return out;
   }
 
-  /** Position of the first entry after oid (binary search). */
+  /** Position of the first entry after oid (binary search over tables, columns, rows). */
   nextIndex(oid: Oid): number {
-    const e = this.index();
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareEntry(e[mid], oid) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.index().next(oid);
   }
 
   /** The entry with exactly this OID. */
   exact(oid: Oid): Entry | undefined {
-    const e = this.index();
-    const i = this.nextIndex(oid) - 1;
-    return i >= 0 && compareEntry(e[i], oid) === 0 ? e[i] : undefined;
+    return this.index().exact(oid);
   }
 
   /** The object type an instance OID belongs to, if any. */
@@ -333,7 +285,9 @@ export class MibView {
   /** The row of a table with the given index. */
   row(cls: ObjectClass, index: Oid): Row | undefined {
     this.index();
-    return this.caches.get(cls.name)?.rows.get(index.join('.'));
+    const rows = this.rows.get(cls.name);
+    const at = rows ? rows.find(index) : -1;
+    return rows && at >= 0 ? rows.row(at) : undefined;
   }
 
   /** The current value of an entry; undefined when absent (then not in a walk). */

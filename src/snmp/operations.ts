@@ -7,8 +7,9 @@ import { BerWriter, END_OF_MIB_VIEW, NO_SUCH_INSTANCE, NO_SUCH_OBJECT, encodeOid
 import type { SnmpValue } from './ber';
 import type { Varbind } from './message';
 import { ErrorStatus, varbindSize, writeVarbind } from './message';
-import { entryOidContent } from './mibview';
-import type { Entry, MibView } from './mibview';
+import type { MibView } from './mibview';
+import { entryOidContent } from './view-index';
+import type { Entry, ViewIndex } from './view-index';
 
 export interface ReadResult {
   readonly status: number;
@@ -22,13 +23,15 @@ const ERR = (status: number, index: number): ReadResult => ({ status, index, cou
 
 /**
  * The first entry at or after position i with a value (SNMPv1: not a Counter64); -1 at the end.
- * Sets found.value as a side channel to avoid reading the value twice.
+ * Sets found.value and found.entry as a side channel to avoid reading the value twice.
  */
-function scan(view: MibView, entries: readonly Entry[], i: number, v1: boolean, found: { value: SnmpValue | undefined }): number {
+function scan(view: MibView, entries: ViewIndex, i: number, v1: boolean, found: { value: SnmpValue | undefined; entry: Entry | undefined }): number {
   for (; i < entries.length; i++) {
-    const v = view.value(entries[i]);
+    const e = entries.entry(i)!;
+    const v = view.value(e);
     if (v === undefined || (v1 && v.type === 'counter64')) continue;
     found.value = v;
+    found.entry = e;
     return i;
   }
   return -1;
@@ -55,9 +58,9 @@ export function get(view: MibView, vbs: readonly Varbind[], v1: boolean, w: BerW
 
 export function getNext(view: MibView, vbs: readonly Varbind[], v1: boolean, w: BerWriter, budget: number): ReadResult {
   const entries = view.index();
-  const found: { value: SnmpValue | undefined } = { value: undefined };
+  const found: { value: SnmpValue | undefined; entry: Entry | undefined } = { value: undefined, entry: undefined };
   for (let i = 0; i < vbs.length; i++) {
-    const at = scan(view, entries, view.nextIndex(vbs[i].oid), v1, found);
+    const at = scan(view, entries, entries.next(vbs[i].oid), v1, found);
     let enc: Buffer;
     let v: SnmpValue;
     if (at < 0) {
@@ -65,7 +68,7 @@ export function getNext(view: MibView, vbs: readonly Varbind[], v1: boolean, w: 
       enc = encodeOidContent(vbs[i].oid);
       v = END_OF_MIB_VIEW;
     } else {
-      enc = entryOidContent(entries[at]);
+      enc = entryOidContent(found.entry!);
       v = found.value!;
     }
     if (!fits(w, varbindSize(enc.length, v), budget)) return ERR(ErrorStatus.tooBig, 0);
@@ -83,7 +86,7 @@ export function getBulk(view: MibView, vbs: readonly Varbind[], nonRepeaters: nu
   const n = Math.max(0, Math.min(nonRepeaters, vbs.length));
   const m = Math.max(0, maxRepetitions);
   const r = vbs.length - n;
-  const found: { value: SnmpValue | undefined } = { value: undefined };
+  const found: { value: SnmpValue | undefined; entry: Entry | undefined } = { value: undefined, entry: undefined };
   let count = 0;
   const put = (enc: Buffer, v: SnmpValue): boolean => {
     if (!fits(w, varbindSize(enc.length, v), budget)) return false;
@@ -92,14 +95,14 @@ export function getBulk(view: MibView, vbs: readonly Varbind[], nonRepeaters: nu
     return true;
   };
   for (let i = 0; i < n; i++) {
-    const at = scan(view, entries, view.nextIndex(vbs[i].oid), false, found);
-    const ok = at < 0 ? put(encodeOidContent(vbs[i].oid), END_OF_MIB_VIEW) : put(entryOidContent(entries[at]), found.value!);
+    const at = scan(view, entries, entries.next(vbs[i].oid), false, found);
+    const ok = at < 0 ? put(encodeOidContent(vbs[i].oid), END_OF_MIB_VIEW) : put(entryOidContent(found.entry!), found.value!);
     if (!ok) return count ? OK(count) : ERR(ErrorStatus.tooBig, 0);
   }
   if (r === 0 || m === 0) return OK(count);
   const pos = new Array<number>(r);
   const last: Buffer[] = new Array<Buffer>(r);
-  for (let j = 0; j < r; j++) pos[j] = view.nextIndex(vbs[n + j].oid);
+  for (let j = 0; j < r; j++) pos[j] = entries.next(vbs[n + j].oid);
   for (let rep = 0; rep < m; rep++) {
     let ended = 0;
     for (let j = 0; j < r; j++) {
@@ -112,7 +115,7 @@ export function getBulk(view: MibView, vbs: readonly Varbind[], nonRepeaters: nu
         ended++;
         ok = put(last[j], END_OF_MIB_VIEW);
       } else {
-        last[j] = entryOidContent(entries[at]);
+        last[j] = entryOidContent(found.entry!);
         pos[j] = at + 1;
         ok = put(last[j], found.value!);
       }

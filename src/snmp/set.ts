@@ -16,6 +16,7 @@ import { modelIndex } from '../model';
 import type { Instance, PathSeg, Scalar } from '../state/tree';
 import type { Varbind } from './message';
 import type { ErrorStatusName } from './message';
+import { rowPath } from './mibview';
 import type { Column, MibView, Row } from './mibview';
 import { fromSnmp } from './values';
 import { writableHandler } from './writable';
@@ -130,7 +131,7 @@ function candidateOf(previous: ConfigObject, configOps: readonly Op[]): { doc: C
   const doc = structuredClone(previous);
   const wheres: Where[] = [];
   for (const o of configOps) {
-    const { obj, where } = docObjectFor(doc, o.row.path);
+    const { obj, where } = docObjectFor(doc, rowPath(o.row));
     obj[o.col.attr.name] = o.value;
     wheres.push({ op: o, attr: where ? `${where}.${o.col.attr.name}` : o.col.attr.name, row: where });
   }

@@ -101,7 +101,7 @@ describe('snmp agent robustness', function () {
   function seeds(): Buffer[] {
     const agent = a.view.agent;
     const v = agent.view.index();
-    const oids: Oid[] = [parseOid('1.3.6.1.2.1.1.1.0'), parseOid(modelIndex.rootOid), ...[0, 7, 50, 200, v.length - 1].map((i) => entryOid(v[Math.min(i, v.length - 1)]))];
+    const oids: Oid[] = [parseOid('1.3.6.1.2.1.1.1.0'), parseOid(modelIndex.rootOid), ...[0, 7, 50, 200, v.length - 1].map((i) => entryOid(v.entry(Math.min(i, v.length - 1))!))];
     const NULL: SnmpValue = { type: 'null' };
     const vbs = encodeVarbinds(oids.map((oid) => ({ oid, value: NULL })));
     const out: Buffer[] = [];

@@ -10,7 +10,7 @@ import { InstanceTree } from '../../src/state/tree';
 import { fillSynthetic } from '../support/netconf';
 
 function signature(v: MibView): string[] {
-  return v.index().map((e) => `${entryOid(e).join('.')}=${JSON.stringify(v.value(e), (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+  return [...v.index()].map((e) => `${entryOid(e).join('.')}=${JSON.stringify(v.value(e), (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
 }
 
 describe('snmp MIB view: index edited in place', () => {

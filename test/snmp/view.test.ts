@@ -134,7 +134,7 @@ describe('snmp MIB view', () => {
     it('keeps its index strictly ordered, and rebuilds it only when the structure changes', () => {
       const v = a.view.agent.view;
       const e = v.index();
-      for (let i = 1; i < e.length; i++) expect(compareOids(entryOid(e[i - 1]), entryOid(e[i])), entryOid(e[i]).join('.')).to.be.below(0);
+      for (let i = 1; i < e.length; i++) expect(compareOids(entryOid(e.entry(i - 1)!), entryOid(e.entry(i)!)), entryOid(e.entry(i)!).join('.')).to.be.below(0);
       a.bridge.tree.set([{ cls: 'network', keys: ['net0'] }], { bestHeight: 5000n });
       expect(v.index()).to.equal(e);
       a.bridge.tree.set([{ cls: 'network', keys: ['net9'] }], { chainId: '9' });
