@@ -126,6 +126,26 @@ export function startNcclient(port: number, steps: readonly Step[], onWait?: (na
   return { results, kill };
 }
 
+/** A running nc_client.py program with one {op: 'wait'} step (e.g. after its subscriptions). */
+export interface NcRunWithWait extends NcRun {
+  /** Resolves when the program reaches its {op: 'wait'} step (it goes on at once); rejects if it ends or fails first. */
+  readonly reachedWait: Promise<void>;
+}
+
+/** Starts ncclient steps (see startNcclient) and tells when they reach their wait step; results never rejects unhandled. */
+export function startNcclientWithWait(port: number, steps: readonly Step[], timeoutMs = 240_000): NcRunWithWait {
+  let waited: () => void = () => undefined;
+  let failWait: (e: Error) => void = () => undefined;
+  const reachedWait = new Promise<void>((resolve, reject) => { waited = resolve; failWait = reject; });
+  const run = startNcclient(port, steps, async () => waited(), timeoutMs);
+  run.results.then(
+    (out) => failWait(new Error(`nc_client.py ended before its wait step; results ${JSON.stringify(out)}`)),
+    (e: unknown) => failWait(e instanceof Error ? e : new Error(String(e))));
+  run.results.catch(() => undefined); // awaited by the test; never an unhandled rejection if the test failed earlier
+  reachedWait.catch(() => undefined);
+  return { results: run.results, reachedWait, kill: run.kill };
+}
+
 /** Runs ncclient steps to the end (see startNcclient). */
 export function ncclient(port: number, steps: readonly Step[], onWait?: (name: string) => Promise<void>, timeoutMs = 120_000): Promise<StepResult[]> {
   return startNcclient(port, steps, onWait, timeoutMs).results;

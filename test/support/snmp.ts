@@ -191,6 +191,19 @@ export async function startTrapd(conf: readonly string[]): Promise<Daemon> {
   return d;
 }
 
+/**
+ * snmptrapd accepting community public and logging one line per notification, "%P|%v": the PDU kind (TRAP2 or
+ * INFORM) and community, then the varbinds (the format test/fault/traps.ts parses).
+ */
+export function startAlarmTrapd(): Promise<Daemon> {
+  return startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
+}
+
+/** A notificationTargets entry of the configuration: v2c traps, community public, to this snmptrapd. */
+export function trapdTarget(trapd: Daemon, name = 'trapd'): { name: string; host: string; port: number; community: string } {
+  return { name, host: '127.0.0.1', port: trapd.port, community: 'public' };
+}
+
 /** Debian's snmpd in the foreground on a free loopback port with a read-only community and a view of everything. */
 export async function startSnmpd(community = 'public'): Promise<Daemon> {
   const dir = tempDir('bcm-snmpd-');
