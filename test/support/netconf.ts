@@ -256,6 +256,16 @@ export function httpRequest(port: number, opts: { method?: string; path?: string
   });
 }
 
+/** The first error of a RESTCONF errors document in JSON: its members by name ('error-tag', 'error-type', 'error-message'...). */
+export function restconfError(r: HttpResult): Record<string, string> {
+  return (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: Record<string, string>[] } })['ietf-restconf:errors'].error[0];
+}
+
+/** The seed of the HTTP and RESTCONF tests: network dev with one node n1 whose endpoint never answers (port 9). */
+export function unreachableDevSeed(): ConfigObject {
+  return { networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] };
+}
+
 // ---- synthetic data -----------------------------------------------------------------------------------
 
 /** Fills the tree with networks × nodes × peers of plausible values (no collector behind them). */
