@@ -13,25 +13,11 @@ import type { Composed } from '../../src/compose';
 import { startViewsBridge } from '../support/bridge';
 import type { ViewsBridge } from '../support/bridge';
 import { CliqueDevChain, requireEthereumjs } from '../support/ethereumjs';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, parseSnmpTable, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
 const NET = 'poa';
-
-/** snmptable -Cb -Ci -Cf '|' output as rows of brief column name → text, keyed by the printed index. */
-function tableRows(stdout: string): Map<string, Record<string, string>> {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const h = lines.findIndex((l) => l.startsWith('index|'));
-  if (h < 0) throw new Error(`no header line in\n${stdout}`);
-  const headers = lines[h].split('|');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(h + 1)) {
-    const cells = l.split('|');
-    rows.set(cells[0], Object.fromEntries(headers.map((k, i) => [k, cells[i]])));
-  }
-  return rows;
-}
 
 /** A number as snmptable prints it with the MIB's UNITS ("12 blocks"). */
 const count = (s: string | undefined): number => (s !== undefined && /^\d+( |$)/.test(s) ? parseInt(s, 10) : NaN);
@@ -80,8 +66,8 @@ describe('clique: a real ethereumjs proof-of-authority chain through snmptable',
       expect(val.code, val.stderr).to.equal(0);
       expect(con.code, con.stderr).to.equal(0);
       seen = `chain height ${h}\n${val.stdout}\n${con.stdout}`;
-      rows = tableRows(val.stdout);
-      cons = tableRows(con.stdout);
+      rows = parseSnmpTable(val.stdout, 'bcmValTable').rows;
+      cons = parseSnmpTable(con.stdout, 'bcmConsTable').rows;
       // The bridge has followed the chain up to h (its signer's last block), and no block came meanwhile.
       const last = [...rows.values()][0]?.LastProposedHeight;
       return count(last) === h && (await height()) === h;

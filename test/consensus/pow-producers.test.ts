@@ -13,7 +13,7 @@ import type { SnmpView } from '../../src/snmp';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
 import { ADMIN, BCM, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
-import { MIB, dateAndTime, snmp } from '../support/snmp';
+import { MIB, dateAndTime, parseSnmpTable, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -81,16 +81,9 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
   async function valTable(): Promise<Map<string, Record<string, string>>> {
     const r = await snmp('snmptable', agent(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '-Cl', '--', `${MIB}::bcmValTable`]);
     expect(r.code, r.stderr).to.equal(0);
-    const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-    const h = lines.findIndex((l) => l.startsWith('index|'));
-    expect(h, r.stdout).to.be.at.least(0);
-    const headers = lines[h].split('|');
     const rows = new Map<string, Record<string, string>>();
-    for (const l of lines.slice(h + 1)) {
-      const cells = l.split('|');
-      const row: Record<string, string> = {};
-      headers.forEach((name, i) => { row[name] = cells[i]; });
-      const m = /^"ltc"\."(.*)"$/.exec(cells[0]);
+    for (const [index, row] of parseSnmpTable(r.stdout, 'bcmValTable').rows) {
+      const m = /^"ltc"\."(.*)"$/.exec(index);
       if (m) rows.set(m[1], row);
     }
     return rows;

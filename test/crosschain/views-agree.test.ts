@@ -33,7 +33,8 @@ import { WORKLOAD_BYTECODE } from '../../src/devchain/workload-contract';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { ADMIN, BCM, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, parseSnmpTable, snmp } from '../support/snmp';
+import type { SnmpTable } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -103,25 +104,6 @@ function indexKeys(index: string, fixed: readonly number[]): string[] {
   }
   if (i !== ids.length) throw new Error(`index ${index}: ${ids.length - i} sub-identifier(s) left over`);
   return out;
-}
-
-interface SnmpTable { readonly headers: string[]; readonly rows: Map<string, Record<string, string>> }
-
-/** snmptable -Cb -Ci -Cf '|' -Ob output: headers (brief) and the rows by their index. */
-function parseSnmpTable(stdout: string, table: string): SnmpTable {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const h = lines.findIndex((l) => l.startsWith('index|'));
-  if (h < 0) throw new Error(`${table}: no header line in\n${stdout}`);
-  const headers = lines[h].split('|');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(h + 1)) {
-    const cells = l.split('|');
-    if (cells.length !== headers.length) throw new Error(`${table}: row with ${cells.length} cells for ${headers.length} columns: ${l}`);
-    const r: Record<string, string> = {};
-    headers.forEach((name, i) => { r[name] = cells[i]; });
-    rows.set(cells[0], r);
-  }
-  return { headers, rows };
 }
 
 /** A cell: '?' (the agent had no instance) is absent; units after a number are dropped. */

@@ -218,6 +218,24 @@ export async function startSnmpd(community = 'public'): Promise<Daemon> {
   return d;
 }
 
+/** A conceptual table as snmptable -Cb -Ci -Cf '|' prints it: the brief column names, and the rows (column name -> text) by printed index. */
+export interface SnmpTable { readonly headers: string[]; readonly rows: Map<string, Record<string, string>> }
+
+/** Parses snmptable -Cb -Ci -Cf '|' output; throws (naming the table) without a header line or on a row of another width. */
+export function parseSnmpTable(stdout: string, table: string): SnmpTable {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+  const h = lines.findIndex((l) => l.startsWith('index|'));
+  if (h < 0) throw new Error(`${table}: no header line in\n${stdout}`);
+  const headers = lines[h].split('|');
+  const rows = new Map<string, Record<string, string>>();
+  for (const l of lines.slice(h + 1)) {
+    const cells = l.split('|');
+    if (cells.length !== headers.length) throw new Error(`${table}: row with ${cells.length} cells for ${headers.length} columns: ${l}`);
+    rows.set(cells[0], Object.fromEntries(headers.map((name, i) => [name, cells[i]])));
+  }
+  return { headers, rows };
+}
+
 /** Lines "OID = TYPE: value" of a walk's output, for comparisons. */
 export function walkLines(stdout: string): string[] {
   return stdout.split('\n').filter((l) => l.trim() !== '');
