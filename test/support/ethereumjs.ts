@@ -9,19 +9,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './litecoind';
-import { projectRoot } from './tools';
+import { fixtureProgram, requireFixture } from './tools';
 import { until } from './wait';
 
-export const ETHEREUMJS = path.join(projectRoot, 'test', 'fixtures', 'ethereumjs', 'node_modules', '.bin', 'ethereumjs');
+export const ETHEREUMJS = fixtureProgram('ethereumjs');
 
 /** Call in before(): skips (or fails under CI) when the ethereumjs fixture is not installed. */
-export function requireEthereumjs(ctx: Mocha.Context): void {
-  if (fs.existsSync(ETHEREUMJS)) return;
-  const reason = `${ETHEREUMJS} not found (install the test fixture: npm ci --prefix test/fixtures/ethereumjs)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}
+export function requireEthereumjs(ctx: Mocha.Context): void { requireFixture(ctx, 'ethereumjs'); }
 
 /** `ethereumjs --dev=poa` running in a temporary data dir, started once it has printed its dev account. */
 export class CliqueDevChain {
