@@ -39,10 +39,9 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
     await ltc.mine(0, 101);
     await ltc.waitForSameTip();
     startHeight = await ltc.rpc<number>(0, 'getblockcount');
-    process.env[PASSWORD_ENV] = ltc.credentials(0).password;
     nb = await startNetconfBridge({
       networks: [{ name: 'ltc', platform: 'bitcoin', pollInterval: 1, consensus: { windowSize: WINDOW },
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: ltc.rpcUrl(i), username: ltc.credentials(i).username!, passwordEnv: PASSWORD_ENV })) }],
+        nodes: ltc.bridgeNodes(PASSWORD_ENV) }],
     }, { setup: (b: Bridge) => { snmpView = createSnmpView(b, { port: 0, address: '127.0.0.1' }); b.addView(snmpView); } });
     await until('the bridge follows the chain', () => Number(nb.bridge.tree.find(CONS)?.get('windowBlocks') ?? 0) === 1);
   });

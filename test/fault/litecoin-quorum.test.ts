@@ -39,13 +39,11 @@ describe('fault: consensusQuorumAtRisk on a real litecoind network (producers in
     await ltc.mine(0, 1);
     await ltc.waitForSameTip();
     trapd = await startAlarmTrapd();
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
     tb = await startViewsBridge({
       configuration: { ...usersConfig(), notificationTargets: [trapdTarget(trapd)] },
       networks: [{
         name: NET, platform: 'bitcoin', pollInterval: 1, consensus: { windowSize: 4 },
-        nodes: [0, 1].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
     });

@@ -64,8 +64,6 @@ describe('fault notifications: a stopped litecoind node seen at snmptrapd and nc
     await ltc.mine(0, 5);
     await ltc.waitForSameTip();
     trapd = await startAlarmTrapd();
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
     seed = {
       configuration: {
         ...usersConfig(),
@@ -77,7 +75,7 @@ describe('fault notifications: a stopped litecoind node seen at snmptrapd and nc
       },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: POLL_MS / 1000,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: {
         alarmPolicies: [

@@ -90,13 +90,11 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     ltc = await LitecoinNetwork.start({ nodes: 2 });
     await ltc.mine(0, 3);
     await ltc.waitForSameTip();
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
     const seed: ConfigObject = {
       configuration: { ...usersConfig(), rpcTimeout: 2000, maxSessions: MAX_SESSIONS },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
     };
