@@ -61,6 +61,13 @@ export function copyServerModules(dir: string): string[] {
   return SERVER_MODULE_FILES.slice(0, 2).map((f) => path.join(dir, path.basename(f)));
 }
 
+/** The content of <data> of an rpc-reply, as sent; throws (with the reply's start) when it has none. */
+export function dataOf(reply: string): string {
+  const a = reply.indexOf('<data>');
+  if (a < 0) throw new Error(`no <data> in the reply: ${reply.slice(0, 800)}`);
+  return reply.slice(a + '<data>'.length, reply.lastIndexOf('</data>'));
+}
+
 // ---- ncclient ---------------------------------------------------------------------------------------
 
 export interface StepResult {
