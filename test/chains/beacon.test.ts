@@ -12,11 +12,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { composeBridge } from '../../src/compose';
 import type { ConfigObject } from '../../src/config/document';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { ViewsBridge } from '../support/bridge';
 import { LodestarChain, beaconGet, requireLodestar } from '../support/lodestar';
 import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
 import { MIB, parseSnmpTable, snmp } from '../support/snmp';
@@ -34,7 +33,7 @@ const count = (s: string | undefined): number => (s !== undefined && /^\d+( |$)/
 describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpget and ncclient', function () {
   this.timeout(300_000);
   let chain: LodestarChain | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
   let dataDir = '';
   let pubkey5 = '';
@@ -48,10 +47,8 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   });
   const target = (): string => `127.0.0.1:${views!.snmp.port}`;
   const start = async (): Promise<void> => {
-    tb = await startBridge(dataDir ? undefined : configured(), {
-      ...(dataDir ? { dataDir } : {}),
-      setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); },
-    });
+    tb = await startViewsBridge(dataDir ? undefined : configured(), { dataDir });
+    views = tb.views;
     dataDir = tb.dataDir;
   };
 
