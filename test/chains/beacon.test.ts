@@ -35,7 +35,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   let chain: LodestarChain | undefined;
   let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
-  let dataDir = '';
+  let dataDir: string | undefined;
   let pubkey5 = '';
   let recorder: NodeJS.Timeout | undefined;
   /** Proposer duties recorded by the test during each epoch: slot → validator index. */
