@@ -12,14 +12,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { composeBridge } from '../../src/compose';
 import type { ConfigObject } from '../../src/config/document';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { ViewsBridge } from '../support/bridge';
 import { LodestarChain, beaconGet, requireLodestar } from '../support/lodestar';
 import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, parseSnmpTable, snmp } from '../support/snmp';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -28,29 +27,15 @@ const S = 8; // SLOTS_PER_EPOCH of the minimal preset `lodestar dev` runs
 
 interface ApiValidator { index: string; balance: string; status: string; validator: { pubkey: string; effective_balance: string } }
 
-/** snmptable -Cb -Ci -Cf '|' output as rows of brief column name → text, keyed by the printed index. */
-function tableRows(stdout: string): Map<string, Record<string, string>> {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const h = lines.findIndex((l) => l.startsWith('index|'));
-  if (h < 0) return new Map();
-  const headers = lines[h].split('|');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(h + 1)) {
-    const cells = l.split('|');
-    rows.set(cells[0], Object.fromEntries(headers.map((k, i) => [k, cells[i]])));
-  }
-  return rows;
-}
-
 /** A number as snmptable/snmpget print it with the MIB's UNITS ("12 slots"). */
 const count = (s: string | undefined): number => (s !== undefined && /^\d+( |$)/.test(s.trim()) ? parseInt(s.trim(), 10) : NaN);
 
 describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpget and ncclient', function () {
   this.timeout(300_000);
   let chain: LodestarChain | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
-  let dataDir = '';
+  let dataDir: string | undefined;
   let pubkey5 = '';
   let recorder: NodeJS.Timeout | undefined;
   /** Proposer duties recorded by the test during each epoch: slot → validator index. */
@@ -62,10 +47,8 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
   });
   const target = (): string => `127.0.0.1:${views!.snmp.port}`;
   const start = async (): Promise<void> => {
-    tb = await startBridge(dataDir ? undefined : configured(), {
-      ...(dataDir ? { dataDir } : {}),
-      setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); },
-    });
+    tb = await startViewsBridge(dataDir ? undefined : configured(), { dataDir });
+    views = tb.views;
     dataDir = tb.dataDir;
   };
 
@@ -107,7 +90,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
       const after = JSON.stringify((await chain!.get(q)).body);
       seen = t.stdout + t.stderr;
       if (t.code !== 0 || before !== after) return false;
-      const rows = tableRows(t.stdout);
+      const rows = parseSnmpTable(t.stdout, 'bcmValTable').rows;
       const api = (JSON.parse(after) as { data: ApiValidator[] }).data;
       expect(api).to.have.length(5);
       for (const a of api) {
@@ -136,7 +119,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
       const h1 = await headOf();
       const t = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-t', '5', '-r', '1', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmValTable`]);
       const h2 = await headOf();
-      return t.code === 0 && h1 === h2 && Number.isFinite(h1) ? { head: h1, rows: tableRows(t.stdout) } : false;
+      return t.code === 0 && h1 === h2 && Number.isFinite(h1) ? { head: h1, rows: parseSnmpTable(t.stdout, 'bcmValTable').rows } : false;
     }, 30_000, 300);
   }
 
@@ -244,7 +227,7 @@ describe('beacon: a real Lodestar proof-of-stake chain through snmptable, snmpge
       expect(list.map((p) => [p.direction, p.state])).to.deep.equal([[node === 'bn1' ? 'inbound' : 'outbound', 'connected']]);
       const t = await snmp('snmptable', target(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '--', `${MIB}::bcmPeerTable`]);
       expect(t.code, t.stderr).to.equal(0);
-      const rows = [...tableRows(t.stdout)].filter(([k]) => k.startsWith(`"${NET}"."${node}".`)).map(([, r]) => [r.PeerId, r.Direction, r.State]);
+      const rows = [...parseSnmpTable(t.stdout, 'bcmPeerTable').rows].filter(([k]) => k.startsWith(`"${NET}"."${node}".`)).map(([, r]) => [r.PeerId, r.Direction, r.State]);
       expect(rows, `${node} peers`).to.deep.equal(list.map((p) => [p.peer_id, p.direction, p.state]));
     }
   });

@@ -7,89 +7,46 @@
  * and the printed account. Skips outside CI when the fixture is not installed; fails under CI=true.
  */
 import { expect } from 'chai';
-import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { cliqueSigner } from '../../src/chains/ethereum/clique-seal';
 import { RpcHttpClient } from '../../src/chains/rpc-http';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
-import { freePort } from '../support/litecoind';
-import { MIB, snmp } from '../support/snmp';
-import { projectRoot, requireTool } from '../support/tools';
+import { startViewsBridge } from '../support/bridge';
+import type { ViewsBridge } from '../support/bridge';
+import { CliqueDevChain, requireEthereumjs } from '../support/ethereumjs';
+import { MIB, parseSnmpTable, snmp } from '../support/snmp';
+import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
-const ETHEREUMJS = path.join(projectRoot, 'test', 'fixtures', 'ethereumjs', 'node_modules', '.bin', 'ethereumjs');
 const NET = 'poa';
-
-function requireEthereumjs(ctx: Mocha.Context): void {
-  if (fs.existsSync(ETHEREUMJS)) return;
-  const reason = `${ETHEREUMJS} not found (install the test fixture: npm ci --prefix test/fixtures/ethereumjs)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}
-
-/** snmptable -Cb -Ci -Cf '|' output as rows of brief column name → text, keyed by the printed index. */
-function tableRows(stdout: string): Map<string, Record<string, string>> {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const h = lines.findIndex((l) => l.startsWith('index|'));
-  if (h < 0) throw new Error(`no header line in\n${stdout}`);
-  const headers = lines[h].split('|');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(h + 1)) {
-    const cells = l.split('|');
-    rows.set(cells[0], Object.fromEntries(headers.map((k, i) => [k, cells[i]])));
-  }
-  return rows;
-}
 
 /** A number as snmptable prints it with the MIB's UNITS ("12 blocks"). */
 const count = (s: string | undefined): number => (s !== undefined && /^\d+( |$)/.test(s) ? parseInt(s, 10) : NaN);
 
 describe('clique: a real ethereumjs proof-of-authority chain through snmptable', function () {
   this.timeout(150_000);
-  let chain: ChildProcess | undefined;
-  let exited: Promise<void> | undefined;
-  let dataDir: string | undefined;
+  let chain: CliqueDevChain | undefined;
   let rpc: RpcHttpClient | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
   let printed = '';
-  let log = '';
 
   before(async function () {
     requireTool(this, 'snmptable', 'snmp');
     requireEthereumjs(this);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-clique-'));
-    const [rpcPort, p2pPort] = [await freePort(), await freePort()];
-    chain = spawn(ETHEREUMJS, ['--dev=poa', '--dataDir', path.join(dataDir, 'chain'), '--rpc', '--rpcPort', String(rpcPort), '--rpcAddr', '127.0.0.1',
-      '--port', String(p2pPort), '--discV4', 'false', '--discDns', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    exited = new Promise((r) => chain!.once('exit', () => r()));
-    chain.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-    chain.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-    printed = await until('the dev account printed', () => /Address: (0x[0-9a-fA-F]{40})/.exec(log)?.[1].toLowerCase(), 30_000, 100);
-    rpc = new RpcHttpClient({ url: `http://127.0.0.1:${rpcPort}`, timeoutMs: 5000, jsonrpc: '2.0' });
+    chain = await CliqueDevChain.start();
+    printed = chain.signer;
+    rpc = new RpcHttpClient({ url: chain.rpcUrl, timeoutMs: 5000, jsonrpc: '2.0' });
     await until('the RPC server', () => rpc!.call('eth_blockNumber').then(() => true), 30_000, 200);
     // Started before the first sealed block (10 s after start), so every sealed block is in the window.
-    tb = await startBridge({ networks: [{ name: NET, platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: `http://127.0.0.1:${rpcPort}` }] }] },
-      { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    tb = await startViewsBridge({ networks: [{ name: NET, platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: chain.rpcUrl }] }] });
+    views = tb.views;
   });
 
   after(async function () {
     this.timeout(20_000);
     await tb?.cleanup();
     rpc?.close();
-    if (chain && chain.exitCode === null && chain.signalCode === null) {
-      chain.kill('SIGTERM');
-      const t = setTimeout(() => chain!.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await chain?.stop();
   });
 
   const height = async (): Promise<number> => Number(BigInt(await rpc!.call<string>('eth_blockNumber')));
@@ -109,8 +66,8 @@ describe('clique: a real ethereumjs proof-of-authority chain through snmptable',
       expect(val.code, val.stderr).to.equal(0);
       expect(con.code, con.stderr).to.equal(0);
       seen = `chain height ${h}\n${val.stdout}\n${con.stdout}`;
-      rows = tableRows(val.stdout);
-      cons = tableRows(con.stdout);
+      rows = parseSnmpTable(val.stdout, 'bcmValTable').rows;
+      cons = parseSnmpTable(con.stdout, 'bcmConsTable').rows;
       // The bridge has followed the chain up to h (its signer's last block), and no block came meanwhile.
       const last = [...rows.values()][0]?.LastProposedHeight;
       return count(last) === h && (await height()) === h;

@@ -13,7 +13,7 @@ import type { SnmpView } from '../../src/snmp';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
 import { ADMIN, BCM, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
-import { MIB, dateAndTime, snmp } from '../support/snmp';
+import { MIB, dateAndTime, parseSnmpTable, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -39,10 +39,9 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
     await ltc.mine(0, 101);
     await ltc.waitForSameTip();
     startHeight = await ltc.rpc<number>(0, 'getblockcount');
-    process.env[PASSWORD_ENV] = ltc.credentials(0).password;
     nb = await startNetconfBridge({
       networks: [{ name: 'ltc', platform: 'bitcoin', pollInterval: 1, consensus: { windowSize: WINDOW },
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: ltc.rpcUrl(i), username: ltc.credentials(i).username!, passwordEnv: PASSWORD_ENV })) }],
+        nodes: ltc.bridgeNodes(PASSWORD_ENV) }],
     }, { setup: (b: Bridge) => { snmpView = createSnmpView(b, { port: 0, address: '127.0.0.1' }); b.addView(snmpView); } });
     await until('the bridge follows the chain', () => Number(nb.bridge.tree.find(CONS)?.get('windowBlocks') ?? 0) === 1);
   });
@@ -81,16 +80,9 @@ describe('proof-of-work producers on a three-node litecoind regtest network', fu
   async function valTable(): Promise<Map<string, Record<string, string>>> {
     const r = await snmp('snmptable', agent(), ['-v2c', '-c', 'public', '-Cb', '-Ci', '-Cf', '|', '-Cl', '--', `${MIB}::bcmValTable`]);
     expect(r.code, r.stderr).to.equal(0);
-    const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-    const h = lines.findIndex((l) => l.startsWith('index|'));
-    expect(h, r.stdout).to.be.at.least(0);
-    const headers = lines[h].split('|');
     const rows = new Map<string, Record<string, string>>();
-    for (const l of lines.slice(h + 1)) {
-      const cells = l.split('|');
-      const row: Record<string, string> = {};
-      headers.forEach((name, i) => { row[name] = cells[i]; });
-      const m = /^"ltc"\."(.*)"$/.exec(cells[0]);
+    for (const [index, row] of parseSnmpTable(r.stdout, 'bcmValTable').rows) {
+      const m = /^"ltc"\."(.*)"$/.exec(index);
       if (m) rows.set(m[1], row);
     }
     return rows;

@@ -19,7 +19,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseStringPromise, processors } from 'xml2js';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
 import type { ConfigObject } from '../../src/config/document';
 import { activityFeed, keccakHex, keccakText } from '../../src/contract';
@@ -30,10 +29,11 @@ import {
 import { WORKLOAD_SELECTORS, startDevChain } from '../../src/devchain';
 import type { DevChain } from '../../src/devchain';
 import { WORKLOAD_BYTECODE } from '../../src/devchain/workload-contract';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { ViewsBridge } from '../support/bridge';
 import { ADMIN, BCM, httpRequest, login, ncclient, rpc, usersConfig } from '../support/netconf';
-import { MIB, snmp } from '../support/snmp';
+import { MIB, parseSnmpTable, snmp } from '../support/snmp';
+import type { SnmpTable } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 
@@ -103,25 +103,6 @@ function indexKeys(index: string, fixed: readonly number[]): string[] {
   }
   if (i !== ids.length) throw new Error(`index ${index}: ${ids.length - i} sub-identifier(s) left over`);
   return out;
-}
-
-interface SnmpTable { readonly headers: string[]; readonly rows: Map<string, Record<string, string>> }
-
-/** snmptable -Cb -Ci -Cf '|' -Ob output: headers (brief) and the rows by their index. */
-function parseSnmpTable(stdout: string, table: string): SnmpTable {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const h = lines.findIndex((l) => l.startsWith('index|'));
-  if (h < 0) throw new Error(`${table}: no header line in\n${stdout}`);
-  const headers = lines[h].split('|');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(h + 1)) {
-    const cells = l.split('|');
-    if (cells.length !== headers.length) throw new Error(`${table}: row with ${cells.length} cells for ${headers.length} columns: ${l}`);
-    const r: Record<string, string> = {};
-    headers.forEach((name, i) => { r[name] = cells[i]; });
-    rows.set(cells[0], r);
-  }
-  return { headers, rows };
 }
 
 /** A cell: '?' (the agent had no instance) is absent; units after a number are dropped. */
@@ -244,7 +225,7 @@ describe('contract and channel tables: snmptable, NETCONF <get> and the chains a
   this.timeout(120_000);
   let a: DevChain;
   let b: DevChain;
-  let tb: TestBridge;
+  let tb: ViewsBridge;
   let views: Composed;
   let relayer: Relayer | undefined;
   let abiDir = '';
@@ -453,7 +434,8 @@ describe('contract and channel tables: snmptable, NETCONF <get> and the chains a
         { name: NET_B, platform: 'ethereum', pollInterval: 1, nodes: [{ name: 'n1', endpoint: b.url }] },
       ],
     };
-    tb = await startBridge(base, { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    tb = await startViewsBridge(base);
+    views = tb.views;
     // The bridge counts from its first head on: everything happens after that.
     await until('both ledgers tracked', () => tracked(NET_A) >= 0 && tracked(NET_B) >= 0, 20_000);
     t0 = Date.now();

@@ -18,14 +18,13 @@
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
  */
 import { expect } from 'chai';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { TestBridge, ViewsBridge } from '../support/bridge';
 import { beaconGet, LodestarChain, requireLodestar } from '../support/lodestar';
-import { ADMIN, login, startNcclient, usersConfig } from '../support/netconf';
-import type { NcRun, Step, StepResult } from '../support/netconf';
-import { startTrapd } from '../support/snmp';
+import { ADMIN, login, startNcclientWithWait, usersConfig } from '../support/netconf';
+import type { NcRunWithWait, Step, StepResult } from '../support/netconf';
+import { startAlarmTrapd, trapdTarget } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -45,10 +44,10 @@ describe('fault: beaconNotSynced on a real beacon node kept apart from its chain
   this.timeout(300_000);
   let chain: LodestarChain | undefined;
   let trapd: Daemon | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
   let notices: NoticeLog | undefined;
-  let nc: NcRun | undefined;
+  let nc: NcRunWithWait | undefined;
 
   const node = (name: string): ReturnType<TestBridge['bridge']['tree']['find']> =>
     tb!.bridge.tree.find([{ cls: 'network', keys: [NET] }, { cls: 'node', keys: [name] }]);
@@ -62,13 +61,13 @@ describe('fault: beaconNotSynced on a real beacon node kept apart from its chain
     requireLodestar(this);
     requireNcclient(this);
     requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd');
-    trapd = await startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
+    trapd = await startAlarmTrapd();
     // Genesis 30 s ahead: the NETCONF subscription is in place before the second node can fall behind.
     chain = await LodestarChain.start({ genesisValidators: 8, peerNode: true, peerConnected: false, genesisDelay: 30 });
-    tb = await startBridge({
+    tb = await startViewsBridge({
       configuration: {
         ...usersConfig(),
-        notificationTargets: [{ name: 'trapd', host: '127.0.0.1', port: trapd.port, community: 'public' }],
+        notificationTargets: [trapdTarget(trapd)],
       },
       networks: [{ name: NET, platform: 'beacon', pollInterval: 2, nodes: [{ name: 'bn1', endpoint: chain.url }, { name: 'bn2', endpoint: chain.peerUrl }] }],
       fault: {
@@ -77,7 +76,8 @@ describe('fault: beaconNotSynced on a real beacon node kept apart from its chain
           { type: 'peerCountLow', enabled: false },
         ],
       },
-    }, { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    });
+    views = tb.views;
     notices = new NoticeLog(tb.bridge);
   });
 
@@ -91,16 +91,13 @@ describe('fault: beaconNotSynced on a real beacon node kept apart from its chain
   });
 
   it('apart from its chain the second node raises beaconNotSynced (trap and notification); connected, it syncs and the alarm clears', async () => {
-    const subscribed: (() => void)[] = [];
-    const ready = new Promise<void>((r) => subscribed.push(r));
     const steps: Step[] = [
       login(ADMIN, 's'), { op: 'subscribe', session: 's' }, { op: 'wait', name: 'subscribed' },
       { op: 'notification', session: 's', contains: RAISE_TEXT, timeout: 150 },
       { op: 'notification', session: 's', contains: CLEAR_TEXT, timeout: 240 },
     ];
-    nc = startNcclient(views!.netconf.sshPort, steps, async () => { subscribed[0](); }, 280_000);
-    nc.results.catch(() => undefined);
-    await ready;
+    nc = startNcclientWithWait(views!.netconf.sshPort, steps, 280_000);
+    await nc.reachedWait;
     expect(notices!.of(TYPE), 'no beaconNotSynced before genesis').to.deep.equal([]);
 
     // Apart: the raise, after the hold-down, on bn2 only.

@@ -16,15 +16,14 @@
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
  */
 import { expect } from 'chai';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
 import type { ModelEventNotice } from '../../src/events';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { TestBridge, ViewsBridge } from '../support/bridge';
 import { LodestarChain, requireLodestar } from '../support/lodestar';
-import { ADMIN, login, startNcclient, usersConfig } from '../support/netconf';
-import type { NcRun, Step, StepResult } from '../support/netconf';
-import { startTrapd } from '../support/snmp';
+import { ADMIN, login, startNcclientWithWait, usersConfig } from '../support/netconf';
+import type { NcRunWithWait, Step, StepResult } from '../support/netconf';
+import { startAlarmTrapd, trapdTarget } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -48,10 +47,10 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
   this.timeout(600_000);
   let chain: LodestarChain | undefined;
   let trapd: Daemon | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
   let notices: NoticeLog | undefined;
-  let nc: NcRun | undefined;
+  let nc: NcRunWithWait | undefined;
   const events: ModelEventNotice[] = [];
   /** missedSlots of each configured validator when the bridge first showed it. */
   const baseline = new Map<string, bigint>();
@@ -69,12 +68,12 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     requireLodestar(this);
     requireNcclient(this);
     requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd');
-    trapd = await startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
+    trapd = await startAlarmTrapd();
     chain = await LodestarChain.start({ genesisValidators: 8, startValidators: '0..3', validatorClient: '4..7' });
-    tb = await startBridge({
+    tb = await startViewsBridge({
       configuration: {
         ...usersConfig(),
-        notificationTargets: [{ name: 'trapd', host: '127.0.0.1', port: trapd.port, community: 'public' }],
+        notificationTargets: [trapdTarget(trapd)],
       },
       networks: [{ name: NET, platform: 'beacon', pollInterval: 2, consensus: { validators: ['1', ...OFF] }, nodes: [{ name: 'bn1', endpoint: chain.url }] }],
       fault: {
@@ -84,7 +83,8 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
           { type: 'blockProductionStalled', enabled: false },
         ],
       },
-    }, { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    });
+    views = tb.views;
     notices = new NoticeLog(tb.bridge);
     tb.bridge.on('event', (e) => { if (e.name === 'missedProposal') events.push(e); });
   });
@@ -122,8 +122,6 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
       finalityStalled: ['bcmAtFinalityStalled', 'major(4)', 'qualityOfServiceAlarm(3)', '334'],
       validatorOffline: ['bcmAtValidatorOffline', 'major(4)', 'processingErrorAlarm(4)', '302'],
     };
-    const subscribed: (() => void)[] = [];
-    const ready = new Promise<void>((r) => subscribed.push(r));
     const steps: Step[] = [];
     for (const w of WATCH) steps.push(login(ADMIN, w.session), { op: 'subscribe', session: w.session });
     steps.push(login(ADMIN, 'm'), { op: 'subscribe', session: 'm' });
@@ -132,9 +130,8 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     // The missedProposal event of a validator whose client is down (4..7 have about 4 duties an epoch between them).
     steps.push({ op: 'notification', session: 'm', contains: '<missed-proposal ', timeout: 240 });
     for (const w of WATCH) steps.push({ op: 'notification', session: w.session, contains: w.clearText, timeout: 300 });
-    nc = startNcclient(views!.netconf.sshPort, steps, async () => { subscribed[0](); }, 560_000);
-    nc.results.catch(() => undefined);
-    await ready;
+    nc = startNcclientWithWait(views!.netconf.sshPort, steps, 560_000);
+    await nc.reachedWait;
 
     const rose = (w: (typeof WATCH)[number]): number => alarmTraps(trapd!.output(), 'bcmAlarmRaised', w.resource)
       .filter((x) => [...x.vars].some(([k, v]) => k.startsWith('bcmAlarmType.') && v === `OID: BLOCKCHAIN-MGMT-MIB::${expectTypes[w.type][0]}`)).length;
@@ -224,7 +221,8 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     // Down for about five slots while 4..7 keep missing theirs (the adapter judges a gap of up to two epochs when back).
     await new Promise((r) => setTimeout(r, 10_000));
     const after: ModelEventNotice[] = [];
-    tb = await startBridge(undefined, { dataDir, setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    tb = await startViewsBridge(undefined, { dataDir });
+    views = tb.views;
     tb.bridge.on('event', (e) => { if (e.name === 'missedProposal') after.push(e); });
     await until('the validators in the restarted bridge', () => OFF.every((id) => typeof validator(id)?.get('missedSlots') === 'bigint'), 60_000, 200);
     await new Promise((r) => setTimeout(r, 16_000));

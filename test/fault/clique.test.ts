@@ -7,75 +7,46 @@
  * Skips outside CI when the fixture or a tool is missing; fails under CI=true.
  */
 import { expect } from 'chai';
-import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
-import { freePort } from '../support/litecoind';
+import { startViewsBridge } from '../support/bridge';
+import type { TestBridge, ViewsBridge } from '../support/bridge';
+import { CliqueDevChain, requireEthereumjs } from '../support/ethereumjs';
 import { ADMIN, BCM, login, ncclient, usersConfig } from '../support/netconf';
-import { startTrapd } from '../support/snmp';
+import { startAlarmTrapd, trapdTarget } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
-import { projectRoot, requireNcclient, requireTool } from '../support/tools';
+import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
 import { alarmTraps } from './traps';
 
-const ETHEREUMJS = path.join(projectRoot, 'test', 'fixtures', 'ethereumjs', 'node_modules', '.bin', 'ethereumjs');
 const NET = 'poa';
 const R_NET = `network/${NET}`;
 
-function requireEthereumjs(ctx: Mocha.Context): void {
-  if (fs.existsSync(ETHEREUMJS)) return;
-  const reason = `${ETHEREUMJS} not found (install the test fixture: npm ci --prefix test/fixtures/ethereumjs)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}
-
 describe('fault: consensusQuorumAtRisk on a real ethereumjs Clique chain', function () {
   this.timeout(180_000);
-  let chain: ChildProcess | undefined;
-  let exited: Promise<void> | undefined;
-  let dataDir: string | undefined;
+  let chain: CliqueDevChain | undefined;
   let trapd: Daemon | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
 
   before(async function () {
     requireEthereumjs(this);
     requireNcclient(this);
     requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-clique-q-'));
-    const [rpcPort, p2pPort] = [await freePort(), await freePort()];
-    let log = '';
-    chain = spawn(ETHEREUMJS, ['--dev=poa', '--dataDir', path.join(dataDir, 'chain'), '--rpc', '--rpcPort', String(rpcPort), '--rpcAddr', '127.0.0.1',
-      '--port', String(p2pPort), '--discV4', 'false', '--discDns', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    exited = new Promise((r) => chain!.once('exit', () => r()));
-    chain.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-    chain.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-    await until('the dev account printed', () => /Address: (0x[0-9a-fA-F]{40})/.test(log), 30_000, 100);
-    trapd = await startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
-    tb = await startBridge({
-      configuration: { ...usersConfig(), notificationTargets: [{ name: 'trapd', host: '127.0.0.1', port: trapd.port, community: 'public' }] },
-      networks: [{ name: NET, platform: 'ethereum', pollInterval: 1, consensus: { quorum: 2 }, nodes: [{ name: 'n1', endpoint: `http://127.0.0.1:${rpcPort}` }] }],
+    chain = await CliqueDevChain.start();
+    trapd = await startAlarmTrapd();
+    tb = await startViewsBridge({
+      configuration: { ...usersConfig(), notificationTargets: [trapdTarget(trapd)] },
+      networks: [{ name: NET, platform: 'ethereum', pollInterval: 1, consensus: { quorum: 2 }, nodes: [{ name: 'n1', endpoint: chain.rpcUrl }] }],
       fault: { alarmPolicies: [{ type: 'peerCountLow', enabled: false }, { type: 'blockProductionStalled', enabled: false }] },
-    }, { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    });
+    views = tb.views;
   });
 
   after(async function () {
     this.timeout(30_000);
     await tb?.cleanup();
     await trapd?.stop().catch(() => undefined);
-    if (chain && chain.exitCode === null && chain.signalCode === null) {
-      chain.kill('SIGTERM');
-      const t = setTimeout(() => chain!.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await chain?.stop();
   });
 
   it('quorum 2 with one active signer raises (trap at snmptrapd); quorum 1 set by ncclient clears it', async () => {

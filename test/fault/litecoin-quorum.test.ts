@@ -6,13 +6,12 @@
  * Skips outside CI when litecoind or a tool is missing; fails under CI=true.
  */
 import { expect } from 'chai';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { TestBridge, ViewsBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
 import { ADMIN, BCM, login, ncclient, usersConfig } from '../support/netconf';
-import { startTrapd } from '../support/snmp';
+import { startAlarmTrapd, trapdTarget } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -26,7 +25,7 @@ describe('fault: consensusQuorumAtRisk on a real litecoind network (producers in
   this.timeout(180_000);
   let ltc: LitecoinNetwork | undefined;
   let trapd: Daemon | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed | undefined;
 
   const cons = (): ReturnType<TestBridge['bridge']['tree']['find']> => tb!.bridge.tree.find([{ cls: 'network', keys: [NET] }, { cls: 'consensus' }]);
@@ -39,17 +38,16 @@ describe('fault: consensusQuorumAtRisk on a real litecoind network (producers in
     ltc = await LitecoinNetwork.start({ nodes: 2 });
     await ltc.mine(0, 1);
     await ltc.waitForSameTip();
-    trapd = await startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
-    tb = await startBridge({
-      configuration: { ...usersConfig(), notificationTargets: [{ name: 'trapd', host: '127.0.0.1', port: trapd.port, community: 'public' }] },
+    trapd = await startAlarmTrapd();
+    tb = await startViewsBridge({
+      configuration: { ...usersConfig(), notificationTargets: [trapdTarget(trapd)] },
       networks: [{
         name: NET, platform: 'bitcoin', pollInterval: 1, consensus: { windowSize: 4 },
-        nodes: [0, 1].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
-    }, { setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    });
+    views = tb.views;
   });
 
   after(async function () {

@@ -41,13 +41,11 @@ describe('fault: real faults on a litecoind regtest network', function () {
     net = await LitecoinNetwork.start({ nodes: 3 });
     await net.mine(0, 10);
     await net.waitForSameTip();
-    process.env.BCMGMT_FAULT_TEST_LTC_PASSWORD = 'regtest-password';
-    const n = net;
     seed = {
       configuration: { rpcTimeout: 2000 },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: POLL_MS / 1000,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: 'BCMGMT_FAULT_TEST_LTC_PASSWORD' })),
+        nodes: net.bridgeNodes('BCMGMT_FAULT_TEST_LTC_PASSWORD'),
       }],
       fault: {
         alarmPolicies: [

@@ -10,15 +10,14 @@
  */
 import { expect } from 'chai';
 import type { Bridge } from '../../src/bridge';
-import { composeBridge } from '../../src/compose';
 import type { Composed } from '../../src/compose';
 import type { ConfigObject } from '../../src/config/document';
-import { startBridge } from '../support/bridge';
-import type { TestBridge } from '../support/bridge';
+import { startViewsBridge } from '../support/bridge';
+import type { ViewsBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { ADMIN, login, startNcclient, usersConfig } from '../support/netconf';
-import type { Step, StepResult } from '../support/netconf';
-import { startTrapd } from '../support/snmp';
+import { ADMIN, login, startNcclientWithWait, usersConfig } from '../support/netconf';
+import type { NcRunWithWait } from '../support/netconf';
+import { startAlarmTrapd, trapdTarget } from '../support/snmp';
 import type { Daemon } from '../support/snmp';
 import { requireNcclient, requireTool } from '../support/tools';
 import { sleep, until } from '../support/wait';
@@ -31,35 +30,14 @@ const PASSWORD_ENV = 'BCM_TEST_LTC_PASSWORD_FN';
 const TRAP_TARGET = 'trapd-trap';
 const INFORM_TARGET = 'trapd-inform';
 
-/** The shared ncclient runner, with a promise for the moment the program reaches its {op: 'wait'} step. */
-interface NcRun {
-  readonly results: Promise<StepResult[]>;
-  /** Resolves when the program reaches its {op: 'wait'} step (it goes on at once). */
-  readonly reachedWait: Promise<void>;
-  kill(): void;
-}
-
-function runNcclient(port: number, steps: readonly Step[]): NcRun {
-  let waited: () => void = () => undefined;
-  let failWait: (e: Error) => void = () => undefined;
-  const reachedWait = new Promise<void>((resolve, reject) => { waited = resolve; failWait = reject; });
-  const run = startNcclient(port, steps, async () => waited(), 240_000);
-  run.results.then(
-    (out) => failWait(new Error(`nc_client.py ended before its wait step; results ${JSON.stringify(out)}`)),
-    (e: unknown) => failWait(e instanceof Error ? e : new Error(String(e))));
-  run.results.catch(() => undefined); // awaited by the test; never an unhandled rejection if the test failed earlier
-  reachedWait.catch(() => undefined);
-  return { results: run.results, reachedWait, kill: run.kill };
-}
-
 describe('fault notifications: a stopped litecoind node seen at snmptrapd and ncclient', function () {
   this.timeout(240000);
   let ltc: LitecoinNetwork | undefined;
   let trapd: Daemon | undefined;
-  let tb: TestBridge | undefined;
+  let tb: ViewsBridge | undefined;
   let views: Composed;
   let notices: NoticeLog | undefined;
-  let nc: NcRun | undefined;
+  let nc: NcRunWithWait | undefined;
   let dataDir: string | undefined;
   let seed: ConfigObject;
 
@@ -71,7 +49,8 @@ describe('fault notifications: a stopped litecoind node seen at snmptrapd and nc
   const out = (): string => trapd!.output();
 
   async function start(withSeed: ConfigObject | undefined): Promise<void> {
-    tb = await startBridge(withSeed, { dataDir, setup: (b) => { views = composeBridge(b, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+    tb = await startViewsBridge(withSeed, { dataDir });
+    views = tb.views;
     dataDir = tb.dataDir;
     notices = new NoticeLog(tb.bridge);
   }
@@ -79,27 +58,24 @@ describe('fault notifications: a stopped litecoind node seen at snmptrapd and nc
   before(async function () {
     requireLitecoind(this);
     requireNcclient(this);
-    requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd'); // what startTrapd runs (not always on a user's PATH)
+    requireTool(this, '/usr/sbin/snmptrapd', 'snmptrapd'); // what startAlarmTrapd runs (not always on a user's PATH)
     this.timeout(180000);
     ltc = await LitecoinNetwork.start({ nodes: 3 });
     await ltc.mine(0, 5);
     await ltc.waitForSameTip();
-    // One line per notification: the PDU kind (TRAP2 or INFORM) and community, then the varbinds.
-    trapd = await startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
+    trapd = await startAlarmTrapd();
     seed = {
       configuration: {
         ...usersConfig(),
         rpcTimeout: 2000,
         notificationTargets: [
-          { name: TRAP_TARGET, host: '127.0.0.1', port: trapd.port, community: 'public' },
-          { name: INFORM_TARGET, host: '127.0.0.1', port: trapd.port, community: 'public', type: 'inform', timeout: 1500, retries: 3 },
+          trapdTarget(trapd, TRAP_TARGET),
+          { ...trapdTarget(trapd, INFORM_TARGET), type: 'inform', timeout: 1500, retries: 3 },
         ],
       },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: POLL_MS / 1000,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: {
         alarmPolicies: [
@@ -131,7 +107,7 @@ describe('fault notifications: a stopped litecoind node seen at snmptrapd and nc
 
   it('stop n2: nodeUnreachable within two poll intervals, a trap and an inform at snmptrapd and an alarm-notification at ncclient; start it: cleared, with clear notifications', async () => {
     expect(views.fault.list.activeAlarms().map((a) => `${a.type} ${a.resource}`)).to.deep.equal([]);
-    nc = runNcclient(views.netconf.sshPort, [
+    nc = startNcclientWithWait(views.netconf.sshPort, [
       login(ADMIN),
       { op: 'subscribe' },
       { op: 'wait', name: 'subscribed' },

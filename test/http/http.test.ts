@@ -6,14 +6,14 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashPassword } from '../../src/netconf';
-import { ADMIN, BCM, READER, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, rpc, startNetconfBridge, unreachableDevSeed } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 
 describe('NETCONF over HTTP (src/http)', function () {
   this.timeout(60_000);
   let nb: NetconfBridge;
   before(async () => {
-    nb = await startNetconfBridge({ networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] });
+    nb = await startNetconfBridge(unreachableDevSeed());
   });
   after(async () => { await nb?.cleanup(); });
   const post = (body: string, user: { name: string; password: string } | null = ADMIN, headers?: Record<string, string>): ReturnType<typeof httpRequest> =>

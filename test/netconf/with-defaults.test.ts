@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, copyServerModules, dataOf, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
 
@@ -17,14 +17,6 @@ const NCWD = 'urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults';
 const CAP = 'urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&also-supported=report-all,trim';
 const yangDir = path.join(projectRoot, 'yang');
 const NCM_FILE = '/usr/share/yuma/modules/ietf/ietf-netconf-monitoring@2010-10-04.yang';
-
-/** The content of <data> of an rpc-reply. */
-function dataOf(reply: string): string {
-  const a = reply.indexOf('<data>');
-  const b = reply.lastIndexOf('</data>');
-  expect(a, reply.slice(0, 800)).to.be.greaterThan(-1);
-  return reply.slice(a + '<data>'.length, b);
-}
 
 /** The XML of the list entry <tag> whose first key is name (up to its closing tag; nested entries have other tags). */
 function entry(xml: string, tag: string, name: string): string {

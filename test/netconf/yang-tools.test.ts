@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevChain } from '../../src/devchain';
 import type { DevChain } from '../../src/devchain';
-import { ADMIN, BCM, copyServerModules, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, copyServerModules, dataOf, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 import { haveCommand, projectRoot, requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -20,14 +20,6 @@ import { until } from '../support/wait';
 const yangDir = path.join(projectRoot, 'yang');
 const ourModule = path.join(yangDir, fs.readdirSync(yangDir).find((f) => f.startsWith('blockchain-mgmt@'))!);
 const NCM_FILE = '/usr/share/yuma/modules/ietf/ietf-netconf-monitoring@2010-10-04.yang';
-
-/** The content of <data> of an rpc-reply, as sent. */
-function dataOf(reply: string): string {
-  const a = reply.indexOf('<data>');
-  const b = reply.lastIndexOf('</data>');
-  expect(a, reply.slice(0, 500)).to.be.greaterThan(-1);
-  return reply.slice(a + '<data>'.length, b);
-}
 
 describe('NETCONF output against the YANG modules (yanglint, yangcli)', function () {
   this.timeout(120_000);

@@ -247,13 +247,11 @@ describe('Prometheus and snmp_exporter against a bridge watching litecoind', fun
     net = await LitecoinNetwork.start({ nodes: 3 });
     await net.mine(0, 12);
     await net.waitForSameTip();
-    process.env.BCMGMT_PROM_TEST_LTC_PASSWORD = 'regtest-password';
-    const n = net;
     tb = await startBridge({
       configuration: { ...usersConfig(), rpcTimeout: 2000 },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: 'BCMGMT_PROM_TEST_LTC_PASSWORD' })),
+        nodes: net.bridgeNodes('BCMGMT_PROM_TEST_LTC_PASSWORD'),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }] },
     }, {

@@ -58,7 +58,6 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
     console.log(`      Zabbix test bed (PostgreSQL, schema, zabbix_server, API) and litecoind up in ${Date.now() - t0} ms`);
     const handler = path.join(projectRoot, 'dist', 'tools', 'zabbix-traphandle.js');
     trapd = await startTrapd(['authCommunity log,execute,net public', `traphandle default ${process.execPath} ${handler} ${zbx!.trapperFile}`]);
-    process.env[PASSWORD_ENV] = 'regtest-password';
     tb = await startBridge({
       configuration: {
         rpcTimeout: 2000,
@@ -66,7 +65,7 @@ describe('Zabbix 6.0 with the generated template, polling and receiving traps fr
       },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: ltc!.rpcUrl(i), username: ltc!.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc!.bridgeNodes(PASSWORD_ENV),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
     }, { setup: (b) => { views = composeBridge(b, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });

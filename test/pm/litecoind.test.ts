@@ -50,7 +50,7 @@ describe('performance management on a litecoind regtest network', function () {
     return {
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1, 2].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: n.bridgeNodes(PASSWORD_ENV),
       }],
       performance: {
         measurementJobs: [{ name: 'fast', granularity: 5, resources: ['network/ltc'] }],
@@ -88,7 +88,6 @@ describe('performance management on a litecoind regtest network', function () {
   before(async function () {
     requireLitecoind(this);
     net = await LitecoinNetwork.start({ nodes: 3 });
-    process.env[PASSWORD_ENV] = ltc().credentials(0).password;
     // 130 blocks: 30 mature coinbases in node 0's wallet, so 25 payments need no unconfirmed change.
     await ltc().mine(0, 130);
     await ltc().waitForSameTip();

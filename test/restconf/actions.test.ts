@@ -11,7 +11,7 @@ import type { Composed } from '../../src/compose';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { ADMIN, BCM, READER, httpRequest, rpc, usersConfig } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, restconfError, rpc, usersConfig } from '../support/netconf';
 import type { HttpResult } from '../support/netconf';
 import { requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -32,7 +32,7 @@ describe('RESTCONF actions on litecoind', function () {
   const networkActive = async (): Promise<boolean> => (await ltc!.rpc<{ networkactive: boolean }>(0, 'getnetworkinfo')).networkactive;
   const expectError = (r: HttpResult, status: number, tag: string): void => {
     expect(r.status, r.body).to.equal(status);
-    expect((JSON.parse(r.body) as { 'ietf-restconf:errors': { error: { 'error-tag': string }[] } })['ietf-restconf:errors'].error[0]['error-tag']).to.equal(tag);
+    expect(restconfError(r)['error-tag']).to.equal(tag);
   };
 
   before(async function () {

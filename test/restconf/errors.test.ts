@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { jsonErrorPath } from '../../src/restconf/errors';
-import { ADMIN, READER, httpRequest, startNetconfBridge } from '../support/netconf';
+import { ADMIN, READER, httpRequest, startNetconfBridge, unreachableDevSeed } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 
 const NS = 'urn:ietf:params:xml:ns:yang:ietf-restconf';
@@ -16,7 +16,7 @@ describe('RESTCONF errors (src/restconf)', function () {
   this.timeout(60_000);
   let nb: NetconfBridge;
   before(async () => {
-    nb = await startNetconfBridge({ networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] });
+    nb = await startNetconfBridge(unreachableDevSeed());
   });
   after(async () => { await nb?.cleanup(); });
   const req = (method: string, p: string, opts: { user?: { name: string; password: string } | null; headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> =>

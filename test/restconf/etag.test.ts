@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { createSnmpView } from '../../src/snmp';
 import type { SnmpView } from '../../src/snmp';
-import { ADMIN, BCM, READER, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, restconfError, rpc, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { MIB, snmp } from '../support/snmp';
 import { requireTool } from '../support/tools';
@@ -21,9 +21,6 @@ const SEED = {
   configuration: { snmpCommunities: [{ name: 'rw', community: 'private', access: 'admin' }, { name: 'ro', community: 'public', access: 'readOnly' }] },
   networks: [{ name: 'dev', platform: 'ethereum', adminState: 'locked', pollInterval: 5 }],
 };
-
-type ErrorDoc = Record<string, string>;
-const errorOf = (r: HttpResult): ErrorDoc => (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: ErrorDoc[] } })['ietf-restconf:errors'].error[0];
 
 describe('RESTCONF ETag, Last-Modified and conditional requests (src/restconf/etag.ts)', function () {
   this.timeout(60_000);
@@ -114,7 +111,7 @@ describe('RESTCONF ETag, Last-Modified and conditional requests (src/restconf/et
       ['POST', `${DATA}/blockchain-mgmt:managed-system`, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'n2', platform: 'ethereum' }] })]] as const) {
       const r = await write(method, p, body, { 'If-Match': stale });
       expect(r.status, `${method} ${r.body}`).to.equal(412);
-      expect(errorOf(r)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'operation-failed', 'error-message': `precondition failed: If-Match ${stale}: the entity-tag is ${current}` });
+      expect(restconfError(r)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'operation-failed', 'error-message': `precondition failed: If-Match ${stale}: the entity-tag is ${current}` });
     }
     expect(pollInterval()).to.equal(9);
     expect(await etag()).to.equal(current);
@@ -137,7 +134,7 @@ describe('RESTCONF ETag, Last-Modified and conditional requests (src/restconf/et
   it('If-None-Match: * makes PUT create-only; If-Match: * needs the resource; If-Unmodified-Since before the last commit is 412', async () => {
     const exists = await write('PUT', `${NET}/poll-interval`, setPoll(11), { 'If-None-Match': '*' });
     expect(exists.status).to.equal(412);
-    expect(errorOf(exists)['error-message']).to.equal('precondition failed: If-None-Match *: the resource exists');
+    expect(restconfError(exists)['error-message']).to.equal('precondition failed: If-None-Match *: the resource exists');
     const desc = `${NET}/description`;
     expect((await write('DELETE', desc, undefined, { 'If-Match': '*' })).status).to.equal(412);
     const created = await write('PUT', desc, JSON.stringify({ 'blockchain-mgmt:description': 'made once' }), { 'If-None-Match': '*' });

@@ -9,7 +9,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ADMIN, READER, fillSynthetic, httpRequest, startNetconfBridge } from '../support/netconf';
+import { ADMIN, READER, fillSynthetic, httpRequest, restconfError, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { projectRoot, requireTool } from '../support/tools';
 
@@ -131,7 +131,7 @@ describe('RESTCONF fields and one-resource reads (src/restconf/fields.ts, datast
     const bad = async (fields: string, message: RegExp, base = NET0): Promise<void> => {
       const r = await httpRequest(nb.httpPort, { method: 'GET', path: `${base}?fields=${q(fields)}`, user: ADMIN, headers: { Accept: 'application/yang-data+json' } });
       expect(r.status, `${fields}: ${r.body}`).to.equal(400);
-      const e = (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: Obj[] } })['ietf-restconf:errors'].error[0];
+      const e = restconfError(r);
       expect(e['error-tag']).to.equal('invalid-value');
       expect(e['error-type']).to.equal('protocol');
       expect(String(e['error-message'])).to.match(message);

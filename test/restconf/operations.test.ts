@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { curl } from '../support/curl';
-import { ADMIN, READER, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, READER, httpRequest, restconfError, rpc, startNetconfBridge, unreachableDevSeed } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { projectRoot, requireTool } from '../support/tools';
 
@@ -23,7 +23,7 @@ describe('RESTCONF operations, ietf-restconf-monitoring and ietf-yang-library (s
   let nb: NetconfBridge;
   let tmp = '';
   before(async () => {
-    nb = await startNetconfBridge({ networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] });
+    nb = await startNetconfBridge(unreachableDevSeed());
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-rcops-'));
   });
   after(async () => { await nb?.cleanup(); if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
@@ -58,7 +58,7 @@ describe('RESTCONF operations, ietf-restconf-monitoring and ietf-yang-library (s
 
   it('an unknown RPC is 404, an unknown schema 400 invalid-value, a bad body 400', async () => {
     const post = (p: string, body: string): Promise<HttpResult> => httpRequest(nb.httpPort, { method: 'POST', path: p, user: ADMIN, body, headers: { 'Content-Type': 'application/yang-data+json' } });
-    const tag = (r: HttpResult): string => (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: { 'error-tag': string }[] } })['ietf-restconf:errors'].error[0]['error-tag'];
+    const tag = (r: HttpResult): string => restconfError(r)['error-tag'];
     const unknown = await post('/restconf/operations/ietf-netconf:get-config', '');
     expect([unknown.status, tag(unknown)]).to.deep.equal([404, 'invalid-value']);
     const noSchema = await post('/restconf/operations/ietf-netconf-monitoring:get-schema', JSON.stringify({ 'ietf-netconf-monitoring:input': { identifier: 'no-such-module' } }));

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { ADMIN, BCM, READER, httpRequest, login, ncclient, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, login, ncclient, restconfError, rpc, startNetconfBridge, unreachableDevSeed } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { requireNcclient, requireTool } from '../support/tools';
 
@@ -16,12 +16,11 @@ describe('RESTCONF PATCH (src/restconf)', function () {
   this.timeout(60_000);
   let nb: NetconfBridge;
   before(async () => {
-    nb = await startNetconfBridge({ networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] });
+    nb = await startNetconfBridge(unreachableDevSeed());
   });
   after(async () => { await nb?.cleanup(); });
   const patch = (p: string, body: string | Buffer): Promise<HttpResult> => httpRequest(nb.httpPort, { method: 'PATCH', path: p, user: ADMIN, body, headers: JSON_TYPE });
   const pollInterval = (): number => nb.bridge.collector.networks.get('dev')!.settings.pollInterval;
-  const errorOf = (r: HttpResult): Record<string, string> => (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: Record<string, string>[] } })['ietf-restconf:errors'].error[0];
 
   it('a merge of one leaf by curl: 204, seen by the collector and by NETCONF <get-config>', async function () {
     requireTool(this, 'curl', 'curl');
@@ -50,7 +49,7 @@ describe('RESTCONF PATCH (src/restconf)', function () {
       async () => { during = await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 13 }] })); });
     expect(steps.every((st) => st.ok !== false)).to.equal(true);
     expect(during!.status, during!.body).to.equal(409);
-    expect(errorOf(during!)['error-tag']).to.equal('in-use');
+    expect(restconfError(during!)['error-tag']).to.equal('in-use');
     expect(pollInterval()).to.equal(before);
     expect((await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 13 }] }))).status).to.equal(204);
   });
@@ -59,7 +58,7 @@ describe('RESTCONF PATCH (src/restconf)', function () {
     const before = pollInterval();
     const r = await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', 'poll-interval': 3, description: 'x', platform: 'no-such-platform' }] }));
     expect(r.status, r.body).to.equal(400);
-    expect(errorOf(r)['error-tag']).to.equal('invalid-value');
+    expect(restconfError(r)['error-tag']).to.equal('invalid-value');
     expect(pollInterval()).to.equal(before);
     const again = await httpRequest(nb.httpPort, { method: 'GET', path: `${NET}/description`, user: READER });
     expect(again.status).to.equal(404);
@@ -68,22 +67,22 @@ describe('RESTCONF PATCH (src/restconf)', function () {
   it('the body must be the target with the keys of the path', async () => {
     const r = await patch(NET, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'other', 'poll-interval': 3 }] }));
     expect(r.status).to.equal(400);
-    expect(errorOf(r)['error-message']).to.equal('the body must be the target resource blockchain-mgmt:network (one entry, with the keys of the path)');
+    expect(restconfError(r)['error-message']).to.equal('the body must be the target resource blockchain-mgmt:network (one entry, with the keys of the path)');
     expect(pollInterval()).to.not.equal(3);
   });
 
   it('malformed JSON, deep nesting and a body past maxRequestSize are refused; the bridge keeps serving', async () => {
     const m = await patch(NET, '{"blockchain-mgmt:network": [');
     expect(m.status).to.equal(400);
-    expect(errorOf(m)['error-tag']).to.equal('malformed-message');
+    expect(restconfError(m)['error-tag']).to.equal('malformed-message');
     const deep = await patch('/restconf/data', `{"blockchain-mgmt:managed-system":${'{"a":'.repeat(10000)}1${'}'.repeat(10001)}`);
     expect(deep.status).to.equal(400);
-    expect(errorOf(deep)).to.include({ 'error-tag': 'invalid-value', 'error-message': 'the body is nested deeper than 32 levels' });
+    expect(restconfError(deep)).to.include({ 'error-tag': 'invalid-value', 'error-message': 'the body is nested deeper than 32 levels' });
     const arrays = await patch(NET, `${'['.repeat(400_000)}${']'.repeat(400_000)}`);
     expect(arrays.status).to.equal(400);
     const big = await patch(NET, Buffer.alloc(10 * 1024 * 1024, 0x20));
     expect(big.status).to.equal(413);
-    expect(errorOf(big)['error-tag']).to.equal('too-big');
+    expect(restconfError(big)['error-tag']).to.equal('too-big');
     const ok = await httpRequest(nb.httpPort, { method: 'GET', path: `${NET}/platform`, user: READER });
     expect(JSON.parse(ok.body)).to.deep.equal({ 'blockchain-mgmt:platform': 'ethereum' });
   });

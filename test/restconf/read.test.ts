@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseXml } from '../../src/netconf/xml';
 import { curl } from '../support/curl';
 import type { XmlElement } from '../../src/netconf/xml';
-import { ADMIN, BCM, READER, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, fillSynthetic, httpRequest, rpc, startNetconfBridge, unreachableDevSeed } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { projectRoot, requireTool } from '../support/tools';
 
@@ -42,7 +42,7 @@ describe('RESTCONF reads (src/restconf)', function () {
   let nb: NetconfBridge;
   let tmp = '';
   before(async () => {
-    nb = await startNetconfBridge({ networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] });
+    nb = await startNetconfBridge(unreachableDevSeed());
     fillSynthetic(nb.bridge.tree, 1, 2, 2);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-restconf-'));
   });

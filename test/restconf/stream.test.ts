@@ -14,7 +14,7 @@ import type { Composed } from '../../src/compose';
 import { startBridge } from '../support/bridge';
 import type { TestBridge } from '../support/bridge';
 import { LitecoinNetwork, requireLitecoind } from '../support/litecoind';
-import { ADMIN, READER, httpRequest, login, startNcclient, usersConfig } from '../support/netconf';
+import { ADMIN, READER, httpRequest, login, restconfError, startNcclient, usersConfig } from '../support/netconf';
 import type { NcRun } from '../support/netconf';
 import { requireNcclient, requireTool } from '../support/tools';
 import { until } from '../support/wait';
@@ -90,13 +90,11 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     ltc = await LitecoinNetwork.start({ nodes: 2 });
     await ltc.mine(0, 3);
     await ltc.waitForSameTip();
-    process.env[PASSWORD_ENV] = 'regtest-password';
-    const n = ltc;
     const seed: ConfigObject = {
       configuration: { ...usersConfig(), rpcTimeout: 2000, maxSessions: MAX_SESSIONS },
       networks: [{
         name: 'ltc', platform: 'bitcoin', pollInterval: 1,
-        nodes: [0, 1].map((i) => ({ name: `n${i}`, endpoint: n.rpcUrl(i), username: n.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        nodes: ltc.bridgeNodes(PASSWORD_ENV),
       }],
       fault: { alarmPolicies: [{ type: 'blockProductionStalled', enabled: false }, { type: 'peerCountLow', enabled: false }] },
     };
@@ -191,7 +189,7 @@ describe('RESTCONF event streams (SSE) on litecoind', function () {
     const err = async (path: string, status: number, tag: string, method = 'GET'): Promise<void> => {
       const r = await httpRequest(port(), { method, path, user: READER, headers: { Accept: 'text/event-stream' } });
       expect(r.status, `${path}: ${r.body}`).to.equal(status);
-      expect((JSON.parse(r.body) as { 'ietf-restconf:errors': { error: { 'error-tag': string }[] } })['ietf-restconf:errors'].error[0]['error-tag']).to.equal(tag);
+      expect(restconfError(r)['error-tag']).to.equal(tag);
     };
     await err(`${STREAM}/json?start-time=2026-01-01T00:00:00Z`, 400, 'invalid-value');
     await err(`${STREAM}/json?filter=${encodeURIComponent('/nope:x')}`, 400, 'invalid-value');

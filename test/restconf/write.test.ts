@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSnmpView } from '../../src/snmp';
 import type { SnmpView } from '../../src/snmp';
-import { ADMIN, BCM, READER, httpRequest, login, ncclient, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, READER, httpRequest, login, ncclient, restconfError, startNetconfBridge } from '../support/netconf';
 import type { HttpResult, NetconfBridge } from '../support/netconf';
 import { MIB, snmp } from '../support/snmp';
 import { projectRoot, requireNcclient, requireTool } from '../support/tools';
@@ -25,9 +25,6 @@ const SEED = {
   networks: [{ name: 'dev', platform: 'ethereum', adminState: 'locked', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }],
   performance: { measurementJobs: [{ name: 'job1', metrics: ['blocks'], resources: ['network/dev'], granularity: 60 }] },
 };
-
-type ErrorDoc = Record<string, string>;
-const errorOf = (r: HttpResult): ErrorDoc => (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: ErrorDoc[] } })['ietf-restconf:errors'].error[0];
 
 describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', function () {
   this.timeout(120_000);
@@ -90,7 +87,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(JSON.parse(back.body)).to.deep.equal({ 'blockchain-mgmt:resources': ['network/put1'] });
     const wrong = await req('PUT', `${MS}/network=dev`, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'other', platform: 'ethereum' }] }));
     expect(wrong.status).to.equal(400);
-    expect(errorOf(wrong)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value',
+    expect(restconfError(wrong)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value',
       'error-message': 'the body must be the target resource blockchain-mgmt:network (one entry, with the keys of the path)' });
     expect(networks()).to.not.include('other');
   });
@@ -105,13 +102,13 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(JSON.parse(back.body)).to.deep.equal({ 'blockchain-mgmt:platform': 'ethereum' });
     const again = await req('POST', MS, body);
     expect(again.status).to.equal(409);
-    expect(errorOf(again)).to.include({ 'error-type': 'application', 'error-tag': 'data-exists', 'error-path': "/blockchain-mgmt:managed-system/network[name='new.net_1']" });
+    expect(restconfError(again)).to.include({ 'error-type': 'application', 'error-tag': 'data-exists', 'error-path': "/blockchain-mgmt:managed-system/network[name='new.net_1']" });
     const node = await req('POST', `${MS}/network=dev`, JSON.stringify({ 'blockchain-mgmt:node': [{ name: 'n2', endpoint: 'http://127.0.0.1:10' }] }));
     expect(node.status).to.equal(201);
     expect(node.headers.location).to.equal(`${MS}/network=dev/node=n2`);
     const orphan = await req('POST', `${MS}/network=nope`, JSON.stringify({ 'blockchain-mgmt:node': [{ name: 'n2', endpoint: 'http://127.0.0.1:10' }] }));
     expect(orphan.status).to.equal(404);
-    expect(errorOf(orphan)['error-tag']).to.equal('invalid-value');
+    expect(restconfError(orphan)['error-tag']).to.equal('invalid-value');
     const two = await req('POST', MS, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'x1', platform: 'ethereum' }, { name: 'x2', platform: 'ethereum' }] }));
     expect(two.status).to.equal(400);
     expect(networks()).to.not.include('x1');
@@ -126,7 +123,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(c.headers.location).to.equal(`${MS}/network=xml1`);
     const bad = await req('PATCH', `${MS}/network=dev`, '<network xmlns="x"><name>dev</name', XML_TYPE);
     expect(bad.status).to.equal(400);
-    expect(errorOf(bad)['error-tag']).to.equal('malformed-message');
+    expect(restconfError(bad)['error-tag']).to.equal('malformed-message');
     const xmlErr = await httpRequest(nb.httpPort, { method: 'PATCH', path: `${MS}/network=dev`, user: ADMIN, body: `<network xmlns="${BCM}"><name>dev</name><poll-interval>0</poll-interval></network>`,
       headers: { ...XML_TYPE, Accept: 'application/yang-data+xml' } });
     expect(xmlErr.status).to.equal(400);
@@ -141,14 +138,14 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect((await get(`${MS}/network=xml1`)).status).to.equal(404);
     const again = await req('DELETE', `${MS}/network=xml1`);
     expect(again.status).to.equal(409);
-    expect(errorOf(again)).to.include({ 'error-tag': 'data-missing', 'error-path': "/blockchain-mgmt:managed-system/network[name='xml1']" });
+    expect(restconfError(again)).to.include({ 'error-tag': 'data-missing', 'error-path': "/blockchain-mgmt:managed-system/network[name='xml1']" });
     expect((await req('DELETE', `${MS}/network=dev/description`)).status).to.equal(204);
     expect(network('dev')).to.not.have.property('description');
     expect((await req('DELETE', `${MS}/performance/measurement-job=job1/resources=${encodeURIComponent('network/put1')}`)).status).to.equal(204);
     expect((nb.bridge.datastore.get('running').performance as { measurementJobs: Record<string, unknown>[] }).measurementJobs[0].resources).to.deep.equal(['network/dev']);
     const unknown = await req('DELETE', `${MS}/network=dev/no-such-leaf`);
     expect(unknown.status).to.equal(404);
-    expect(errorOf(unknown)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value', 'error-message': 'no resource /blockchain-mgmt:managed-system/network=dev/no-such-leaf' });
+    expect(restconfError(unknown)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'invalid-value', 'error-message': 'no resource /blockchain-mgmt:managed-system/network=dev/no-such-leaf' });
   });
 
   it('an identity as a list key (alarm-policy=blockchain-mgmt:…): PUT, PATCH, POST in XML (Location in module form), DELETE', async () => {
@@ -163,7 +160,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(post.status, post.body).to.equal(201);
     expect(post.headers.location).to.equal(`${AP}=blockchain-mgmt%3Apeer-count-low`);
     const again = await req('POST', `${MS}/fault`, xml, XML_TYPE);
-    expect(errorOf(again)).to.include({ 'error-tag': 'data-exists', 'error-path': "/blockchain-mgmt:managed-system/fault/alarm-policy[type='blockchain-mgmt:peer-count-low']" });
+    expect(restconfError(again)).to.include({ 'error-tag': 'data-exists', 'error-path': "/blockchain-mgmt:managed-system/fault/alarm-policy[type='blockchain-mgmt:peer-count-low']" });
     expect((await req('DELETE', `${AP}=blockchain-mgmt:node-unreachable`)).status).to.equal(204);
     expect((await req('DELETE', decodeURIComponent(String(post.headers.location)))).status).to.equal(204);
     expect(policies()).to.deep.equal([]);
@@ -182,7 +179,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     expect(steps.every((st) => st.ok !== false)).to.equal(true);
     for (const r of during) {
       expect(r.status, r.body).to.equal(409);
-      expect(errorOf(r)).to.include({ 'error-type': 'protocol', 'error-tag': 'in-use' });
+      expect(restconfError(r)).to.include({ 'error-type': 'protocol', 'error-tag': 'in-use' });
     }
     expect(JSON.stringify(nb.bridge.datastore.get('running'))).to.equal(before);
     expect((await req('PUT', `${MS}/network=dev/poll-interval`, JSON.stringify({ 'blockchain-mgmt:poll-interval': 30 }))).status).to.equal(204);
@@ -192,7 +189,7 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     const before = JSON.stringify(nb.bridge.datastore.get('running'));
     const r = await req('PUT', `${MS}/network=dev`, JSON.stringify({ 'blockchain-mgmt:network': [{ name: 'dev', platform: 'ethereum', description: 'x', 'poll-interval': 99999 }] }));
     expect(r.status, r.body).to.equal(400);
-    expect(errorOf(r)).to.include({ 'error-type': 'application', 'error-tag': 'invalid-value', 'error-path': "/blockchain-mgmt:managed-system/network[name='dev']/poll-interval" });
+    expect(restconfError(r)).to.include({ 'error-type': 'application', 'error-tag': 'invalid-value', 'error-path': "/blockchain-mgmt:managed-system/network[name='dev']/poll-interval" });
     expect(JSON.stringify(nb.bridge.datastore.get('running'))).to.equal(before);
   });
 
@@ -201,19 +198,19 @@ describe('RESTCONF writes: POST, PUT, PATCH, DELETE (src/restconf/write.ts)', fu
     const before = JSON.stringify(nb.bridge.datastore.get('running'));
     const ro = await req('DELETE', `${MS}/network=dev`, undefined, JSON_TYPE, READER);
     expect(ro.status).to.equal(403);
-    expect(errorOf(ro)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'access-denied', 'error-message': 'user reader (role readOnly) may not change configuration' });
+    expect(restconfError(ro)).to.deep.equal({ 'error-type': 'protocol', 'error-tag': 'access-denied', 'error-message': 'user reader (role readOnly) may not change configuration' });
     const big = await req('PUT', `${MS}/network=dev`, Buffer.alloc(10 * 1024 * 1024, 0x20));
     expect(big.status).to.equal(413);
-    expect(errorOf(big)['error-tag']).to.equal('too-big');
+    expect(restconfError(big)['error-tag']).to.equal('too-big');
     const deep = await req('POST', MS, `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`, XML_TYPE);
     expect(deep.status).to.equal(400);
-    expect(errorOf(deep)['error-tag']).to.equal('malformed-message');
+    expect(restconfError(deep)['error-tag']).to.equal('malformed-message');
     const json = await req('PUT', `${MS}/network=dev`, '{"blockchain-mgmt:network": [{"name": "dev",');
     expect(json.status).to.equal(400);
-    expect(errorOf(json)['error-tag']).to.equal('malformed-message');
+    expect(restconfError(json)['error-tag']).to.equal('malformed-message');
     const query = await req('PUT', `${MS}/network=dev/poll-interval?insert=first`, JSON.stringify({ 'blockchain-mgmt:poll-interval': 6 }));
     expect(query.status).to.equal(400);
-    expect(errorOf(query)['error-message']).to.match(/^query parameter insert is not supported on PUT/);
+    expect(restconfError(query)['error-message']).to.match(/^query parameter insert is not supported on PUT/);
     expect((await req('PUT', `${MS}/no-such-container/x`, '{}')).status).to.equal(404);
     expect((await req('PUT', `${MS}/network=dev`, 'x', { 'Content-Type': 'text/plain' })).status).to.equal(415);
     const other = await req('DELETE', '/restconf/data/ietf-alarms:alarms');

@@ -307,14 +307,13 @@ describe('every readable object of the MIB on a live bridge (embedded demo chain
     ltc = await LitecoinNetwork.start({ nodes: 2 });
     await ltc.mine(0, 101);
     await ltc.waitForSameTip();
-    process.env[PASSWORD_ENV] = ltc.credentials(0).password;
     const closedPort = await freePort();
     demo = await startDemo({ blockIntervalMs: [500, 700], messageIntervalMs: 1000, pollInterval: 1 });
     const doc = demo.doc;
     const networks = [...(doc.networks as ConfigObject[]), {
       name: 'ltc', platform: 'bitcoin', pollInterval: 1,
       nodes: [
-        ...[0, 1].map((i) => ({ name: `l${i}`, endpoint: ltc!.rpcUrl(i), username: ltc!.credentials(i).username ?? '', passwordEnv: PASSWORD_ENV })),
+        ...ltc.bridgeNodes(PASSWORD_ENV, 'l'),
         // A node that is down: its last error, and an alarm.
         { name: 'ldown', endpoint: `http://127.0.0.1:${closedPort}`, username: 'bcmgmt', passwordEnv: PASSWORD_ENV },
       ],

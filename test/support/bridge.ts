@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Bridge } from '../../src/bridge';
+import { composeBridge } from '../../src/compose';
+import type { Composed } from '../../src/compose';
 import type { ConfigObject } from '../../src/config/document';
 
 export interface TestBridge {
@@ -24,4 +26,15 @@ export async function startBridge(seed: ConfigObject | undefined, opts: { dataDi
     bridge, dataDir, stop,
     cleanup: async () => { await stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
   };
+}
+
+/** A test bridge with all its views (SNMP, NETCONF over SSH and HTTP, RESTCONF, metrics) composed on free loopback ports. */
+export interface ViewsBridge extends TestBridge {
+  readonly views: Composed;
+}
+
+export async function startViewsBridge(seed: ConfigObject | undefined, opts: { dataDir?: string } = {}): Promise<ViewsBridge> {
+  let views: Composed | undefined;
+  const tb = await startBridge(seed, { dataDir: opts.dataDir, setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+  return { ...tb, views: views! };
 }

@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpStatusError, RpcError, TransportError } from '../../src/chains/errors';
 import { RpcHttpClient } from '../../src/chains/rpc-http';
+import type { ConfigObject } from '../../src/config/document';
 import { requireTool } from './tools';
 
 /** The command checked for: $LITECOIND when set, else litecoind on the PATH (Debian package litecoind). */
@@ -141,6 +142,14 @@ export class LitecoinNetwork {
   /** How an RPC client authenticates to node i. */
   credentials(i: number): NodeCredentials {
     return this.node(i).cookie ? { cookieFile: this.cookieFile(i) } : { username: RPC_USER, password: RPC_PASSWORD };
+  }
+  /**
+   * The bridge's configuration entries of all the nodes, named n0, n1... (or with another prefix), each with rpcuser
+   * and the password in the environment variable passwordEnv, which this sets (a configuration holds no password).
+   */
+  bridgeNodes(passwordEnv: string, prefix = 'n'): ConfigObject[] {
+    process.env[passwordEnv] = RPC_PASSWORD;
+    return this.nodes.map((s) => ({ name: `${prefix}${s.index}`, endpoint: this.rpcUrl(s.index), username: this.credentials(s.index).username ?? '', passwordEnv }));
   }
   /** The user agent comment that identifies node i in its peers' getpeerinfo subver. */
   static tag(i: number): string { return `node${i}`; }

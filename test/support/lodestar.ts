@@ -21,19 +21,13 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './litecoind';
-import { projectRoot } from './tools';
+import { fixtureProgram, requireFixture } from './tools';
 import { until } from './wait';
 
-export const LODESTAR = path.join(projectRoot, 'test', 'fixtures', 'lodestar', 'node_modules', '.bin', 'lodestar');
+export const LODESTAR = fixtureProgram('lodestar');
 
 /** Skips the calling suite (or fails under CI=true) when the Lodestar fixture is not installed. */
-export function requireLodestar(ctx: Mocha.Context): void {
-  if (fs.existsSync(LODESTAR)) return;
-  const reason = `${LODESTAR} not found (install the test fixture: npm ci --prefix test/fixtures/lodestar)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}
+export function requireLodestar(ctx: Mocha.Context): void { requireFixture(ctx, 'lodestar'); }
 
 export interface LodestarOptions {
   /** Interop validators in the genesis state (default 8). */

@@ -61,6 +61,13 @@ export function copyServerModules(dir: string): string[] {
   return SERVER_MODULE_FILES.slice(0, 2).map((f) => path.join(dir, path.basename(f)));
 }
 
+/** The content of <data> of an rpc-reply, as sent; throws (with the reply's start) when it has none. */
+export function dataOf(reply: string): string {
+  const a = reply.indexOf('<data>');
+  if (a < 0) throw new Error(`no <data> in the reply: ${reply.slice(0, 800)}`);
+  return reply.slice(a + '<data>'.length, reply.lastIndexOf('</data>'));
+}
+
 // ---- ncclient ---------------------------------------------------------------------------------------
 
 export interface StepResult {
@@ -124,6 +131,26 @@ export function startNcclient(port: number, steps: readonly Step[], onWait?: (na
     });
   });
   return { results, kill };
+}
+
+/** A running nc_client.py program with one {op: 'wait'} step (e.g. after its subscriptions). */
+export interface NcRunWithWait extends NcRun {
+  /** Resolves when the program reaches its {op: 'wait'} step (it goes on at once); rejects if it ends or fails first. */
+  readonly reachedWait: Promise<void>;
+}
+
+/** Starts ncclient steps (see startNcclient) and tells when they reach their wait step; results never rejects unhandled. */
+export function startNcclientWithWait(port: number, steps: readonly Step[], timeoutMs = 240_000): NcRunWithWait {
+  let waited: () => void = () => undefined;
+  let failWait: (e: Error) => void = () => undefined;
+  const reachedWait = new Promise<void>((resolve, reject) => { waited = resolve; failWait = reject; });
+  const run = startNcclient(port, steps, async () => waited(), timeoutMs);
+  run.results.then(
+    (out) => failWait(new Error(`nc_client.py ended before its wait step; results ${JSON.stringify(out)}`)),
+    (e: unknown) => failWait(e instanceof Error ? e : new Error(String(e))));
+  run.results.catch(() => undefined); // awaited by the test; never an unhandled rejection if the test failed earlier
+  reachedWait.catch(() => undefined);
+  return { results: run.results, reachedWait, kill: run.kill };
 }
 
 /** Runs ncclient steps to the end (see startNcclient). */
@@ -234,6 +261,16 @@ export function httpRequest(port: number, opts: { method?: string; path?: string
     if (opts.stream) opts.stream(req);
     else req.end(opts.body);
   });
+}
+
+/** The first error of a RESTCONF errors document in JSON: its members by name ('error-tag', 'error-type', 'error-message'...). */
+export function restconfError(r: HttpResult): Record<string, string> {
+  return (JSON.parse(r.body) as { 'ietf-restconf:errors': { error: Record<string, string>[] } })['ietf-restconf:errors'].error[0];
+}
+
+/** The seed of the HTTP and RESTCONF tests: network dev with one node n1 whose endpoint never answers (port 9). */
+export function unreachableDevSeed(): ConfigObject {
+  return { networks: [{ name: 'dev', platform: 'ethereum', pollInterval: 5, nodes: [{ name: 'n1', endpoint: 'http://127.0.0.1:9' }] }] };
 }
 
 // ---- synthetic data -----------------------------------------------------------------------------------

@@ -191,6 +191,19 @@ export async function startTrapd(conf: readonly string[]): Promise<Daemon> {
   return d;
 }
 
+/**
+ * snmptrapd accepting community public and logging one line per notification, "%P|%v": the PDU kind (TRAP2 or
+ * INFORM) and community, then the varbinds (the format test/fault/traps.ts parses).
+ */
+export function startAlarmTrapd(): Promise<Daemon> {
+  return startTrapd(['authCommunity log,execute,net public', 'format2 %P|%v\\n']);
+}
+
+/** A notificationTargets entry of the configuration: v2c traps, community public, to this snmptrapd. */
+export function trapdTarget(trapd: Daemon, name = 'trapd'): { name: string; host: string; port: number; community: string } {
+  return { name, host: '127.0.0.1', port: trapd.port, community: 'public' };
+}
+
 /** Debian's snmpd in the foreground on a free loopback port with a read-only community and a view of everything. */
 export async function startSnmpd(community = 'public'): Promise<Daemon> {
   const dir = tempDir('bcm-snmpd-');
@@ -203,6 +216,24 @@ export async function startSnmpd(community = 'public'): Promise<Daemon> {
     toolEnv({ SNMP_PERSISTENT_DIR: dir }));
   await d.waitFor(/NET-SNMP version/);
   return d;
+}
+
+/** A conceptual table as snmptable -Cb -Ci -Cf '|' prints it: the brief column names, and the rows (column name -> text) by printed index. */
+export interface SnmpTable { readonly headers: string[]; readonly rows: Map<string, Record<string, string>> }
+
+/** Parses snmptable -Cb -Ci -Cf '|' output; throws (naming the table) without a header line or on a row of another width. */
+export function parseSnmpTable(stdout: string, table: string): SnmpTable {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+  const h = lines.findIndex((l) => l.startsWith('index|'));
+  if (h < 0) throw new Error(`${table}: no header line in\n${stdout}`);
+  const headers = lines[h].split('|');
+  const rows = new Map<string, Record<string, string>>();
+  for (const l of lines.slice(h + 1)) {
+    const cells = l.split('|');
+    if (cells.length !== headers.length) throw new Error(`${table}: row with ${cells.length} cells for ${headers.length} columns: ${l}`);
+    rows.set(cells[0], Object.fromEntries(headers.map((name, i) => [name, cells[i]])));
+  }
+  return { headers, rows };
 }
 
 /** Lines "OID = TYPE: value" of a walk's output, for comparisons. */

@@ -11,24 +11,34 @@ export function haveCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Call at the start of a test or in before(): skips (or fails under CI) when a tool is missing. */
-export function requireTool(ctx: Mocha.Context, cmd: string, debianPackage: string): void {
-  if (haveCommand(cmd)) return;
-  const reason = `${cmd} not found (Debian package ${debianPackage})`;
+/** Skips the calling test or suite, printing why, or fails under CI=true (CI must prove every test). */
+function skipOrFail(ctx: Mocha.Context, reason: string): void {
   if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
   console.log(`      skipped: ${reason}`);
   ctx.skip();
+}
+
+/** Call at the start of a test or in before(): skips (or fails under CI) when a tool is missing. */
+export function requireTool(ctx: Mocha.Context, cmd: string, debianPackage: string): void {
+  if (!haveCommand(cmd)) skipOrFail(ctx, `${cmd} not found (Debian package ${debianPackage})`);
+}
+
+/** The program of a test fixture (never a product dependency): test/fixtures/NAME/node_modules/.bin/NAME. */
+export function fixtureProgram(name: string): string {
+  return path.join(projectRoot, 'test', 'fixtures', name, 'node_modules', '.bin', name);
+}
+
+/** Call in before(): skips (or fails under CI) unless the fixture is installed (npm ci --prefix test/fixtures/NAME). */
+export function requireFixture(ctx: Mocha.Context, name: string): void {
+  const program = fixtureProgram(name);
+  if (!fs.existsSync(program)) skipOrFail(ctx, `${program} not found (install the test fixture: npm ci --prefix test/fixtures/${name})`);
 }
 
 /** Skips (or fails under CI) unless /usr/bin/python3 imports the module (Debian's python3 packages only import there). */
 function requirePythonModule(ctx: Mocha.Context, module: string, label: string, debianPackage: string): void {
   const ok = fs.existsSync('/usr/bin/python3') &&
     spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
-  if (ok) return;
-  const reason = `python3 ${label} not importable by /usr/bin/python3 (Debian package ${debianPackage})`;
-  if (process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
+  if (!ok) skipOrFail(ctx, `python3 ${label} not importable by /usr/bin/python3 (Debian package ${debianPackage})`);
 }
 
 export function requireNcclient(ctx: Mocha.Context): void { requirePythonModule(ctx, 'ncclient', 'ncclient', 'python3-ncclient'); }
