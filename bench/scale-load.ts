@@ -19,7 +19,7 @@ import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
 import { composeManagementViews } from '../src/compose';
 import { createSnmpView } from '../src/snmp';
-import { runtimeFlags } from '../src/runtime-flags';
+import { runtimeEnv, runtimeFlags } from '../src/runtime-flags';
 import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
@@ -102,7 +102,8 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
     chainLabel = 'one Ethereum dev chain (src/devchain, its own process, a block every 2 s with a workload) behind every polled node';
   }
   const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })],
-    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())] });
+    // the product's flags and allocator setting (src/runtime-flags.ts), unless flags are given (none: neither)
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())], env: { ...process.env, ...(o.nodeFlags?.length === 0 ? {} : runtimeEnv()) } });
   children.push(bridge);
   const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number; execArgv: string[] }>(bridge);
   const getEvery = o.getEvery ?? 1;

@@ -12,6 +12,7 @@
  * Node.js 20 cannot replace its own process image (no execve), hence the parent.
  */
 import { spawn } from 'node:child_process';
+import { runtimeEnv } from './runtime-flags';
 
 /** Set in the child's environment: it was started by the parent described above. */
 export const RELAUNCHED_ENV = 'BCMGMT_RELAUNCHED';
@@ -22,7 +23,7 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export function relaunchWithFlags(flags: readonly string[]): void {
   const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+    env: { ...process.env, ...runtimeEnv(), [RELAUNCHED_ENV]: '1' },
   });
   const forward = (signal: NodeJS.Signals): void => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); };
   for (const s of FORWARDED) process.on(s, forward);

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_NODE_FLAGS, NODE_FLAGS_ENV, missingFlags, parseNodeFlags, runtimeFlags } from '../src/runtime-flags';
+import { DEFAULT_NODE_ENV, DEFAULT_NODE_FLAGS, NODE_FLAGS_ENV, missingFlags, parseNodeFlags, runtimeEnv, runtimeFlags } from '../src/runtime-flags';
 import { freePort } from './support/litecoind';
 import { CLI, startCli } from './support/serve';
 import type { CliProcess } from './support/serve';
@@ -23,6 +23,14 @@ describe('runtime flags: the definition', () => {
     expect(runtimeFlags({ [NODE_FLAGS_ENV]: '  ' })).to.deep.equal([]);
     expect(runtimeFlags({ [NODE_FLAGS_ENV]: ' --max-semi-space-size=4  --optimize-for-size ' })).to.deep.equal(['--max-semi-space-size=4', '--optimize-for-size']);
     expect(() => parseNodeFlags('--max-semi-space-size=4 script.js')).to.throw(/"script.js" is not a Node.js flag/);
+  });
+
+  it('the allocator setting: added by default, an operator\'s own value kept, nothing with none', () => {
+    expect(runtimeEnv({})).to.deep.equal(DEFAULT_NODE_ENV);
+    expect(runtimeEnv({})).to.have.property('MALLOC_MMAP_THRESHOLD_', '32768');
+    expect(runtimeEnv({ MALLOC_MMAP_THRESHOLD_: '131072' })).to.deep.equal({});
+    expect(runtimeEnv({ [NODE_FLAGS_ENV]: 'none' })).to.deep.equal({});
+    expect(runtimeEnv({ [NODE_FLAGS_ENV]: '--max-semi-space-size=2' })).to.deep.equal(DEFAULT_NODE_ENV);
   });
 
   it('a flag counts as present by its name, on the command line or in NODE_OPTIONS, - and _ alike', () => {
@@ -63,13 +71,15 @@ describe('runtime flags: bcmgmt serve', function () {
     }
   }
 
-  it('runs the bridge as a child with the flags; SIGTERM reaches it and its exit status comes back', async () => {
-    running = startCli(await serveArgs('default'), { env: { [NODE_FLAGS_ENV]: undefined } });
+  it('runs the bridge as a child with the flags (and the allocator setting); SIGTERM reaches it and its exit status comes back', async () => {
+    running = startCli(await serveArgs('default'), { env: { [NODE_FLAGS_ENV]: undefined, MALLOC_MMAP_THRESHOLD_: undefined } });
     const pid = await bridgePid(running);
     expect(pid).to.not.equal(running.proc.pid);
     const args = cmdline(pid);
     for (const f of DEFAULT_NODE_FLAGS) expect(args).to.include(f);
     expect(args).to.include(CLI);
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(DEFAULT_NODE_ENV)) expect(environ).to.include(`${k}=${v}`);
     const exit = await running.stop('SIGTERM');
     running = undefined;
     expect(exit).to.deep.equal({ code: 0, signal: null });
