@@ -8,7 +8,7 @@
  */
 
 /** How long a slice of work runs before it gives the event loop back (ms). */
-export const TURN_SLICE_MS = 4;
+export const TURN_SLICE_MS = 1;
 
 export class Turns {
   private end: number;

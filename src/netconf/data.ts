@@ -5,6 +5,7 @@
  * as XML.
  */
 import type { ScalarType } from '../model';
+import { Turns } from '../turns';
 import { escapeText } from './xml';
 
 /** A leaf's value as the tree or the configuration holds it, with its model type (for encodings other than XML text). */
@@ -96,11 +97,8 @@ export function nodesToXml(nodes: readonly DNode[], parentNs = ''): string {
   return out.join('');
 }
 
-/** How long nodesToXmlAsync writes before it gives the event loop back (ms). */
-export const WRITE_SLICE_MS = 4;
-
 /**
- * nodesToXml in slices of about WRITE_SLICE_MS: a full <get> of a thousand nodes writes megabytes, and
+ * nodesToXml in slices of about TURN_SLICE_MS (src/turns.ts): a full <get> of a thousand nodes writes megabytes, and
  * SNMP requests, polls and other sessions are served between the slices. Same output as nodesToXml.
  */
 export async function nodesToXmlAsync(nodes: readonly DNode[], parentNs = ''): Promise<string> {
@@ -109,14 +107,13 @@ export async function nodesToXmlAsync(nodes: readonly DNode[], parentNs = ''): P
   // explicit stack: a node to open (with its parent's namespace), or a closing tag to write
   const stack: ({ n: DNode; ns: string } | string)[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) stack.push({ n: nodes[i], ns: parentNs });
-  let sliceEnd = performance.now() + WRITE_SLICE_MS;
+  const turns = new Turns();
   let steps = 0;
   while (stack.length) {
-    if (++steps % 512 === 0 && performance.now() > sliceEnd) {
+    if (++steps % 128 === 0 && turns.due()) {
       done.push(out.join(''));
       out.length = 0;
-      await new Promise<void>((r) => setImmediate(r));
-      sliceEnd = performance.now() + WRITE_SLICE_MS;
+      await turns.next();
     }
     const top = stack.pop()!;
     if (typeof top === 'string') { out.push(top); continue; }

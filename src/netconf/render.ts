@@ -14,6 +14,7 @@ import type { ConfigObject, ConfigScalar } from '../config/document';
 import { modelIndex } from '../model';
 import type { Attribute, ObjectClass } from '../model';
 import { compareKeys, keyString } from '../state/tree';
+import { Turns } from '../turns';
 import type { Instance, Scalar, Value } from '../state/tree';
 import { inner, leaf, typedLeaf } from './data';
 import type { DNode } from './data';
@@ -80,18 +81,12 @@ function drain<T>(g: Steps<T>): T {
   }
 }
 
-/** How long an asynchronous build runs before it gives the event loop back (ms). */
-export const BUILD_SLICE_MS = 4;
-
 async function drainInSlices<T>(g: Steps<T>): Promise<T> {
-  let end = performance.now() + BUILD_SLICE_MS;
+  const turns = new Turns();
   for (;;) {
     const r = g.next();
     if (r.done) return r.value;
-    if (performance.now() > end) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      end = performance.now() + BUILD_SLICE_MS;
-    }
+    if (turns.due()) await turns.next();
   }
 }
 
@@ -251,7 +246,7 @@ export function managedSystemNode(root: Instance | undefined, doc: ConfigObject,
   return classNode(modelIndex.root, root, doc, opts, proj);
 }
 
-/** managedSystemNode built in slices of about BUILD_SLICE_MS that give the event loop back (<get>, <get-config>). */
+/** managedSystemNode built in slices of about TURN_SLICE_MS (src/turns.ts) that give the event loop back (<get>, <get-config>). */
 export function managedSystemNodeAsync(root: Instance | undefined, doc: ConfigObject, opts: RenderOptions, proj: Projection = ALL): Promise<DNode> {
   return drainInSlices(classSteps(modelIndex.root, root, doc, opts, proj));
 }

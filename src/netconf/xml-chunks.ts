@@ -6,6 +6,7 @@
  */
 import type { DNode } from './data';
 import { writeNodes } from './data';
+import { Turns } from '../turns';
 import { escapeText } from './xml';
 
 /** Characters (UTF-16 code units) gathered before a chunk is handed out: 32-64 KB of UTF-8 for this ASCII-heavy XML. */
@@ -143,23 +144,17 @@ export function leafXml(name: string, text: string, valueNs: string | undefined)
   return text === '' ? `<${name}${decl}/>` : `<${name}${decl}>${escapeText(text)}</${name}>`;
 }
 
-/** How long a producer of chunks runs before it gives the event loop back (ms), as the sliced build does. */
-export const PRODUCE_SLICE_MS = 4;
-
 /**
  * Runs steps that write into w, handing out a chunk whenever CHUNK_CHARS were written and giving the event loop
- * back every PRODUCE_SLICE_MS. The consumer pulls the next chunk when it has written the last one (backpressure);
+ * back every TURN_SLICE_MS (src/turns.ts). The consumer pulls the next chunk when it has written the last one (backpressure);
  * when it stops pulling (return()), the steps are not run further.
  */
 export async function* chunksOf(steps: Iterator<void, void, void>, w: XmlChunks): AsyncGenerator<string, void, void> {
-  let end = performance.now() + PRODUCE_SLICE_MS;
+  const turns = new Turns();
   for (;;) {
     const r = steps.next();
     if (w.length >= CHUNK_CHARS) yield w.take();
     if (r.done) return;
-    if (performance.now() > end) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      end = performance.now() + PRODUCE_SLICE_MS;
-    }
+    if (turns.due()) await turns.next();
   }
 }
