@@ -81,12 +81,23 @@ export function cidrMatcher(cidr: string): (address: string) => boolean {
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) return () => false;
   const bl = new net.BlockList();
   bl.addSubnet(addr, prefix, type);
+  // Answers by source address: a poller sends from one address thousands of times a second, and BlockList.check
+  // parses the address each time. Bounded: emptied when MATCH_CACHE_MAX addresses were seen.
+  const seen = new Map<string, boolean>();
   return (address: string) => {
+    const hit = seen.get(address);
+    if (hit !== undefined) return hit;
     const a = plainAddress(address);
     const f = net.isIP(a);
-    return f !== 0 && (f === 4 ? 'ipv4' : 'ipv6') === type && bl.check(a, type);
+    const ok = f !== 0 && (f === 4 ? 'ipv4' : 'ipv6') === type && bl.check(a, type);
+    if (seen.size >= MATCH_CACHE_MAX) seen.clear();
+    seen.set(address, ok);
+    return ok;
   };
 }
+
+/** Source addresses whose match is remembered per CIDR prefix. */
+export const MATCH_CACHE_MAX = 1024;
 
 function community(name: string, value: string, access: Role, source: string): Community {
   const sources = source.split(',').map(cidrMatcher);
