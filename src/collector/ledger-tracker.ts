@@ -8,6 +8,7 @@
  * block; a failure leaves the block unaccepted, to be tried again next cycle.
  */
 import type { BlockSummary, ChainAdapter } from '../chains/adapter';
+import { HeightRing } from './height-ring';
 
 /**
  * Where a tracker reads blocks by height (and, where the summaries lack it, each block's producer): a
@@ -41,9 +42,8 @@ export interface TrackerListener {
 export class LedgerTracker {
   /** Height of the last block accounted for; undefined until the first head is seen. */
   lastHeight: number | undefined;
-  private readonly hashes = new Map<number, string>();
-  /** Transactions of the blocks counted (announced as block events), by height, within the hash window. */
-  private readonly counted = new Map<number, number>();
+  /** Hashes by height within the hash window, with the transactions of the blocks counted (announced as block events). */
+  private readonly hashes = new HeightRing(HASH_WINDOW);
   private readonly window: BlockSummary[] = [];
   readonly producers = new Map<string, ProducerStats>();
   /** Slots each validator missed (BlockSummary.missedTurn of the blocks counted), since the bridge started. */
@@ -59,8 +59,8 @@ export class LedgerTracker {
 
   constructor(public windowSize: number, private readonly listener: TrackerListener) {}
 
-  hashAt(height: number): string | undefined { return this.hashes.get(height); }
-  get headHash(): string | undefined { return this.lastHeight === undefined ? undefined : this.hashes.get(this.lastHeight); }
+  hashAt(height: number): string | undefined { return this.hashes.hash(height); }
+  get headHash(): string | undefined { return this.lastHeight === undefined ? undefined : this.hashes.hash(this.lastHeight); }
   get windowBlocks(): number { return this.window.length; }
   get windowProducer(): string | undefined { return this.window.length ? this.window[this.window.length - 1].producer : undefined; }
 
@@ -72,7 +72,7 @@ export class LedgerTracker {
     }
     const last = this.lastHeight;
     if (head.height <= last) {
-      const known = this.hashes.get(head.height);
+      const known = this.hashes.hash(head.height);
       if (known === head.hash) return; // same chain (possibly a lagging report)
       if (known === undefined) return; // older than the window: nothing to compare
       await this.reorganise(adapter, head);
@@ -81,14 +81,14 @@ export class LedgerTracker {
     const to = Math.min(head.height, last + MAX_BLOCKS_PER_CYCLE);
     const fetched = to === head.height && to === last + 1 ? [head] : await adapter.blocks(last + 1, to);
     if (!fetched.length) return;
-    if (fetched[0].parentHash !== this.hashes.get(last)) {
+    if (fetched[0].parentHash !== this.hashes.hash(last)) {
       await this.reorganise(adapter, head);
       return;
     }
     const blocks = await this.withProducers(adapter, fetched);
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i];
-      const prev = i === 0 ? this.hashes.get(last) : blocks[i - 1].hash;
+      const prev = i === 0 ? this.hashes.hash(last) : blocks[i - 1].hash;
       if (b.parentHash !== prev) { await this.reorganise(adapter, head); return; }
       this.accept(b, true);
     }
@@ -100,7 +100,6 @@ export class LedgerTracker {
    */
   restart(head: BlockSummary): void {
     this.hashes.clear();
-    this.counted.clear();
     while (this.window.length) this.unwindProducer(this.window.pop()!);
     this.lastHeight = undefined;
     this.accept(head, false);
@@ -109,16 +108,16 @@ export class LedgerTracker {
   /** Finds the common ancestor, unwinds to it, then follows the new chain up to the head. */
   private async reorganise(adapter: BlockSource, head: BlockSummary): Promise<void> {
     const oldTop = this.lastHeight!;
-    const oldHead = this.hashes.get(oldTop) ?? '';
+    const oldHead = this.hashes.hash(oldTop) ?? '';
     let h = Math.min(oldTop, head.height);
-    const lowest = Math.min(...this.hashes.keys());
+    const lowest = this.hashes.lowest();
     const floor = Math.max(lowest, oldTop - HASH_WINDOW + 1);
     let ancestor: number | undefined;
     while (h >= floor && ancestor === undefined) {
       const from = Math.max(floor, h - 15);
       const got = await adapter.blocks(from, h);
       for (let i = got.length - 1; i >= 0; i--) {
-        if (this.hashes.get(got[i].height) === got[i].hash) { ancestor = got[i].height; break; }
+        if (this.hashes.hash(got[i].height) === got[i].hash) { ancestor = got[i].height; break; }
       }
       h = from - 1;
     }
@@ -127,9 +126,9 @@ export class LedgerTracker {
     let removedBlocks = 0;
     let removedTransactions = 0;
     for (let x = oldTop; x > base; x--) {
+      const tx = this.hashes.counted(x);
+      if (tx !== undefined) { removedBlocks++; removedTransactions += tx; }
       this.hashes.delete(x);
-      const tx = this.counted.get(x);
-      if (tx !== undefined) { removedBlocks++; removedTransactions += tx; this.counted.delete(x); }
     }
     // Blocks of the replaced branch are taken back from their producers (count, and last height and time).
     while (this.window.length && this.window[this.window.length - 1].height > base) this.unwindProducer(this.window.pop()!, true);
@@ -144,7 +143,7 @@ export class LedgerTracker {
         const to = Math.min(head.height, base + MAX_BLOCKS_PER_CYCLE);
         const blocks = to > base ? await this.withProducers(adapter, await adapter.blocks(base + 1, to)) : [];
         for (const b of blocks) {
-          if (b.parentHash !== this.hashes.get(this.lastHeight!)) break;
+          if (b.parentHash !== this.hashes.hash(this.lastHeight!)) break;
           this.accept(b, true);
         }
       }
@@ -174,13 +173,11 @@ export class LedgerTracker {
 
   private accept(b: BlockSummary, counted: boolean): void {
     // The parent hash is knowledge of the chain too: it lets a reorg of the first block seen find its ancestor.
-    if (b.height > 0 && b.parentHash && !this.hashes.has(b.height - 1)) this.hashes.set(b.height - 1, b.parentHash);
-    this.hashes.set(b.height, b.hash);
-    this.hashes.delete(b.height - HASH_WINDOW);
-    this.counted.delete(b.height - HASH_WINDOW);
+    if (b.height > 0 && b.parentHash && !this.hashes.has(b.height - 1)) this.hashes.setHash(b.height - 1, b.parentHash);
+    this.hashes.setHash(b.height, b.hash); // in the slot of height - HASH_WINDOW, forgotten
     this.lastHeight = b.height;
     if (counted) {
-      this.counted.set(b.height, b.txCount);
+      this.hashes.setCounted(b.height, b.txCount);
       this.observedBlocks++;
       this.observedTransactions += BigInt(b.txCount);
       if (b.missedTurn !== undefined && !this.missedAt.has(b.height)) {
