@@ -6,6 +6,7 @@
 import type { BlockSummary, ChainAdapter, ChainTipObservation } from '../chains/adapter';
 import type { NetworkSettings, NodeSettings } from '../config/settings';
 import type { InstanceTree, Path, Values } from '../state/tree';
+import { Turns } from '../turns';
 import { BlockCache } from './block-cache';
 import { LedgerTracker } from './ledger-tracker';
 import type { ReorgInfo } from './ledger-tracker';
@@ -43,6 +44,11 @@ export class NetworkCollector {
   private readonly tipsSeen = new WeakMap<NodePoller, string>();
   /** The ledger's tracker moved since the tips were written: a node's head may be on the best chain now. */
   private tipsDirty = false;
+  /** Nodes whose ledger state is to be rewritten (drainStates). */
+  private readonly stateQueue = new Set<NodePoller>();
+  private draining = false;
+  /** The tracker's state (and the best node) when the ledger was last written. */
+  private ledgerMark: string | undefined;
   /** The ledger tracker's run under way, and whether a poll since asks for one more. */
   private tracking: Promise<void> | undefined;
   private trackAgain = false;
@@ -165,8 +171,10 @@ export class NetworkCollector {
 
   /** Follows the node's own chain; writes its node ledger state when that counted a reorganisation. */
   private async followNode(p: NodePoller): Promise<void> {
-    const head = p.last?.head;
-    if (!head || this.pollers.get(p.settings.name) !== p) return;
+    const own = p.last?.head;
+    if (!own || this.pollers.get(p.settings.name) !== p) return;
+    // The network's copy of the block when it has one: a thousand nodes' trackers then hold one string per hash, not one each.
+    const head = this.cache.get(own.hash) ?? own;
     const node = p.settings.name;
     try {
       if (!(await this.branches.follow(node, p.adapter, head))) return;
@@ -177,13 +185,13 @@ export class NetworkCollector {
     if (this.pollers.get(node) === p) this.tree.set([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [node] }], { ...this.branches.reorgs(node) });
   }
 
-  /** The reachable poller with the highest head (ties: the first by name). */
+  /** The reachable poller with the highest head (ties: the first by name, in code-point order: no locale rules, 1,000 nodes compared each poll). */
   best(): NodePoller | undefined {
     let best: NodePoller | undefined;
     for (const p of this.pollers.values()) {
       if (!p.reachable || !p.last) continue;
       if (!best || p.last.head.height > best.last!.head.height
-        || (p.last.head.height === best.last!.head.height && p.settings.name.localeCompare(best.settings.name) < 0)) best = p;
+        || (p.last.head.height === best.last!.head.height && p.settings.name < best.settings.name)) best = p;
     }
     return best;
   }
@@ -213,6 +221,11 @@ export class NetworkCollector {
     if (!best?.last) return;
     try {
       await this.tracker.advance(this.cache.source(best.adapter, best.last.head), best.last.head);
+      // Most polls of a network bring no new block (1,000 nodes at 10 s: a hundred polls a second): nothing to write then.
+      const t = this.tracker;
+      const mark = `${t.lastHeight}|${t.headHash}|${t.observedBlocks}|${t.reorgCount}|${best.settings.name}`;
+      if (mark === this.ledgerMark) return;
+      this.ledgerMark = mark;
       this.tipsDirty = true;
       this.writeLedger();
     } catch (e) {
@@ -277,18 +290,11 @@ export class NetworkCollector {
     const full = polled === undefined || best !== this.derived.best || bestHeight !== this.derived.height;
     this.derived.best = best;
     this.derived.height = bestHeight;
-    for (const p of full ? pollers : polled) {
-      const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
-      if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); continue; }
-      const h = p.last.head.height;
-      const lag = Math.max(0, bestHeight! - h);
-      const syncState = !p.reachable ? 'unknown' : lag <= 1 ? 'synced'
-        : p.lastHeightChange !== undefined && Date.now() - p.lastHeightChange < 2 * this.settings.pollInterval * 1000 ? 'syncing' : 'stalled';
-      this.tree.set(statePath, {
-        height: BigInt(h), headHash: p.last.head.hash, lag: BigInt(lag), syncState,
-        lastBlockTime: p.last.head.time * 1000, ...this.branches.reorgs(p.settings.name),
-      });
-    }
+    if (full && pollers.length > DERIVE_EACH_POLL_MAX) {
+      // every node's lag changed: rewritten over turns of the event loop (a thousand rows are milliseconds of work)
+      for (const p of pollers) this.stateQueue.add(p);
+      void this.drainStates();
+    } else for (const p of full ? pollers : polled) this.writeNodeState(p);
     let tipsMoved = false;
     for (const p of polled ?? []) {
       const seen = `${p.reachable}|${p.last?.head.hash}|${JSON.stringify(p.last?.tips)}`;
@@ -301,9 +307,40 @@ export class NetworkCollector {
     if (full || polled!.includes(best)) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
   }
 
+  /** The ledger state of one node, against the best height of the last derive(). */
+  private writeNodeState(p: NodePoller): void {
+    if (this.pollers.get(p.settings.name) !== p) return;
+    const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
+    if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); return; }
+    const h = p.last.head.height;
+    const lag = Math.max(0, (this.derived.height ?? h) - h);
+    const syncState = !p.reachable ? 'unknown' : lag <= 1 ? 'synced'
+      : p.lastHeightChange !== undefined && Date.now() - p.lastHeightChange < 2 * this.settings.pollInterval * 1000 ? 'syncing' : 'stalled';
+    this.tree.set(statePath, {
+      height: BigInt(h), headHash: p.last.head.hash, lag: BigInt(lag), syncState,
+      lastBlockTime: p.last.head.time * 1000, ...this.branches.reorgs(p.settings.name),
+    });
+  }
+
+  /** Writes the queued nodes' ledger states a slice (TURN_SLICE_MS) at a time; one drain runs at a time. */
+  private async drainStates(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const turns = new Turns();
+      for (const p of this.stateQueue) {
+        this.stateQueue.delete(p);
+        this.writeNodeState(p);
+        if (turns.due()) await turns.next();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
   private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
     const rows = new Map<string, { tip: ChainTipObservation; node: string }>();
-    const ordered = [...seen].sort((a, b) => (a.node === bestNode ? -1 : b.node === bestNode ? 1 : a.node.localeCompare(b.node)));
+    const ordered = [...seen].sort((a, b) => (a.node === bestNode ? -1 : b.node === bestNode ? 1 : a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
     const rank: Record<string, number> = { active: 0, validFork: 1, validHeaders: 2, headersOnly: 3, invalid: 4, unknown: 5 };
     for (const s of ordered) {
       if (s.tips) {
