@@ -2,7 +2,9 @@
  * The SNMP agent: a UDP socket, the message processing of each version (community check for v1/v2c,
  * USM for v3), the command responder (dispatch.ts) over the MIB view, and the notification originator.
  * The request path is synchronous from datagram to reply: nothing in it awaits, so one slow
- * notification target or chain never delays an answer. Every datagram is handled inside one try:
+ * notification target or chain never delays an answer. Only while the MIB view's index is being built over
+ * turns (a large table after a start or a configuration change: mibview.ts, advance()) do datagrams wait, in
+ * order, at most PENDING_MAX_BYTES of them; they are answered when the build round ends. Every datagram is handled inside one try:
  * malformed input is counted and dropped, never fatal.
  */
 import * as dgram from 'node:dgram';
@@ -27,11 +29,14 @@ import { OIDS, parseOid } from './oid';
 import { SnmpCounters, defaultSystemInfo, standardObjects, upTime } from './system';
 import type { SystemInfo } from './system';
 import { SaltSource } from './usm';
+import { Turns } from '../turns';
 import { receiveV3 } from './v3';
 import type { V3Context } from './v3';
 
 /** Largest UDP payload over IPv4, and our msgMaxSize. */
 export const MAX_MESSAGE_SIZE = 65507;
+/** Datagrams kept while the index is built over turns (bytes); more are dropped (the manager retries). */
+export const PENDING_MAX_BYTES = 1 << 20;
 /** Room for length fields that grow when varbinds are added, and DES padding. */
 const SLACK = 24;
 
@@ -58,6 +63,12 @@ export class SnmpAgent {
   internalErrors = 0;
   private rebindTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Datagrams that came while the index was being built, in order of arrival. */
+  private pending: { msg: Buffer; rinfo: dgram.RemoteInfo }[] = [];
+  private pendingBytes = 0;
+  private draining = false;
+  /** Datagrams dropped because PENDING_MAX_BYTES were waiting for a build. */
+  droppedWhileBuilding = 0;
   private readonly onCommit = (r: CommitRecord): void => { if (r.target === 'running') this.reload(); };
   private readonly onAlarm = (n: AlarmNotice): void => this.alarm(n);
 
@@ -146,6 +157,46 @@ export class SnmpAgent {
   /** Entry point of every datagram. */
   onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     this.counters.inPkts++;
+    let ready = false;
+    try {
+      ready = !this.pending.length && this.view.advance();
+    } catch (e) {
+      this.bridge.log(`snmp: building the MIB index failed: ${(e as Error).stack ?? String(e)}`);
+      return;
+    }
+    if (ready) { this.view.serving(() => this.process(msg, rinfo)); return; }
+    if (this.pendingBytes + msg.length > PENDING_MAX_BYTES) {
+      if (this.droppedWhileBuilding++ === 0) this.bridge.log(`snmp: ${PENDING_MAX_BYTES} bytes of requests wait for the MIB index: dropping more until it is built`);
+      return;
+    }
+    this.pending.push({ msg, rinfo });
+    this.pendingBytes += msg.length;
+    if (!this.draining) void this.drain();
+  }
+
+  /** Builds the index over turns, then answers the datagrams that waited, from that build; again while more came. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      const turns = new Turns();
+      while (this.pending.length && !this.stopped) {
+        if (!this.view.advance(turns)) { await turns.next(); continue; }
+        const batch = this.pending;
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.view.serving(() => { for (const d of batch) this.process(d.msg, d.rinfo); });
+      }
+    } catch (e) {
+      this.bridge.log(`snmp: building the MIB index failed: ${(e as Error).stack ?? String(e)}`);
+      this.pending = [];
+      this.pendingBytes = 0;
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Answers one datagram (the index is current or pinned: serving()). */
+  private process(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     try {
       const out = this.handle(msg, rinfo.address);
       if (out && this.socket) this.socket.send(out, rinfo.port, rinfo.address);

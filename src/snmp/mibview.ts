@@ -18,6 +18,7 @@ import { ROW_CHANGES_MAX, editRows } from './index-edits';
 import { TableRows } from './table-rows';
 import type { RowSource } from './table-rows';
 import { columnValue, indexSubIds, indexValue } from './values';
+import { Turns } from '../turns';
 import { ViewIndex } from './view-index';
 import type { Entry } from './view-index';
 
@@ -111,6 +112,40 @@ export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar
   return at === index.length ? out : undefined;
 }
 
+/** Instances indexed, or rows sorted or merged, between two points where a build may give the event loop back. */
+const ROWS_PER_STEP = 512;
+
+/**
+ * Sorts items into out (appended), in steps: runs of ROWS_PER_STEP sorted one per step, then merged pairwise,
+ * ROWS_PER_STEP items per step. Stable, like Array.prototype.sort.
+ */
+export function* sortInSteps<T>(items: T[], cmp: (a: T, b: T) => number, out: T[]): Generator<void, void, void> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_STEP) {
+    runs.push(items.slice(i, i + ROWS_PER_STEP).sort(cmp));
+    if (items.length > ROWS_PER_STEP) yield;
+  }
+  while (runs.length > 1) {
+    const next: T[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r];
+      const b = runs[r + 1];
+      if (!b) { next.push(a); continue; }
+      const m = new Array<T>(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length || j < b.length) {
+        m[k++] = j >= b.length || (i < a.length && cmp(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+        if (k % ROWS_PER_STEP === 0) yield;
+      }
+      next.push(m);
+    }
+    runs = next;
+  }
+  for (const x of runs[0] ?? []) out.push(x);
+}
+
 export class MibView {
   private readonly tables = buildTables();
   private readonly rootOid = parseOid(modelIndex.rootOid);
@@ -126,6 +161,14 @@ export class MibView {
   private readonly dirty = new Set<string>();
   private allDirty = true;
   private builtStructure = -1;
+  /** The build round under way (advance() runs it over turns), if any. */
+  private build: Generator<void, void, void> | undefined;
+  /** Whether a build round has finished since the view was made. */
+  private built = false;
+  /** Inside serving(): index() returns the index last built, unless the configuration changed since (setConfig). */
+  private pinned = false;
+  private pinnedEpoch = 0;
+  private configEpoch = 0;
   private doc: ConfigObject = {};
   private readonly before: StaticObject[];
   private readonly after: StaticObject[];
@@ -153,6 +196,7 @@ export class MibView {
   setConfig(doc: ConfigObject): void {
     this.doc = doc;
     this.allDirty = true;
+    this.configEpoch++;
   }
 
   get config(): ConfigObject { return this.doc; }
@@ -161,32 +205,93 @@ export class MibView {
    * The current index. When the tree's structure changed, the tables of the classes whose instances were added
    * or removed are rebuilt, or edited row by row when few rows changed (all of them after a configuration
    * change); the others are kept, so a busy table (log records, peers) does not make the whole index be rebuilt.
+   * A build that advance() began over turns is finished here at once. Inside serving(), the index last built is
+   * returned as it is (the agent answers the requests that waited for a build from that build).
    */
   index(): ViewIndex {
-    if (this.builtStructure === this.tree.structureVersion && !this.allDirty && this.dirty.size === 0) return this.current;
-    this.rebuild();
+    if (this.pinned && this.built && this.pinnedEpoch === this.configEpoch) return this.current;
+    if (!this.build && !this.stale()) return this.current;
+    this.build ??= this.rebuildSteps();
+    while (!this.build.next().done) { /* to the end */ }
+    this.build = undefined;
+    this.built = true;
     return this.current;
   }
 
-  private rebuild(): void {
+  /**
+   * Advances the build of the index, if one is needed, until the slice of turns is used up: true when the index
+   * is current or a build round just finished (requests may be answered now, inside serving()); false when work is
+   * left (call again on a later turn). A full build of a large table (21,000 peer rows at 1,000 nodes) takes
+   * hundreds of milliseconds: it runs in steps of about a millisecond, never holding the event loop.
+   */
+  advance(turns: Turns = new Turns()): boolean {
+    if (!this.build) {
+      if (!this.stale()) return true;
+      this.build = this.rebuildSteps();
+    }
+    for (;;) {
+      if (this.build.next().done) { this.build = undefined; this.built = true; return true; }
+      if (turns.due()) return false;
+    }
+  }
+
+  /** Whether a build round is under way (begun by advance(), not finished yet). */
+  get building(): boolean { return this.build !== undefined; }
+
+  /**
+   * Runs fn with the index last built (see index()): requests that waited for a build round are answered from
+   * it even if instances came or went during the round's turns (the next request edits them in). A commit
+   * inside fn (an SNMP SET) ends this: the index is then rebuilt at once for what follows.
+   */
+  serving<T>(fn: () => T): T {
+    const was = this.pinned;
+    const epoch = this.pinnedEpoch;
+    this.pinned = true;
+    this.pinnedEpoch = this.configEpoch;
+    try { return fn(); } finally { this.pinned = was; this.pinnedEpoch = epoch; }
+  }
+
+  /** Whether instances came or went, or the configuration changed, since the index was built. */
+  private stale(): boolean {
+    return this.builtStructure !== this.tree.structureVersion || this.allDirty || this.dirty.size > 0;
+  }
+
+  /**
+   * One build round, in steps (each yield is a point where advance() may give the event loop back). The instances
+   * of every table to build are taken when the round begins, and the changes noted until then are consumed: an
+   * instance that comes or goes while the round runs is noted for the next round, which edits it in. The new
+   * rows are installed together at the end: until then the index and rows in use stay as they were.
+   */
+  private *rebuildSteps(): Generator<void, void, void> {
     this.builtStructure = this.tree.structureVersion;
     const all = this.allDirty || this.rows.size === 0;
-    const docRows = all ? this.docObjects() : undefined;
-    for (const t of this.tables) {
-      const cached = this.rows.get(t.cls.name);
-      if (!all && cached && !this.dirty.has(t.cls.name)) continue;
-      const changes = this.changes.get(t.cls.name);
-      // A few rows added or removed (a peer connects, a log record is written): edited in a copy of the rows.
-      if (!all && cached && changes && changes.length <= ROW_CHANGES_MAX && !t.scalar) {
-        const edited = editRows(cached, changes, (inst) => instanceIndex(t.cls, inst.path()));
-        if (edited) { this.rows.set(t.cls.name, edited); continue; }
-      }
-      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.configured().map((r) => ({ path: [...(r.path ?? [])], doc: r.doc! })) : []);
-      this.rows.set(t.cls.name, TableRows.of(t.cls, this.rowsOf(t, fromDoc)));
-    }
+    const dirty = new Set(this.dirty);
+    const changes = new Map(this.changes);
     this.allDirty = false;
     this.dirty.clear();
     this.changes.clear();
+    const docRows = all ? this.docObjects() : undefined;
+    const plan: { t: Table; cached: TableRows | undefined; insts: readonly Instance[] }[] = [];
+    for (const t of this.tables) {
+      const cached = this.rows.get(t.cls.name);
+      if (!all && cached && !dirty.has(t.cls.name)) continue;
+      plan.push({ t, cached, insts: this.tree.instances(t.cls.name) });
+    }
+    const made = new Map<string, TableRows>();
+    for (const { t, cached, insts } of plan) {
+      const tableChanges = changes.get(t.cls.name);
+      // A few rows added or removed (a peer connects, a log record is written): edited in a copy of the rows.
+      if (!all && cached && tableChanges && tableChanges.length <= ROW_CHANGES_MAX && !t.scalar) {
+        const edited = editRows(cached, tableChanges, (inst) => instanceIndex(t.cls, inst.path()));
+        if (edited) { made.set(t.cls.name, edited); continue; }
+      }
+      const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.configured().map((r) => ({ path: [...(r.path ?? [])], doc: r.doc! })) : []);
+      const rows: RowSource[] = [];
+      yield* this.rowsOf(t, insts, fromDoc, rows);
+      made.set(t.cls.name, TableRows.of(t.cls, rows));
+      yield;
+    }
+    for (const [name, rows] of made) this.rows.set(name, rows);
     this.current = new ViewIndex(this.before, this.tables.map((t) => ({ columns: t.columns, rows: this.rows.get(t.cls.name)! })), this.after);
   }
 
@@ -199,20 +304,26 @@ export class MibView {
     if (l.length <= ROW_CHANGES_MAX) l.push({ inst, added });
   }
 
-  /** Rows of a table: the tree's instances and the configuration's entries, merged by index, sorted. */
-  private rowsOf(t: Table, fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[]): RowSource[] {
-    const byIndex = new Map<string, { index: number[]; path?: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
+  /**
+   * Rows of a table (into out): the given instances and the configuration's entries, merged by index, sorted.
+   * Yields every ROWS_PER_STEP instances, and between the sorted runs it merges.
+   */
+  private *rowsOf(t: Table, insts: readonly Instance[], fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[], out: RowSource[]): Generator<void, void, void> {
     if (t.scalar) {
-      const inst = this.tree.instances(t.cls.name)[0];
+      const inst = insts[0];
       const doc = fromDoc[0]?.doc;
       const hasConfigAttr = t.cls.attributes.some((a) => a.access === 'config');
-      if (!inst && !doc && !hasConfigAttr) return [];
-      return [inst ? { index: [0], inst, doc } : { index: [0], doc, path: fromDoc[0]?.path ?? [] }];
+      if (!inst && !doc && !hasConfigAttr) return;
+      out.push(inst ? { index: [0], inst, doc } : { index: [0], doc, path: fromDoc[0]?.path ?? [] });
+      return;
     }
+    const byIndex = new Map<string, { index: number[]; path?: readonly PathSeg[]; inst?: Instance; doc?: ConfigObject }>();
     const key = (path: readonly PathSeg[]): number[] | undefined => instanceIndex(t.cls, path);
-    for (const inst of this.tree.instances(t.cls.name)) {
+    for (let i = 0; i < insts.length; i++) {
+      const inst = insts[i];
       const index = key(inst.path());
       if (index) byIndex.set(index.join('.'), { index, inst });
+      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     }
     for (const d of fromDoc) {
       const index = key(d.path);
@@ -221,9 +332,9 @@ export class MibView {
       if (hit) hit.doc = d.doc;
       else byIndex.set(index.join('.'), { index, path: d.path, doc: d.doc });
     }
-    const out = [...byIndex.values()];
-    out.sort((a, b) => compareOids(a.index, b.index));
-    return out;
+    const unsorted = [...byIndex.values()];
+    byIndex.clear();
+    yield* sortInSteps(unsorted, (a, b) => compareOids(a.index, b.index), out);
   }
 
   /**
