@@ -15,17 +15,19 @@ export const NODE_FLAGS_ENV = 'BCMGMT_NODE_FLAGS';
 
 /**
  * The default flags. None is a hard limit: the old generation keeps V8's own limit (a large configuration that
- * legitimately needs more heap gets it); only the young generation and the old generation's growth between
- * full collections are bounded. Measured with bench/gc-flags.ts and bench/soak.ts (README, "Memory bounds").
- *   --max-semi-space-size=4    young generation at most 2 x 4 MB instead of 2 x 16 MB: short-lived garbage
- *                              (NETCONF replies, SNMP PDUs, poll results) is scavenged every 4 MB of allocation.
- *                              With the <get> streamed from the tree (little survives a scavenge) this costs no
- *                              measurable CPU under the soak load (51% of a core with 8 and with 4).
- *   --heap-growing-percent=30  the old generation may grow by 30% of what survived the last full collection
- *                              before the next one, instead of V8's factor of up to 4x for a fast allocator: the
- *                              heap stays within 1.3x its live size under the steady allocation of the load.
+ * legitimately needs more heap gets it); only the young generation, the old generation's growth between full
+ * collections and V8's speed-for-memory trades are bounded. Chosen with bench/soak.ts (README, "Memory bounds"):
+ * two 8-minute soaks side by side under the load of issue 16's target 3, 1,000 nodes x 20 peers.
+ *   --max-semi-space-size=2    young generation at most 2 x 2 MB instead of 2 x 16 MB: short-lived garbage
+ *                              (NETCONF reply chunks, SNMP PDUs, poll results) is scavenged every 2 MB of
+ *                              allocation; with the <get> streamed from the tree little survives a scavenge.
+ *   --heap-growing-percent=20  the old generation may grow by 20% of what survived the last full collection
+ *                              before the next one, instead of V8's factor of up to 4x for a fast allocator.
+ *   --optimize-for-size        V8 prefers smaller heap growth steps and code over speed.
+ * Together: RSS 131-134 MB and flat (committed heap about 68 MB) against 143-148 MB (about 81 MB) with
+ * --max-semi-space-size=2 --heap-growing-percent=30 alone, at the same CPU (29-31% against 27-29% of a core).
  */
-export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=20', '--optimize-for-size'];
 
 /**
  * The environment the bridge runs with besides the flags (the C library reads it when the process starts):
