@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
@@ -39,6 +40,8 @@ export interface BridgeSample {
   readonly rssMb: number; readonly heapMb: number; readonly externalMb: number;
   /** V8 heap committed (used, garbage not yet collected, free pages kept). */
   readonly heapTotalMb: number;
+  /** V8's heap by space: MB committed (physical) and MB used. */
+  readonly spaces: Record<string, { committedMb: number; usedMb: number }>;
   /** Event-loop delay since the last sample, ms. */
   readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
@@ -163,7 +166,8 @@ async function runBridge(o: LoadOptions): Promise<void> {
     cpuAt = now;
     cpu = process.cpuUsage();
     const data: BridgeSample = {
-      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external + mem.arrayBuffers), heapTotalMb: mb(mem.heapTotal),
+      rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external), heapTotalMb: mb(mem.heapTotal),
+      spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, { committedMb: mb(x.physical_space_size), usedMb: mb(x.space_used_size) }])),
       eldMaxMs: eld.max / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMeanMs: eld.mean / 1e6,
       polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent,
     };

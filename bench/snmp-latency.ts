@@ -3,13 +3,16 @@
  * concurrent pollers (3 varbinds per GET, back to back) against the bridge and against Debian's snmpd
  * (started here on a free port with a temp config), in interleaved rounds, while the bridge carries the load of
  * bench/scale-load.ts: 1,000 synthetic nodes x 20 peers in the tree, 1,000 nodes polled by the collector every
- * 10 s, and a NETCONF client fetching the full tree every second. The bridge's event-loop delay
+ * 10 s, and a NETCONF client fetching the full tree every second, with the pollers back to back and paced. The bridge's event-loop delay
  * (perf_hooks.monitorEventLoopDelay) is sampled over the same rounds.
  *
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
  *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
+ *     [--pause-ms LIST: the pollers' pacing, one set of rounds each, default "0,1": 0 back to back (each sends its next GET
+ *      when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced (a 1 ms
+ *      timer after each answer: both agents get about the same rate of GETs)]
  */
 import { parseNodeFlags } from '../src/runtime-flags';
 import { startSnmpd } from '../test/support/snmp';
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup', '20'));
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
+  const pauses = arg('pause-ms', '0,1').split(',').map(Number);
   const source = arg('source', 'recorded') as 'recorded' | 'devchain';
   const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
   const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
@@ -48,32 +52,38 @@ async function main(): Promise<void> {
     await poll(snmpd.port, targets.snmpd, 1);
     await new Promise((r) => setTimeout(r, Math.max(0, warmup - 3) * 1000));
     await load.sample(); // reset the bridge's counters
-    const ours: Latency[] = [];
-    const theirs: Latency[] = [];
-    const loop: BridgeSample[] = [];
-    const gets: NetconfSample[] = [];
-    for (let i = 0; i < rounds; i++) {
-      ours.push(await poll(load.snmpPort, targets.ours, seconds));
-      const s = await load.sample();
-      loop.push(s.bridge);
-      gets.push(s.netconf);
-      theirs.push(await poll(snmpd.port, targets.snmpd, seconds));
-    }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const sum = (l: Latency[]): { p50: number; p99: number; max: number; rate: number; errors: number } => ({
       p50: med(l.map((x) => x.p50)), p99: med(l.map((x) => x.p99)), max: Math.max(...l.map((x) => x.max)), rate: med(l.map((x) => x.rate)),
       errors: l.reduce((a, x) => a + x.errors, 0),
     });
-    const o = sum(ours);
-    const t = sum(theirs);
-    const rows = [
-      ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors'],
-      ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors)],
-      ['snmpd (Debian)', f(t.p50), f(t.p99), f(t.max), f(t.rate, 0), String(t.errors)],
-      ['ratio ours/snmpd', f(o.p50 / t.p50, 2), f(o.p99 / t.p99, 2), f(o.max / t.max, 2), f(o.rate / t.rate, 2), ''],
-    ];
-    const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+    const results: Record<string, unknown>[] = [];
+    const loop: BridgeSample[] = [];
+    const gets: NetconfSample[] = [];
+    for (const pauseMs of pauses) {
+      const ours: Latency[] = [];
+      const theirs: Latency[] = [];
+      for (let i = 0; i < rounds; i++) {
+        ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs }));
+        const s = await load.sample();
+        loop.push(s.bridge);
+        gets.push(s.netconf);
+        theirs.push(await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs }));
+      }
+      const o = sum(ours);
+      const t = sum(theirs);
+      console.log(pauseMs ? `pollers paced: each waits ${pauseMs} ms (a timer) after each answer, so both agents get about the same rate of GETs`
+        : 'pollers back to back: each sends its next GET as soon as the last one is answered (a faster agent gets more GETs)');
+      const rows = [
+        ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors'],
+        ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors)],
+        ['snmpd (Debian)', f(t.p50), f(t.p99), f(t.max), f(t.rate, 0), String(t.errors)],
+        ['ratio ours/snmpd', f(o.p50 / t.p50, 2), f(o.p99 / t.p99, 2), f(o.max / t.max, 2), f(o.rate / t.rate, 2), ''],
+      ];
+      const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+      for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99 });
+    }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
     const rss = Math.max(...loop.map((l) => l.rssMb));
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
     console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms; ` +
       `RSS ${f(rss, 1)} MB; CPU ${f(cpu, 0)}% of a core; ${polls} collector polls (${failed} failed), ${loop[loop.length - 1].liveNodesReachable} polled nodes reachable; ` +
       `${gets.reduce((a, g) => a + g.gets, 0)} full <get>s (max ${f(getMax, 0)} ms, ${f(gets[0].bytes / Math.max(1, gets[0].gets) / 1048576, 1)} MB each)`);
-    console.log(JSON.stringify({ ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax }));
+    console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax }));
   } finally {
     await snmpd.stop();
     await load.stop();

@@ -54,13 +54,13 @@ async function main(): Promise<void> {
   const samples: (BridgeSample & { minute: number })[] = [];
   const t0 = Date.now();
   await load.sample(); // reset the counters
-  console.log('minute  RSS MB  heap MB  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %');
+  console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %');
   for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
     const { bridge: b, netconf: n } = await load.sample();
     const minute = (k * sampleSeconds) / 60;
     samples.push({ ...b, minute });
-    console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.externalMb.toFixed(1).padStart(6),
+    console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.heapTotalMb.toFixed(1).padStart(9), b.externalMb.toFixed(1).padStart(6),
       b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
       String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10), b.cpuPercent.toFixed(0).padStart(5)].join('  '));
   }
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     heapTotalMeanMb: mean(samples.map((s) => s.heapTotalMb)),
     externalMeanMb: mean(samples.map((s) => s.externalMb)),
     cpuPercentMean: mean(samples.map((s) => s.cpuPercent)),
+    lastSpaces: last?.spaces,
     heapSlopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.heapMb)),
     eventLoopMaxMs: Math.max(...samples.map((s) => s.eldMaxMs)),
     snmpGet: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count, errors: lat.errors },
