@@ -50,10 +50,10 @@ async function main(): Promise<void> {
     'NETCONF full <get> every second over SSH; 4 SNMP pollers (a GET every 5 ms each); bridge pid ' + load.bridgePid +
     `, Node.js flags: ${load.nodeFlags.join(' ') || 'none'}`);
   let stopped = false;
+  await load.sample(); // reset the counters before the pollers start: minute 1 includes the first SNMP requests (the index build)
   const pollers = poll(load.snmpPort, snmpTargets(nodes, peers).ours, minutes * 60 + 5, 4, { pauseMs: 5, stop: () => stopped });
   const samples: (BridgeSample & { minute: number })[] = [];
   const t0 = Date.now();
-  await load.sample(); // reset the counters
   console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %');
   for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
