@@ -15,7 +15,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bridge } from '../src/bridge';
 import type { ConfigObject } from '../src/config/document';
 import { composeManagementViews } from '../src/compose';
@@ -24,6 +23,8 @@ import { runtimeEnv, runtimeFlags } from '../src/runtime-flags';
 import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
+import { LoopDelayMonitor, startIdleReference } from './loop-delay';
+import type { LoopDelay } from './loop-delay';
 
 export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
   /** Behind the polled nodes: recorded-response nodes (default) or one dev chain. */
@@ -42,7 +43,7 @@ export interface BridgeSample {
   readonly heapTotalMb: number;
   /** V8's heap by space: MB committed (physical) and MB used. */
   readonly spaces: Record<string, { committedMb: number; usedMb: number }>;
-  /** Event-loop delay since the last sample, ms. */
+  /** Event-loop delay since the last sample, ms beyond the sampling timer's interval (bench/loop-delay.ts). */
   readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
   /** CPU time of the bridge process (user + system) since the last sample, in % of one core. */
@@ -57,7 +58,8 @@ export interface Load {
   readonly chainLabel: string;
   /** The Node.js flags the bridge process runs with. */
   readonly nodeFlags: readonly string[];
-  sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample }>;
+  /** The bridge's and the NETCONF client's samples, and the event-loop delay of an idle Node.js process over the same window. */
+  sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample; idle: LoopDelay }>;
   stop(): Promise<void>;
 }
 
@@ -113,15 +115,17 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
   const nc = getEvery > 0 ? fork(__filename, ['--netconf', String(info.sshPort), String(getEvery)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
   if (nc) { children.push(nc); await firstLine<{ ready: boolean }>(nc); }
   const none: NetconfSample = { gets: 0, bytes: 0, maxMs: NaN, medianMs: NaN, errors: 0 };
+  const idle = startIdleReference();
   return {
     snmpPort: info.snmpPort,
     bridgePid: info.pid,
     chainLabel,
     nodeFlags: info.execArgv,
-    sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none }),
+    sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none, idle: await idle.read() }),
     stop: async () => {
       const exited = children.map((c) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); }));
       stopAll();
+      idle.stop();
       await Promise.all(exited);
       await stopNodes?.();
       process.off('exit', stopAll);
@@ -152,8 +156,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
   let polls = 0;
   let failed = 0;
   bridge.collector.on('polled', (e) => { polls++; if (!e.result.ok) failed++; });
-  const eld = monitorEventLoopDelay({ resolution: 5 });
-  eld.enable();
+  const eld = new LoopDelayMonitor();
   let cpuAt = process.hrtime.bigint();
   let cpu = process.cpuUsage();
   process.on('message', (m: { ask?: string }) => {
@@ -165,13 +168,13 @@ async function runBridge(o: LoadOptions): Promise<void> {
     const cpuPercent = ((used.user + used.system) / (Number(now - cpuAt) / 1000)) * 100;
     cpuAt = now;
     cpu = process.cpuUsage();
+    const loop = eld.read();
     const data: BridgeSample = {
       rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external), heapTotalMb: mb(mem.heapTotal),
       spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, { committedMb: mb(x.physical_space_size), usedMb: mb(x.space_used_size) }])),
-      eldMaxMs: eld.max / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMeanMs: eld.mean / 1e6,
+      eldMaxMs: loop.maxMs, eldP99Ms: loop.p99Ms, eldMeanMs: loop.meanMs,
       polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent,
     };
-    eld.reset();
     polls = 0;
     failed = 0;
     process.send?.({ reply: 'sample', data });

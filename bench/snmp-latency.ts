@@ -18,6 +18,7 @@ import { parseNodeFlags } from '../src/runtime-flags';
 import { startSnmpd } from '../test/support/snmp';
 import { startLoad } from './scale-load';
 import type { BridgeSample, NetconfSample } from './scale-load';
+import type { LoopDelay } from './loop-delay';
 import { poll, snmpTargets } from './snmp-poll';
 import type { Latency } from './snmp-poll';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     });
     const results: Record<string, unknown>[] = [];
     const loop: BridgeSample[] = [];
+    const idle: LoopDelay[] = [];
     const gets: NetconfSample[] = [];
     for (const pauseMs of pauses) {
       const ours: Latency[] = [];
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
         ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs }));
         const s = await load.sample();
         loop.push(s.bridge);
+        idle.push(s.idle);
         gets.push(s.netconf);
         theirs.push(await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs }));
       }
@@ -86,15 +89,17 @@ async function main(): Promise<void> {
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
+    const idleMax = Math.max(...idle.map((l) => l.maxMs));
     const rss = Math.max(...loop.map((l) => l.rssMb));
     const getMax = Math.max(...gets.map((g) => g.maxMs));
     const cpu = loop.reduce((a, l) => a + l.cpuPercent, 0) / loop.length;
     const polls = loop.reduce((a, l) => a + l.polls, 0);
     const failed = loop.reduce((a, l) => a + l.failedPolls, 0);
-    console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms; ` +
+    console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms ` +
+      `(an idle Node.js process in the same rounds: max ${f(idleMax, 1)} ms); ` +
       `RSS ${f(rss, 1)} MB; CPU ${f(cpu, 0)}% of a core; ${polls} collector polls (${failed} failed), ${loop[loop.length - 1].liveNodesReachable} polled nodes reachable; ` +
       `${gets.reduce((a, g) => a + g.gets, 0)} full <get>s (max ${f(getMax, 0)} ms, ${f(gets[0].bytes / Math.max(1, gets[0].gets) / 1048576, 1)} MB each)`);
-    console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax }));
+    console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, idleLoopMaxMs: idleMax, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax }));
   } finally {
     await snmpd.stop();
     await load.stop();
