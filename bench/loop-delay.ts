@@ -12,6 +12,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
+import { request } from './ipc';
 
 /** The sampling timer's interval, ms. */
 export const LOOP_RESOLUTION_MS = 5;
@@ -45,11 +46,7 @@ export interface IdleReference { read(): Promise<LoopDelay>; stop(): void }
 export function startIdleReference(): IdleReference {
   const child: ChildProcess = fork(__filename, ['--idle-reference'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   return {
-    read: () => new Promise((resolve) => {
-      const on = (m: { reply?: string; data?: LoopDelay }): void => { if (m.reply === 'loop') { child.off('message', on); resolve(m.data as LoopDelay); } };
-      child.on('message', on);
-      child.send({ ask: 'loop' });
-    }),
+    read: () => request<LoopDelay>(child, 'loop'),
     stop: () => { if (child.exitCode === null) child.kill('SIGTERM'); },
   };
 }

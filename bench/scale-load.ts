@@ -23,6 +23,7 @@ import { runtimeEnv, runtimeFlags } from '../src/runtime-flags';
 import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
+import { request } from './ipc';
 import { LoopDelayMonitor, startIdleReference } from './loop-delay';
 import type { LoopDelay } from './loop-delay';
 
@@ -61,14 +62,6 @@ export interface Load {
   /** The bridge's and the NETCONF client's samples, and the event-loop delay of an idle Node.js process over the same window. */
   sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample; idle: LoopDelay }>;
   stop(): Promise<void>;
-}
-
-function request<T>(child: ChildProcess, what: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: { reply?: string; data?: T }): void => { if (m.reply === what) { child.off('message', on); resolve(m.data as T); } };
-    child.on('message', on);
-    child.send({ ask: what });
-  });
 }
 
 function firstLine<T>(child: ChildProcess): Promise<T> {
