@@ -16,6 +16,18 @@ export class MalformedResponseError extends Error {
   override readonly name = 'MalformedResponseError';
 }
 
+/**
+ * The latest block time (seconds since the epoch) a node may report: the last second Date can hold (year 275760).
+ * A later one cannot be a time on any chain; the answer is malformed (it would make every rendering of the time fail).
+ */
+export const MAX_BLOCK_TIME_S = 8_640_000_000_000;
+
+/** A block time (seconds) checked against MAX_BLOCK_TIME_S. */
+export function blockTime(seconds: number, what: string): number {
+  if (seconds > MAX_BLOCK_TIME_S) throw new MalformedResponseError(`${what}: block time ${seconds} is beyond the year 275760`);
+  return seconds;
+}
+
 /** A JSON-RPC error object returned by the node. */
 export class RpcError extends Error {
   override readonly name = 'RpcError';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChainAdapter } from '../../src/chains/adapter';
 import { createAdapter } from '../../src/chains/bitcoin';
-import { peerValues, tipObservations, txPoolValues } from '../../src/chains/bitcoin/convert';
+import { headerToSummary, peerValues, tipObservations, txPoolValues } from '../../src/chains/bitcoin/convert';
 import { coinsToBaseUnits, toPlainDecimal } from '../../src/chains/bitcoin/json';
 import { MalformedResponseError, NotSupportedError, RpcError, TransportError } from '../../src/chains/errors';
 
@@ -103,6 +103,15 @@ describe('bitcoin adapter conversions', () => {
         pingTime: 1500, bytesIn: 5, bytesOut: 6, peerHeight: undefined });
     expect(peerValues({ id: 4 }).pingTime).to.equal(undefined);
     expect(() => peerValues({ id: 'x' })).to.throw(MalformedResponseError);
+    // a connection time no Date can hold is left out (it would fail every rendering of the peer)
+    expect(peerValues({ id: 5, conntime: 2 ** 52 }).connectedSince).to.equal(undefined);
+  });
+
+  it('rejects a block header whose time no Date can hold, and keeps the last one that can', () => {
+    const header = (time: number): Record<string, unknown> => ({ height: 7, hash: 'aa'.repeat(32), previousblockhash: 'bb'.repeat(32), time, nTx: 1 });
+    expect(headerToSummary(header(8_640_000_000_000)).time).to.equal(8_640_000_000_000);
+    expect(() => headerToSummary(header(8_640_000_000_001))).to.throw(MalformedResponseError, /beyond the year 275760/);
+    expect(() => headerToSummary(header(2 ** 52))).to.throw(MalformedResponseError);
   });
 
   it('maps getmempoolinfo', () => {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import { EthereumAdapter, createAdapter } from '../../src/chains/ethereum';
-import { peerValues } from '../../src/chains/ethereum/codec';
+import { blockSummary, peerValues } from '../../src/chains/ethereum/codec';
 import { HttpStatusError, MalformedResponseError, NotSupportedError, TransportError } from '../../src/chains/errors';
 import { FakeAnswer, FakeNode, closeServer, fakeNode, listen } from '../support/devchain';
 
@@ -278,5 +278,15 @@ describe('ethereum adapter on hostile endpoints', function () {
     } finally {
       await a.close();
     }
+  });
+});
+
+describe('ethereum block codec: times', () => {
+  const block = (timestamp: string): Record<string, unknown> => ({ number: '0x7', hash: HASH(7), parentHash: HASH(6), timestamp, miner: `0x${'11'.repeat(20)}`, transactions: [] });
+  it('rejects a block whose time no Date can hold (it would fail every rendering of the ledger), and keeps the last one that can', () => {
+    expect(blockSummary(block('0x7dba821800'), 'eth_getBlockByNumber').time).to.equal(540_000_000_000);
+    expect(blockSummary(block(`0x${(8_640_000_000_000).toString(16)}`), 'eth_getBlockByNumber').time).to.equal(8_640_000_000_000);
+    expect(() => blockSummary(block(`0x${(8_640_000_000_001).toString(16)}`), 'eth_getBlockByNumber')).to.throw(MalformedResponseError, /beyond the year 275760/);
+    expect(() => blockSummary(block('0x1fffffffffffff'), 'eth_getBlockByNumber')).to.throw(MalformedResponseError);
   });
 });

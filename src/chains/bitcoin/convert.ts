@@ -6,6 +6,7 @@
  * decimal quantities (difficulty, fee rates) are decimal text.
  */
 import type { BlockSummary, ChainTipObservation, TipStatus, Values } from '../adapter';
+import { MAX_BLOCK_TIME_S, blockTime } from '../errors';
 import {
   JsonObject, asArray, asObject, coinsToBaseUnits, optBoolean, optCount, optNumber, optString, reqCount, reqHash,
   reqString, toPlainDecimal,
@@ -29,7 +30,7 @@ export function headerToSummary(result: unknown): BlockSummary {
     height: reqCount(h, 'height', 'getblockheader'),
     hash: reqHash(h, 'hash', 'getblockheader'),
     parentHash: h.previousblockhash === undefined ? GENESIS_PARENT : reqHash(h, 'previousblockhash', 'getblockheader'),
-    time: reqCount(h, 'time', 'getblockheader'), // seconds since the epoch, as BlockSummary.time says
+    time: blockTime(reqCount(h, 'time', 'getblockheader'), 'getblockheader'), // seconds since the epoch, as BlockSummary.time says
     txCount: userTxCount(reqCount(h, 'nTx', 'getblockheader')),
     difficulty: difficulty === undefined ? undefined : toPlainDecimal(difficulty),
   };
@@ -113,7 +114,8 @@ export function peerValues(result: unknown): Values {
     address: optString(p, 'addr', w),
     direction: inbound === undefined ? 'unknown' : inbound ? 'inbound' : 'outbound',
     clientVersion: optString(p, 'subver', w),
-    connectedSince: conntime === undefined || conntime === 0 ? undefined : conntime * 1000, // ms since the epoch
+    // ms since the epoch; a time no Date can hold is left out, as a peer's other malformed fields are
+    connectedSince: conntime === undefined || conntime === 0 || conntime > MAX_BLOCK_TIME_S ? undefined : conntime * 1000,
     pingTime: ping === undefined || ping < 0 ? undefined : Math.round(ping * 1e6), // microseconds
     bytesIn: optCount(p, 'bytesrecv', w),
     bytesOut: optCount(p, 'bytessent', w),

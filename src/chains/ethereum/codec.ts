@@ -3,7 +3,7 @@
  * with MalformedResponseError; optional values that do not decode are absent.
  */
 import type { BlockSummary, Scalar, Values } from '../adapter';
-import { MalformedResponseError } from '../errors';
+import { MalformedResponseError, blockTime } from '../errors';
 import { cliqueSigner } from './clique-seal';
 
 export type JsonObject = Record<string, unknown>;
@@ -93,7 +93,7 @@ export function toSummary(raw: unknown, what: string): { summary: BlockSummary; 
     height: reqSafe(raw, 'number', what),
     hash: reqHash(raw, 'hash', what),
     parentHash: reqHash(raw, 'parentHash', what),
-    time: reqSafe(raw, 'timestamp', what),
+    time: blockTime(reqSafe(raw, 'timestamp', what), what),
     txCount,
     // Clique headers name no producer (miner is zero, or a vote's candidate): the seal tells who signed.
     producer: cliqueSigner(raw) ?? producerOf(raw.miner),

@@ -6,7 +6,7 @@
  * transaction (Hardhat, Ganache, older clients), at most RECEIPT_CONCURRENCY in flight.
  */
 import type { AccountState, BlockActivity, EventLog, FoundLog, LogQuery, TxActivity } from '../adapter';
-import { MalformedResponseError } from '../errors';
+import { MalformedResponseError, blockTime } from '../errors';
 import { isObject, quantity } from './codec';
 import type { JsonObject } from './codec';
 import type { MethodBook } from './methods';
@@ -117,7 +117,7 @@ export async function blockActivity(book: MethodBook, height: number, hash?: str
   const blockHash = reqHash(raw, 'hash', what);
   const number = reqSafe(raw, 'number', what);
   if (number !== height) throw new MalformedResponseError(`${what}: the node answered block ${number}`);
-  const time = reqSafe(raw, 'timestamp', what);
+  const time = blockTime(reqSafe(raw, 'timestamp', what), what);
   const txs = raw.transactions;
   if (!Array.isArray(txs)) throw new MalformedResponseError(`${what}: no transaction list`);
   const parsed = txs.map((t, i) => {
