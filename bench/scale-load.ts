@@ -25,6 +25,8 @@ import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
 import { request } from './ipc';
 import { LoopDelayMonitor, startIdleReference } from './loop-delay';
+import { GcMonitor } from './gc-monitor';
+import type { GcPauses } from './gc-monitor';
 import type { LoopDelay } from './loop-delay';
 
 export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
@@ -49,6 +51,8 @@ export interface BridgeSample {
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
   /** CPU time of the bridge process (user + system) since the last sample, in % of one core. */
   readonly cpuPercent: number;
+  /** Garbage-collection pauses since the last sample (bench/gc-monitor.ts). */
+  readonly gc: GcPauses;
 }
 
 export interface NetconfSample { readonly gets: number; readonly bytes: number; readonly maxMs: number; readonly medianMs: number; readonly errors: number }
@@ -150,6 +154,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
   let failed = 0;
   bridge.collector.on('polled', (e) => { polls++; if (!e.result.ok) failed++; });
   const eld = new LoopDelayMonitor();
+  const gc = new GcMonitor();
   let cpuAt = process.hrtime.bigint();
   let cpu = process.cpuUsage();
   process.on('message', (m: { ask?: string }) => {
@@ -166,7 +171,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
       rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external), heapTotalMb: mb(mem.heapTotal),
       spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, { committedMb: mb(x.physical_space_size), usedMb: mb(x.space_used_size) }])),
       eldMaxMs: loop.maxMs, eldP99Ms: loop.p99Ms, eldMeanMs: loop.meanMs,
-      polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent,
+      polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent, gc: gc.read(),
     };
     polls = 0;
     failed = 0;

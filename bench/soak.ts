@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const pollers = poll(load.snmpPort, snmpTargets(nodes, peers).ours, minutes * 60 + 5, 4, { pauseMs: 5, stop: () => stopped });
   const samples: (BridgeSample & { minute: number; idleLoopMaxMs: number })[] = [];
   const t0 = Date.now();
-  console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  idle ref max  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %');
+  console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  idle ref max  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %  GCs/s  GC ms/s  GC >4 ms  GC max ms');
   for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
     const { bridge: b, netconf: n, idle } = await load.sample();
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     samples.push({ ...b, minute, idleLoopMaxMs: idle.maxMs });
     console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.heapTotalMb.toFixed(1).padStart(9), b.externalMb.toFixed(1).padStart(6),
       b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11), idle.maxMs.toFixed(1).padStart(12), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
-      String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10), b.cpuPercent.toFixed(0).padStart(5)].join('  '));
+      String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10), b.cpuPercent.toFixed(0).padStart(5),
+      (b.gc.count / sampleSeconds).toFixed(1).padStart(5), (b.gc.totalMs / sampleSeconds).toFixed(1).padStart(7), String(b.gc.over4Ms).padStart(8), b.gc.maxMs.toFixed(1).padStart(9)].join('  '));
   }
   stopped = true;
   const lat = await pollers;
@@ -88,13 +89,15 @@ async function main(): Promise<void> {
     /** Minutes whose longest delay passed the 50 ms of target 5, with an idle Node.js process's longest delay in the same minute. */
     minutesOver50Ms: samples.filter((s) => s.eldMaxMs > 50).map((s) => ({ minute: s.minute, bridgeMs: s.eldMaxMs, idleMs: s.idleLoopMaxMs })),
     idleLoopMaxMs: Math.max(...samples.map((s) => s.idleLoopMaxMs)),
+    gc: { perSecond: samples.reduce((a, s) => a + s.gc.count, 0) / (samples.length * sampleSeconds), msPerSecond: samples.reduce((a, s) => a + s.gc.totalMs, 0) / (samples.length * sampleSeconds),
+      over4Ms: samples.reduce((a, s) => a + s.gc.over4Ms, 0), maxMs: Math.max(...samples.map((s) => s.gc.maxMs)) },
     snmpGet: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count, errors: lat.errors },
   };
   console.log(`RSS ${result.rssMb.atFrom?.toFixed(1)} MB at minute ${from} -> ${result.rssMb.last?.toFixed(1)} MB at minute ${last?.minute}: ` +
     `growth ${result.growthPercent.toFixed(2)}% (target < 5%), slope ${result.slopeMbPerMinute.toFixed(3)} MB/min, max ${result.rssMb.max.toFixed(1)} MB (target <= 150 MB); ` +
     `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms; ${result.minutesOver50Ms.length} minutes over 50 ms; an idle Node.js process ` +
     `in the same minutes: max ${result.idleLoopMaxMs.toFixed(1)} ms); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
-    `SNMP GET p99 ${lat.p99.toFixed(1)} ms`);
+    `SNMP GET p99 ${lat.p99.toFixed(1)} ms; GC ${result.gc.perSecond.toFixed(1)} pauses/s, ${result.gc.msPerSecond.toFixed(1)} ms/s, ${result.gc.over4Ms} pauses over 4 ms, longest ${result.gc.maxMs.toFixed(1)} ms`);
   console.log(JSON.stringify(result));
 }
 
