@@ -21,14 +21,15 @@ export class ReplyAbortedError extends Error {
 }
 
 export class ChunkedReply {
-  private parts: string[] = [];
+  /** Text pushed since the last flush: strings, or UTF-8 (a streamed XML chunk). */
+  private parts: (string | Buffer)[] = [];
   private size = 0;
   private started = false;
 
   constructor(private readonly res: ServerResponse) {}
 
-  /** Adds text to the body. */
-  push(text: string): void {
+  /** Adds text to the body (length: characters of a string, bytes of a buffer; about the same for this ASCII-heavy text). */
+  push(text: string | Buffer): void {
     this.parts.push(text);
     this.size += text.length;
   }
@@ -41,7 +42,7 @@ export class ChunkedReply {
     if (!this.size) return;
     if (this.res.destroyed) throw new ReplyAbortedError();
     this.started = true;
-    const chunk = this.parts.join('');
+    const chunk = joined(this.parts);
     this.parts = [];
     this.size = 0;
     if (!this.res.write(chunk)) await drained(this.res);
@@ -51,7 +52,7 @@ export class ChunkedReply {
   async end(): Promise<void> {
     if (this.res.destroyed) throw new ReplyAbortedError();
     if (!this.started) {
-      const body = this.parts.join('');
+      const body = joined(this.parts);
       this.res.setHeader('Content-Length', String(Buffer.byteLength(body)));
       this.res.end(body);
       return;
@@ -59,6 +60,13 @@ export class ChunkedReply {
     await this.flush();
     this.res.end();
   }
+}
+
+/** The parts as one body: their join when all are strings, else their bytes; a single part as it is. */
+function joined(parts: readonly (string | Buffer)[]): string | Buffer {
+  if (parts.length === 1) return parts[0];
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }
 
 function drained(res: ServerResponse): Promise<void> {

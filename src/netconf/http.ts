@@ -27,7 +27,7 @@ const noSink = { send: (): void => undefined, close: (): void => undefined };
  * response takes more (backpressure); when the client goes away, the producer is stopped. A failure midway (the
  * status is sent) ends the response abruptly.
  */
-async function writeStream(res: Response, chunks: AsyncIterable<string>, log: (line: string) => void): Promise<void> {
+async function writeStream(res: Response, chunks: AsyncIterable<Buffer>, log: (line: string) => void): Promise<void> {
   // as res.send would type it (a string body gets the charset)
   res.status(200).set('Content-Type', 'application/xml; charset=utf-8');
   let gone = res.destroyed;
@@ -37,7 +37,7 @@ async function writeStream(res: Response, chunks: AsyncIterable<string>, log: (l
     if (!res.write('<?xml version="1.0" encoding="UTF-8"?>')) await drained(res);
     for await (const c of chunks) {
       if (gone) break;
-      if (c && !res.write(c)) await drained(res);
+      if (c.length && !res.write(c)) await drained(res);
       if (gone) break;
     }
     if (!gone) res.end();

@@ -7,23 +7,26 @@
  */
 import type { ConfigObject } from '../config/document';
 import { modelIndex } from '../model';
+import { scalarOf } from '../model/scalars';
 import type { Attribute, ObjectClass } from '../model';
 import type { Instance, Value } from '../state/tree';
 import { asObject, keyValue, listEntries, renderedValue } from './render';
 import type { RenderOptions, Steps } from './render';
-import { OUR_NS, classYang, leafText } from './schema';
+import { OUR_NS, classYang, leafString, leafValueNs } from './schema';
 import type { ClassYang } from './schema';
 import { escapeText } from './xml';
 import type { XmlChunks } from './xml-chunks';
 
 function writeLeaves(w: XmlChunks, attr: Attribute, v: Value | readonly string[] | undefined, name: string): void {
   if (v === undefined) return;
+  const codec = scalarOf(attr.type).xml;
+  if (codec.encodeInto && w.leafInto(name, codec, attr.type, v)) return;
+  const ns = leafValueNs(attr.type);
   if (Array.isArray(v)) {
-    for (const x of v as readonly string[]) { const t = leafText(attr.type, x); w.leaf(name, t.text, t.valueNs); }
+    for (const x of v as readonly string[]) w.leaf(name, leafString(attr.type, x), ns);
     return;
   }
-  const t = leafText(attr.type, v as Value);
-  w.leaf(name, t.text, t.valueNs);
+  w.leaf(name, leafString(attr.type, v as Value), ns);
 }
 
 /** The keys and attributes of one instance of a class of our module. */

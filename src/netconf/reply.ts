@@ -48,7 +48,7 @@ export async function dataAsync(rpc: XmlElement, nodes: readonly DNode[]): Promi
  */
 export function dataStream(rpc: XmlElement, writeFirst: ((w: XmlChunks) => Iterator<void, void, void>) | undefined, rest: readonly DNode[]): Handled {
   const open = `${replyOpen(rpc)}<data>`;
-  async function* chunks(): AsyncGenerator<string, void, void> {
+  async function* chunks(): AsyncGenerator<Buffer, void, void> {
     const w = new XmlChunks();
     w.write(open);
     if (writeFirst) yield* chunksOf(writeFirst(w), w);

@@ -80,7 +80,19 @@ export type { LeafText } from '../model/scalar/xml';
 
 /** YANG XML text of a value of a model type (tree values and configuration document values alike). */
 export function leafText(type: ScalarType, v: Value | ConfigScalar): LeafText {
+  const c = scalarOf(type).xml;
+  const text = c.encode(type, v);
+  return c.valueNs === undefined ? { text } : { text, valueNs: c.valueNs };
+}
+
+/** leafText's text alone (for writers that take the namespace apart, by leafValueNs: no object per value). */
+export function leafString(type: ScalarType, v: Value | ConfigScalar): string {
   return scalarOf(type).xml.encode(type, v);
+}
+
+/** leafText's valueNs: the namespace the prefix of every text of the type refers to (identityrefs), else undefined. */
+export function leafValueNs(type: ScalarType): string | undefined {
+  return scalarOf(type).xml.valueNs;
 }
 
 /** Model value (for the configuration document) of YANG XML text of an attribute's type; identityrefs resolved by resolve. */

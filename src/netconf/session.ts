@@ -56,12 +56,12 @@ export class Session implements SessionInfo {
 export interface Handled {
   readonly reply?: string;
   /**
-   * Instead of reply: the reply in chunks (their concatenation is the reply), produced as they are pulled. The
+   * Instead of reply: the reply in chunks of UTF-8 (their concatenation is the reply), produced as they are pulled. The
    * transport writes each chunk before it pulls the next and waits while the client does not read (backpressure),
    * and stops pulling (return()) when the session ends. Every check of the request is made before the first chunk:
    * nothing in it can be an rpc-error. A large <get> or <get-config> is never held whole.
    */
-  readonly stream?: AsyncIterable<string>;
+  readonly stream?: AsyncIterable<Buffer>;
   /** Runs after the reply was handed to the transport (activate a subscription, close the session). */
   readonly after?: () => void;
 }
@@ -69,9 +69,9 @@ export interface Handled {
 /** The whole reply of h (a streamed reply joined): for callers that need it as one string (one-shot sessions, benches). */
 export async function replyText(h: Handled): Promise<string | undefined> {
   if (!h.stream) return h.reply;
-  const parts: string[] = [];
+  const parts: Buffer[] = [];
   for await (const c of h.stream) parts.push(c);
-  return parts.join('');
+  return Buffer.concat(parts).toString('utf8');
 }
 
 // ---- hello ----------------------------------------------------------------------------------------

@@ -247,12 +247,12 @@ export class NetconfSshServer {
      * meanwhile (replies stay in order) and notifications are held until the end. When the session ends midway,
      * the producer is stopped; a failure of the producer ends the session (nothing can be reported once bytes are out).
      */
-    const writeStream = async (chunks: AsyncIterable<string>): Promise<void> => {
+    const writeStream = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
       streaming = true;
       try {
         for await (const c of chunks) {
           if (ending) break;
-          if (!c) continue;
+          if (!c.length) continue;
           unsent++;
           const more = channel.write(framePiece(c, decoder.mode), sent);
           session.lastActivity = Date.now();

@@ -1,65 +1,73 @@
 /**
- * XML text written in pieces and handed out in chunks of about CHUNK_CHARS, for replies written to the transport
+ * XML written straight into bytes and handed out in chunks of about CHUNK_BYTES, for replies written to the transport
  * while they are produced (a full <get> of a thousand nodes is about 10 MB: it is never held whole). An element may
  * be opened tentatively: its tag is written only when something is written inside it, so that a container found
  * empty leaves nothing (or `<name/>` where an empty element is kept), as the DNode writer (data.ts) does.
+ *
+ * Each piece of text is copied into one reused byte buffer as it is written, so it dies at once: a full <get> writes
+ * half a million leaves, and pieces held in an array until a chunk was joined outlived young-generation collections
+ * (they were copied and promoted), and the joined chunk was one more string per 48 KB to collect (issue 16 target 3).
  */
 import type { DNode } from './data';
 import { writeNodes } from './data';
 import { Turns } from '../turns';
 import { escapeText } from './xml';
+import { ENCODE_INTO_BYTES } from '../model/scalar/xml';
+import type { XmlCodec, XmlValue } from '../model/scalar/xml';
 
-/** Characters (UTF-16 code units) gathered before a chunk is handed out: 32-64 KB of UTF-8 for this ASCII-heavy XML. */
-export const CHUNK_CHARS = 48 * 1024;
+/** Bytes (UTF-8) gathered before a chunk is handed out. */
+export const CHUNK_BYTES = 48 * 1024;
 
-interface PendingOpen { readonly name: string; readonly decl: string }
+/** The buffer's usual capacity: a chunk and the largest usual piece beyond it; a larger piece grows it until the next take. */
+const CAPACITY = 2 * CHUNK_BYTES;
 
-/**
- * Pieces a chunk is gathered in: one array of this capacity, reused (a growing array per chunk is garbage; joining
- * costs a copy of the whole array, so it is not larger than a chunk needs).
- */
-const PIECES = 4096;
+/** Where leafInto has a codec write a value before it is copied in (nothing is written when the codec declines). */
+const valueScratch = new Uint8Array(ENCODE_INTO_BYTES);
 
 export class XmlChunks {
-  /** The pieces written since the last take in [0, count); '' beyond. */
-  private readonly parts: string[] = new Array<string>(PIECES).fill('');
-  private count = 0;
-  private chars = 0;
-  /** Elements opened whose tag is not written yet (nothing written inside them so far), outermost first. */
-  private readonly pending: PendingOpen[] = [];
-  /** Open elements, innermost last: whether each one's tag was written. */
-  private readonly open: boolean[] = [];
+  private buf = Buffer.allocUnsafe(CAPACITY);
+  /** Bytes written since the last take, in buf[0, pos). */
+  private pos = 0;
+  /**
+   * Open elements, outermost first, in [0, depth): names, and ` xmlns="..."` where the namespace changes. The tags of
+   * the first `written` are written; the rest were opened tentatively, nothing written inside them so far. Slots are
+   * reused: opening and closing an element allocates nothing.
+   */
+  private readonly names: string[] = [];
+  private readonly decls: string[] = [];
+  private depth = 0;
+  private written = 0;
 
-  /** Characters written and not yet taken. */
-  get length(): number { return this.chars; }
+  /** Bytes written and not yet taken. */
+  get length(): number { return this.pos; }
 
   /** Writes text (first the tags of the elements opened tentatively around it). */
   write(text: string): void {
-    if (this.pending.length) {
-      for (const p of this.pending) this.append(p.decl ? `<${p.name}${p.decl}>` : tagsOf(p.name).open);
-      this.pending.length = 0;
-      this.open.fill(true);
-    }
+    if (this.written < this.depth) this.writeOpenTags();
     this.append(text);
   }
 
   /** Opens an element; its tag is written with its first content. decl: ` xmlns="..."` where the namespace changes. */
   openElement(name: string, decl = ''): void {
-    this.pending.push({ name, decl });
-    this.open.push(false);
+    this.names[this.depth] = name;
+    this.decls[this.depth] = decl;
+    this.depth++;
   }
 
   /** Closes the innermost element: `</name>`, or when nothing was written inside it, `<name/>` (keepEmpty) or nothing. */
   closeElement(name: string, keepEmpty: boolean): void {
-    const written = this.open.pop();
-    if (written) { this.append(tagsOf(name).close); return; }
-    const p = this.pending.pop()!;
-    if (keepEmpty) this.write(p.decl ? `<${p.name}${p.decl}/>` : tagsOf(p.name).empty);
+    const d = --this.depth;
+    if (d < this.written) { this.written = d; this.append(tagsOf(name).close); return; }
+    if (!keepEmpty) return;
+    if (this.written < d) this.writeOpenTags();
+    const decl = this.decls[d];
+    this.append(decl ? `<${this.names[d]}${decl}/>` : tagsOf(this.names[d]).empty);
+    this.written = d;
   }
 
   /**
    * A leaf element, as leafXml writes it: its tags are made once per leaf name (tagsOf), so that a leaf costs its
-   * text and no new string beside (a full <get> writes half a million leaves).
+   * text and no new string beside.
    */
   leaf(name: string, text: string, valueNs: string | undefined): void {
     if (valueNs && text.indexOf(':') > 0) { this.write(leafXml(name, text, valueNs)); return; }
@@ -70,25 +78,61 @@ export class XmlChunks {
     this.append(t.close);
   }
 
-  /** What was written since the last take, as one string. */
-  take(): string {
-    const s = this.count === 1 ? this.parts[0] : this.parts.join('');
-    this.parts.fill('', 0, this.count);
-    this.count = 0;
-    this.chars = 0;
-    return s;
+  /**
+   * A leaf whose text the codec writes straight into the bytes (numbers, times: no string is made); false, and
+   * nothing written, when the codec does not write this value so (then leaf()).
+   */
+  leafInto<T>(name: string, codec: XmlCodec<T>, t: T, v: XmlValue): boolean {
+    if (!codec.encodeInto) return false;
+    const n = codec.encodeInto(t, v, valueScratch, 0);
+    if (n < 0) return false;
+    const tags = tagsOf(name);
+    if (n === 0) { this.write(tags.empty); return true; }
+    this.write(tags.open);
+    if (this.pos + n > this.buf.length) this.grow(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos + i] = valueScratch[i];
+    this.pos += n;
+    this.append(tags.close);
+    return true;
   }
 
-  private append(s: string): void {
-    if (this.count === PIECES) {
-      // many small pieces: gathered into one, the chunk goes on
-      const chars = this.chars;
-      this.parts[0] = this.take();
-      this.count = 1;
-      this.chars = chars;
+  /** The tags of the open elements not written yet. */
+  private writeOpenTags(): void {
+    for (let i = this.written; i < this.depth; i++) {
+      const decl = this.decls[i];
+      this.append(decl ? `<${this.names[i]}${decl}>` : tagsOf(this.names[i]).open);
     }
-    this.parts[this.count++] = s;
-    this.chars += s.length;
+    this.written = this.depth;
+  }
+
+  /** What was written since the last take, as UTF-8 (a buffer of its own). */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    if (this.buf.length > CAPACITY) this.buf = Buffer.allocUnsafe(CAPACITY);
+    return out;
+  }
+
+  /** Copies s into the buffer as UTF-8: ASCII code unit by code unit (no call per piece), the rest by Buffer.write. */
+  private append(s: string): void {
+    const n = s.length;
+    // at most 3 bytes per UTF-16 code unit
+    if (this.pos + 3 * n > this.buf.length) this.grow(3 * n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) { this.pos = p + b.write(s.slice(i), p, 'utf8'); return; }
+      b[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  private grow(more: number): void {
+    const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + more));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
   }
 }
 
@@ -145,15 +189,15 @@ export function leafXml(name: string, text: string, valueNs: string | undefined)
 }
 
 /**
- * Runs steps that write into w, handing out a chunk whenever CHUNK_CHARS were written and giving the event loop
+ * Runs steps that write into w, handing out a chunk whenever CHUNK_BYTES were written and giving the event loop
  * back every TURN_SLICE_MS (src/turns.ts). The consumer pulls the next chunk when it has written the last one (backpressure);
  * when it stops pulling (return()), the steps are not run further.
  */
-export async function* chunksOf(steps: Iterator<void, void, void>, w: XmlChunks): AsyncGenerator<string, void, void> {
+export async function* chunksOf(steps: Iterator<void, void, void>, w: XmlChunks): AsyncGenerator<Buffer, void, void> {
   const turns = new Turns();
   for (;;) {
     const r = steps.next();
-    if (w.length >= CHUNK_CHARS) yield w.take();
+    if (w.length >= CHUNK_BYTES) yield w.take();
     if (r.done) return;
     if (turns.due()) await turns.next();
   }

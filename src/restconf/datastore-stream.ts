@@ -28,7 +28,7 @@ export function streamsWholeDatastore(steps: readonly unknown[], q: DataQuery): 
 }
 
 /** Runs the steps, moving what they write into the sink chunk by chunk, giving the event loop back between slices. */
-async function pump(steps: Steps<void>, w: { readonly length: number; take(): string }, sink: TextSink, turns: Turns): Promise<boolean> {
+async function pump(steps: Steps<void>, w: { readonly length: number; take(): string | Buffer }, sink: TextSink, turns: Turns): Promise<boolean> {
   let wrote = false;
   for (;;) {
     const r = steps.next();

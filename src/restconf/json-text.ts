@@ -8,9 +8,9 @@ import type { Turns } from '../turns';
 import { isArrayMember, leafJson } from './json';
 import type { ModuleOfNs } from './json';
 
-/** Where the text goes: push it; flush when full (ChunkedReply, or an array of parts). */
+/** Where the text goes (a string, or text already in UTF-8): push it; flush when full (ChunkedReply, or an array of parts). */
 export interface TextSink {
-  push(text: string): void;
+  push(text: string | Buffer): void;
   readonly full: boolean;
   flush(): Promise<void>;
 }

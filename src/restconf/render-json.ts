@@ -13,19 +13,20 @@ import { scalarOf } from '../model/scalars';
 import type { Scalar, Instance, Value } from '../state/tree';
 import { asObject, keyValue, listEntries, renderedValue } from '../netconf/render';
 import type { RenderOptions, Steps } from '../netconf/render';
-import { OUR_NS, classYang, leafText } from '../netconf/schema';
+import { OUR_NS, classYang, leafString, leafValueNs } from '../netconf/schema';
 import type { JsonChunks } from './json-chunks';
 import type { ModuleOfNs } from './json';
 
 /** The JSON text of one value of an attribute (leafJson of its typed leaf). */
 function valueJson(attr: Attribute, v: Scalar, moduleOf: ModuleOfNs): string {
-  const t = leafText(attr.type, v);
-  if (t.valueNs) {
-    const colon = t.text.indexOf(':');
-    return JSON.stringify(colon > 0 ? `${moduleOf(t.valueNs)}:${t.text.slice(colon + 1)}` : t.text);
+  const valueNs = leafValueNs(attr.type);
+  if (valueNs) {
+    const text = leafString(attr.type, v);
+    const colon = text.indexOf(':');
+    return JSON.stringify(colon > 0 ? `${moduleOf(valueNs)}:${text.slice(colon + 1)}` : text);
   }
   const codec = scalarOf(attr.type).json;
-  return JSON.stringify(codec.isXmlText ? t.text : codec.encode(attr.type, v));
+  return JSON.stringify(codec.isXmlText ? leafString(attr.type, v) : codec.encode(attr.type, v));
 }
 
 function writeLeaves(w: JsonChunks, attr: Attribute, v: Value | undefined, name: string, moduleOf: ModuleOfNs): void {

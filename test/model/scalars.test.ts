@@ -13,14 +13,14 @@ import type { Attribute, ObjectClass, ScalarType } from '../../src/model';
 import { SCALARS, SCALAR_BASES, scalarOf } from '../../src/model/scalars';
 import type { ScalarBase, ScalarEntry, ScalarOf } from '../../src/model/scalars';
 import { CONFIG_CHECKS } from '../../src/model/scalar/config';
-import { isoTime } from '../../src/model/scalar/base';
+import { decimalInto, intText, isoTime, isoTimeInto } from '../../src/model/scalar/base';
 import { DOC_TEXTS } from '../../src/model/scalar/doc';
 import { JSON_CODECS, YANG_JSON } from '../../src/model/scalar/json';
 import type { JsonValue } from '../../src/model/scalar/json';
 import { PROMETHEUS_RENDERINGS } from '../../src/model/scalar/prometheus';
 import { SMI_RENDERINGS } from '../../src/model/scalar/smi';
 import { SNMP_CODECS } from '../../src/model/scalar/snmp';
-import { XML_CODECS } from '../../src/model/scalar/xml';
+import { ENCODE_INTO_BYTES, XML_CODECS } from '../../src/model/scalar/xml';
 import { YANG_RENDERINGS } from '../../src/model/scalar/yang';
 import { projectRoot, requireTool } from '../support/tools';
 
@@ -74,6 +74,44 @@ describe('scalar type table', () => {
     for (const ms of cases) expect(isoTime(ms), String(ms)).to.equal(new Date(ms).toISOString());
   });
 
+  it('a time no Date can hold is written as its number in XML and JSON, not thrown (one bad value never fails a whole read)', () => {
+    const t: ScalarType = { base: 'timestamp' };
+    for (const v of [9e18, -9e18, 8_640_000_000_000_001, NaN]) {
+      expect(scalarOf(t).xml.encode(t, v), String(v)).to.equal(String(v));
+      expect(scalarOf(t).json.encode(t, v), String(v)).to.equal(String(v));
+    }
+    expect(scalarOf(t).xml.encode(t, 8.64e15)).to.equal(new Date(8.64e15).toISOString());
+  });
+
+  it('isoTimeInto writes the same bytes at any position, and nothing for the values it leaves to Date', () => {
+    const out = Buffer.alloc(64, 0x7e);
+    for (const ms of [0, 951_782_400_000, 1_767_225_599_999, 253_402_300_799_999, ...Array.from({ length: 2000 }, (_, i) => (i * 2_654_435_761) % 253_402_300_800_000)]) {
+      const at = ms % 17;
+      expect(isoTimeInto(ms, out, at), String(ms)).to.equal(at + 24);
+      expect(out.toString('latin1', at, at + 24), String(ms)).to.equal(new Date(ms).toISOString());
+    }
+    const before = Buffer.from(out);
+    for (const ms of [-1, 1.5, 253_402_300_800_000, NaN, Infinity]) expect(isoTimeInto(ms, out, 3), String(ms)).to.equal(-1);
+    expect(out.equals(before), 'nothing written when declined').to.equal(true);
+  });
+
+  it('decimalInto writes intText of integers within 2^53 (numbers and bigints), and nothing for other values', () => {
+    const out = Buffer.alloc(40, 0x7e);
+    const max = Number.MAX_SAFE_INTEGER;
+    const values = [0, -0, 1, -1, 9, 10, 99, 100, 1200, -4096, 2 ** 31, -(2 ** 31), 2 ** 32 + 7, max, -max,
+      0n, 7n, -7n, 123456789012345n, BigInt(max), -BigInt(max), ...Array.from({ length: 500 }, (_, i) => Math.floor((i * 2_654_435_761) % max) * (i % 2 ? -1 : 1))];
+    for (const v of values) {
+      const at = Number(v) % 5 === 0 ? 0 : 3;
+      const end = decimalInto(v, out, at);
+      expect(out.toString('latin1', at, end), String(v)).to.equal(intText(v));
+    }
+    const before = Buffer.from(out);
+    for (const v of [max + 1, -max - 1, 1.5, NaN, Infinity, BigInt(max) + 1n, -BigInt(max) - 1n, 2n ** 64n, '12', true]) {
+      expect(decimalInto(v, out, 2), String(v)).to.equal(-1);
+    }
+    expect(out.equals(before), 'nothing written when declined').to.equal(true);
+  });
+
   describe('exhaustiveness', () => {
     const bases = Object.keys(SAMPLES).sort();
     const concerns: Record<keyof ScalarEntry<ScalarType>, Readonly<Record<string, unknown>>> = {
@@ -103,10 +141,17 @@ describe('scalar type table', () => {
         const e = scalarOf(type);
         const v = e.config.check(type, sample(type), (why) => { throw new Error(`${where}: ${why}`); });
         const check = (x: unknown): unknown => e.config.check(type, x, (why) => { throw new Error(`${where}: ${why}`); });
-        const xml = e.xml.encode(type, v);
+        const text = e.xml.encode(type, v);
+        const valueNs = e.xml.valueNs;
         const resolve = (q: string): { ns: string; name: string } | undefined =>
-          q.startsWith(`${model.module.yangPrefix}:`) && xml.valueNs ? { ns: xml.valueNs, name: q.slice(model.module.yangPrefix.length + 1) } : undefined;
-        expect(check(e.xml.decode(type, xml.text, resolve)), 'XML').to.deep.equal(v);
+          q.startsWith(`${model.module.yangPrefix}:`) && valueNs ? { ns: valueNs, name: q.slice(model.module.yangPrefix.length + 1) } : undefined;
+        expect(check(e.xml.decode(type, text, resolve)), 'XML').to.deep.equal(v);
+        if (e.xml.encodeInto) {
+          // the bytes written for writers of bytes are encode's text
+          const out = Buffer.alloc(ENCODE_INTO_BYTES);
+          const n = e.xml.encodeInto(type, v, out, 0);
+          if (n >= 0) expect(out.toString('latin1', 0, n), 'encodeInto').to.equal(text);
+        }
         const json = JSON.parse(JSON.stringify(e.json.encode(type, v))) as unknown;
         const back = e.json.decode(type, json);
         expect(back.ok, `JSON ${JSON.stringify(json)}`).to.equal(true);

@@ -17,7 +17,7 @@ import { replyOpen } from '../../src/netconf/reply';
 import type { Session } from '../../src/netconf/server';
 import { replyText } from '../../src/netconf/session';
 import { parseXml } from '../../src/netconf/xml';
-import { CHUNK_CHARS, XmlChunks, chunksOf } from '../../src/netconf/xml-chunks';
+import { CHUNK_BYTES, XmlChunks, chunksOf } from '../../src/netconf/xml-chunks';
 import * as http from 'node:http';
 import { ADMIN, BCM, EOM, RawNetconf, chunk, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
@@ -72,9 +72,9 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
       const msg = rpc(`g-${mode}`, `<get>${wd(mode)}</get>`);
       const h = await nb.view.rpc.handleMessage(session, msg);
       expect(h.stream, 'an unfiltered <get> is streamed').not.to.equal(undefined);
-      const chunks: string[] = [];
+      const chunks: Buffer[] = [];
       for await (const c of h.stream!) chunks.push(c);
-      const streamed = chunks.join('');
+      const streamed = Buffer.concat(chunks).toString('utf8');
       // the expected reply, written by the DNode path now (nothing changed in between: no collector polls these networks)
       const expected = `${replyOpen(parseXml(msg))}<data>${nodesToXml(nb.view.rpc.getNodes(undefined, mode), NC_NS)}</data></rpc-reply>`;
       expect(streamed.length, mode).to.equal(expected.length);
@@ -195,7 +195,7 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     const it = chunksOf(writes(), w)[Symbol.asyncIterator]();
     const first = await it.next();
     expect(first.done).to.equal(false);
-    expect((first.value as string).length).to.be.at.least(CHUNK_CHARS);
+    expect((first.value as Buffer).length).to.be.at.least(CHUNK_BYTES);
     const at = steps;
     await it.return(undefined);
     await new Promise((r) => setImmediate(r));

@@ -94,8 +94,8 @@ function map<A, B>(r: JsonDecoded<A>, f: (a: A) => JsonDecoded<B>): JsonDecoded<
 
 /** A type whose YANG rendering is a string (or a typedef of one): its XML text. */
 function stringOf<B extends ScalarBase>(base: B): JsonCodec<ScalarOf<B>> {
-  const xml = XML_CODECS[base] as unknown as { encode(t: ScalarOf<B>, v: TreeScalar): { text: string } };
-  return { encode: (t, v) => xml.encode(t, v).text, decode: (_t, j) => YANG_JSON.decodeString(j), isXmlText: true };
+  const xml = XML_CODECS[base] as unknown as { encode(t: ScalarOf<B>, v: TreeScalar): string };
+  return { encode: (t, v) => xml.encode(t, v), decode: (_t, j) => YANG_JSON.decodeString(j), isXmlText: true };
 }
 
 function int(kind: IntKind): JsonCodec<unknown> {
