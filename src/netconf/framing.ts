@@ -134,14 +134,22 @@ export function encodeFrame(message: string | Buffer, mode: Framing, maxChunk = 
  * end-of-message, the bytes as they are. The message ends with frameEnd. An empty piece frames to nothing.
  */
 export function framePiece(piece: string | Buffer, mode: Framing, maxChunk = 1 << 20): Buffer {
-  const body = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-  if (mode === 'eom') return body;
+  const parts = framePieceParts(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece, mode, maxChunk);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * framePiece's bytes as the segments to write one after the other, without copying the piece: chunk headers and
+ * views of the piece (a streamed reply of 10 MB is not copied once more to put an 8-byte header before each chunk).
+ */
+export function framePieceParts(piece: Buffer, mode: Framing, maxChunk = 1 << 20): Buffer[] {
+  if (mode === 'eom' || !piece.length) return piece.length ? [piece] : [];
   const parts: Buffer[] = [];
-  for (let at = 0; at < body.length; at += maxChunk) {
-    const chunk = body.subarray(at, Math.min(body.length, at + maxChunk));
+  for (let at = 0; at < piece.length; at += maxChunk) {
+    const chunk = piece.subarray(at, Math.min(piece.length, at + maxChunk));
     parts.push(Buffer.from(`\n#${chunk.length}\n`, 'ascii'), chunk);
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 const END_OF_CHUNKS = Buffer.from('\n##\n', 'ascii');

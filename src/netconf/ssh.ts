@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Server } from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import type { UserDirectory, User } from './auth';
-import { FrameDecoder, FramingError, encodeFrame, frameEnd, framePiece } from './framing';
+import { FrameDecoder, FramingError, encodeFrame, frameEnd, framePieceParts } from './framing';
 import { LoginGate, connectionKey } from './login-gate';
 import type { LoginGateLimits } from './login-gate';
 import { NC_NS } from './namespaces';
@@ -253,8 +253,11 @@ export class NetconfSshServer {
         for await (const c of chunks) {
           if (ending) break;
           if (!c.length) continue;
+          // the chunk header and the chunk written apart: the chunk is not copied (the callback counts the last write)
+          const parts = framePieceParts(c, decoder.mode);
+          for (let i = 0; i < parts.length - 1; i++) channel.write(parts[i]);
           unsent++;
-          const more = channel.write(framePiece(c, decoder.mode), sent);
+          const more = channel.write(parts[parts.length - 1], sent);
           session.lastActivity = Date.now();
           if (!more) await drained();
           if (ending) break;

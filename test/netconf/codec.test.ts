@@ -1,6 +1,6 @@
 /** The pure parts of the NETCONF layer: the XML codec and RFC 6242 framing. */
 import { expect } from 'chai';
-import { FrameDecoder, FramingError, encodeFrame } from '../../src/netconf/framing';
+import { FrameDecoder, FramingError, encodeFrame, frameEnd, framePiece, framePieceParts } from '../../src/netconf/framing';
 import { XmlParseError, escapeText, parseXml, resolveQName, serializeElement } from '../../src/netconf/xml';
 
 describe('NETCONF XML codec (src/netconf/xml)', () => {
@@ -84,6 +84,22 @@ describe('NETCONF framing (src/netconf/framing, RFC 6242)', () => {
     d2.mode = 'chunked';
     d2.push(enc);
     expect(decodeAll(d2)).to.deep.equal(['<rpc/>']);
+  });
+
+  it('a message sent in pieces, written as segments (chunk headers apart, the piece not copied), decodes to the message', () => {
+    const text = '<rpc-reply message-id="1"><data>' + 'x\u00e9'.repeat(5000) + '</data></rpc-reply>';
+    const pieces = [Buffer.from(text.slice(0, 7)), Buffer.from(text.slice(7, 9000)), Buffer.from(text.slice(9000))];
+    for (const mode of ['eom', 'chunked'] as const) {
+      const segments = pieces.flatMap((p) => framePieceParts(p, mode, 4096));
+      expect(Buffer.concat(segments).equals(Buffer.concat(pieces.map((p) => framePiece(p, mode, 4096)))), mode).to.equal(true);
+      // the piece's bytes are views of the piece, not copies
+      if (mode === 'chunked') expect(segments.some((s) => s.buffer === pieces[1].buffer && s.length === 4096)).to.equal(true);
+      const d = new FrameDecoder(1 << 20);
+      d.mode = mode;
+      d.push(Buffer.concat([...segments, frameEnd(mode)]));
+      expect(d.next()?.toString('utf8'), mode).to.equal(text);
+    }
+    expect(framePieceParts(Buffer.alloc(0), 'chunked')).to.deep.equal([]);
   });
 
   it('refuses wrong chunk headers and sizes for good', () => {
