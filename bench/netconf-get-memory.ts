@@ -18,7 +18,7 @@ import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import * as v8 from 'node:v8';
-import { encodeFrame, frameEnd, framePiece } from '../src/netconf/framing';
+import { encodeFrame, frameEnd, framePieceParts } from '../src/netconf/framing';
 import { managedSystemNodeAsync } from '../src/netconf/render';
 import { dataAsync } from '../src/netconf/reply';
 import type { Session } from '../src/netconf/server';
@@ -70,7 +70,8 @@ async function run(mode: Mode, gets: number): Promise<void> {
     } else {
       const h = await server.handleMessage(session, msg);
       if (!h.stream) throw new Error('the unfiltered <get> is not streamed');
-      for await (const c of h.stream) { sample(peaks); await write(sock, framePiece(c, 'chunked')); }
+      // as the SSH transport writes it: the chunk header, then the chunk as it is
+      for await (const c of h.stream) { sample(peaks); for (const part of framePieceParts(c, 'chunked')) await write(sock, part); }
       await write(sock, frameEnd('chunked'));
     }
   };
