@@ -1,4 +1,5 @@
 /** Typed errors of chain access: what went wrong talking to a node. */
+import { MAX_DATE_MS } from '../model/scalar/base';
 
 /** The node could not be reached or did not answer in time (connection refused/reset, timeout). */
 export class TransportError extends Error {
@@ -20,7 +21,7 @@ export class MalformedResponseError extends Error {
  * The latest block time (seconds since the epoch) a node may report: the last second Date can hold (year 275760).
  * A later one cannot be a time on any chain; the answer is malformed (it would make every rendering of the time fail).
  */
-export const MAX_BLOCK_TIME_S = 8_640_000_000_000;
+export const MAX_BLOCK_TIME_S = MAX_DATE_MS / 1000;
 
 /** A block time (seconds) checked against MAX_BLOCK_TIME_S. */
 export function blockTime(seconds: number, what: string): number {

@@ -82,6 +82,9 @@ export function intText(v: TreeScalar): string {
   return String(v);
 }
 
+/** The largest time (ms since the epoch, either side) a Date holds: +275760-09-13T00:00:00.000Z. */
+export const MAX_DATE_MS = 8.64e15;
+
 /** The latest time isoTimeInto writes by arithmetic (9999-12-31T23:59:59.999Z); later ones, and negative ones, by Date. */
 const LAST_ISO_MS = 253402300799999;
 

@@ -4,10 +4,7 @@
  */
 import { kebab, model } from '../index';
 import type { PerBase, PlainScalar, ScalarBase, ScalarOf, TreeScalar } from './base';
-import { decimalInto, intText, isoTime, isoTimeInto, timestampMs } from './base';
-
-/** The largest time value (ms) Date holds, either side of the epoch. */
-const MAX_DATE_MS = 8.64e15;
+import { MAX_DATE_MS, decimalInto, intText, isoTime, isoTimeInto, timestampMs } from './base';
 
 /** The most bytes an encodeInto writes (a time: 24; an integer: 17). */
 export const ENCODE_INTO_BYTES = 24;
