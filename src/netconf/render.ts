@@ -32,6 +32,18 @@ function asList(v: DocValue): ConfigObject[] {
   return Array.isArray(v) ? (v as unknown[]).filter((x): x is ConfigObject => typeof x === 'object' && x !== null) : [];
 }
 
+const fieldNames = new Map<ObjectClass, string>();
+/** Whether the configuration has entries of the list cls under doc (else the list's entries are the tree's instances). */
+export function hasConfigRows(cls: ObjectClass, doc: ConfigObject | undefined): boolean {
+  if (!doc) return false;
+  let field = fieldNames.get(cls);
+  if (field === undefined) { field = fieldOf(cls); fieldNames.set(cls, field); }
+  const v = doc[field];
+  if (!Array.isArray(v)) return false;
+  for (const x of v as unknown[]) if (typeof x === 'object' && x !== null) return true;
+  return false;
+}
+
 function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
   if (v === undefined) return;
   if (Array.isArray(v)) {
@@ -230,15 +242,33 @@ export function listEntries(cls: ObjectClass, parent: Instance | undefined, doc:
   const docRows = asList(doc?.[fieldOf(cls)]);
   const insts = opts.state && parent ? parent.list(cls.name) : [];
   if (!docRows.length) return insts.map((i) => ({ inst: i, sub }));
-  const byKey = new Map<string, Entry>();
-  for (const i of insts) byKey.set(keyString(i.keys), { keys: [...i.keys], inst: i, sub });
+  // the rows by key (a list's key is mostly one leaf: its text is the key, no string is made for a string key)
+  const keyOf = (kv: readonly Scalar[]): string => (kv.length === 1 ? String(kv[0]) : keyString(kv));
+  const rowByKey = new Map<string, { keys: Scalar[]; doc: ConfigObject }>();
   for (const d of docRows) {
     const kv = keys.map((k) => d[k] as Scalar);
-    const ks = keyString(kv);
-    const e = byKey.get(ks);
-    if (e) e.doc = d; else byKey.set(ks, { keys: kv, doc: d, sub });
+    rowByKey.set(keyOf(kv), { keys: kv, doc: d }); // of rows with one key, the last (as merged before)
   }
-  return [...byKey.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+  // the instances are in key order already (Instance.list); each takes its row, the rows left are merged in
+  const out: ListEntry[] = [];
+  const own: { keys: readonly Scalar[]; inst: Instance; doc: ConfigObject | undefined }[] = [];
+  for (const i of insts) {
+    const k = keyOf(i.keys);
+    const row = rowByKey.get(k);
+    if (row) rowByKey.delete(k);
+    own.push({ keys: i.keys, inst: i, doc: row?.doc });
+  }
+  const rest = [...rowByKey.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+  let i = 0;
+  let j = 0;
+  // an instance before a row of equal order, as a stable sort of instances then rows would put them
+  while (i < own.length || j < rest.length) {
+    if (j >= rest.length || (i < own.length && compareKeys(own[i].keys, rest[j].keys) <= 0)) {
+      const e = own[i++];
+      out.push(e.doc ? { inst: e.inst, doc: e.doc, sub } : { inst: e.inst, sub });
+    } else out.push({ doc: rest[j++].doc, sub });
+  }
+  return out;
 }
 
 /** /bcm:managed-system of <get> (state: true) or of <get-config> (state: false; inst undefined). */

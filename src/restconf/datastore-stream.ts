@@ -6,7 +6,6 @@
  */
 import type { DNode } from '../netconf/data';
 import { managedSystemWrites } from '../netconf/render-stream';
-import type { Steps } from '../netconf/render';
 import { XmlChunks } from '../netconf/xml-chunks';
 import type { Turns } from '../turns';
 import { CHUNK_BYTES } from '../http/server';
@@ -28,7 +27,7 @@ export function streamsWholeDatastore(steps: readonly unknown[], q: DataQuery): 
 }
 
 /** Runs the steps, moving what they write into the sink chunk by chunk, giving the event loop back between slices. */
-async function pump(steps: Steps<void>, w: { readonly length: number; take(): string | Buffer }, sink: TextSink, turns: Turns): Promise<boolean> {
+async function pump(steps: Iterator<void, void, void>, w: { readonly length: number; take(): string | Buffer }, sink: TextSink, turns: Turns): Promise<boolean> {
   let wrote = false;
   for (;;) {
     const r = steps.next();
