@@ -28,8 +28,11 @@ export function asObject(v: DocValue): ConfigObject | undefined {
   return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? (v as ConfigObject) : undefined;
 }
 
+/** Whether an element of a list in the configuration is a row (an object). */
+const isRow = (x: unknown): x is ConfigObject => typeof x === 'object' && x !== null;
+
 function asList(v: DocValue): ConfigObject[] {
-  return Array.isArray(v) ? (v as unknown[]).filter((x): x is ConfigObject => typeof x === 'object' && x !== null) : [];
+  return Array.isArray(v) ? (v as unknown[]).filter(isRow) : [];
 }
 
 const fieldNames = new Map<ObjectClass, string>();
@@ -39,9 +42,7 @@ export function hasConfigRows(cls: ObjectClass, doc: ConfigObject | undefined): 
   let field = fieldNames.get(cls);
   if (field === undefined) { field = fieldOf(cls); fieldNames.set(cls, field); }
   const v = doc[field];
-  if (!Array.isArray(v)) return false;
-  for (const x of v as unknown[]) if (typeof x === 'object' && x !== null) return true;
-  return false;
+  return Array.isArray(v) && (v as unknown[]).some(isRow);
 }
 
 function pushLeaves(out: DNode[], attr: Attribute, v: Value | ConfigScalar | readonly string[] | undefined, name: string, ns: string): void {
