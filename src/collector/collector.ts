@@ -101,9 +101,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private summarise(): void {
     let nodes = 0;
     let reachable = 0;
-    for (const nc of this.networks.values()) {
-      for (const p of nc.pollers.values()) { nodes++; if (p.reachable) reachable++; }
-    }
+    for (const nc of this.networks.values()) { nodes += nc.pollers.size; reachable += nc.reachableCount; }
     this.tree.set([], { networkCount: this.networks.size, nodeCount: nodes, reachableNodeCount: reachable });
   }
 }
