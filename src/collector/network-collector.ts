@@ -76,6 +76,7 @@ export class NetworkCollector {
   private bestHeight = 0;
   /** How many of the pollers are reachable, kept as polls change them (counted again by apply()). */
   private reachableNodes = 0;
+  private readonly statePaths = new Map<string, Path>();
 
   constructor(
     public settings: NetworkSettings,
@@ -92,6 +93,16 @@ export class NetworkCollector {
   get name(): string { return this.settings.name; }
   get path(): Path { return [{ cls: 'network', keys: [this.name] }]; }
   private get ledgerPath(): Path { return [...this.path, { cls: 'ledger', keys: [LEDGER] }]; }
+
+  /**
+   * The path of a node's ledger state, made once per node: every node's row is rewritten when the best height
+   * moves (a thousand rows every block), and three arrays and objects more per row were garbage for nothing.
+   */
+  private statePath(node: string): Path {
+    let p = this.statePaths.get(node);
+    if (!p) { p = Object.freeze([...this.ledgerPath, Object.freeze({ cls: 'nodeLedgerState', keys: Object.freeze([node]) })]) as Path; this.statePaths.set(node, p); }
+    return p;
+  }
 
   /** Applies (new) settings: starts pollers of added nodes, stops removed ones, restarts changed ones. */
   apply(settings: NetworkSettings): { added: string[]; removed: string[] } {
@@ -111,7 +122,8 @@ export class NetworkCollector {
         if (!w) {
           this.branches.forget(name);
           this.tree.remove([...this.path, { cls: 'node', keys: [name] }]);
-          this.tree.remove([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [name] }]);
+          this.tree.remove(this.statePath(name));
+          this.statePaths.delete(name);
           removed.push(name);
         }
       }
@@ -210,7 +222,7 @@ export class NetworkCollector {
       this.events.problem(this.name, `ledger tracking of node ${node}: ${(e as Error).message}`);
       return;
     }
-    if (this.pollers.get(node) === p) this.tree.set([...this.ledgerPath, { cls: 'nodeLedgerState', keys: [node] }], { ...this.branches.reorgs(node) });
+    if (this.pollers.get(node) === p) this.tree.set(this.statePath(node), { ...this.branches.reorgs(node) });
   }
 
   /** The reachable poller with the highest head (ties: the first by name, in code-point order: no locale rules). */
@@ -354,7 +366,7 @@ export class NetworkCollector {
   /** The ledger state of one node, against the best height of the last derive(). */
   private writeNodeState(p: NodePoller): void {
     if (this.pollers.get(p.settings.name) !== p) return;
-    const statePath: Path = [...this.ledgerPath, { cls: 'nodeLedgerState', keys: [p.settings.name] }];
+    const statePath = this.statePath(p.settings.name);
     if (!p.last) { this.tree.set(statePath, { syncState: 'unknown' }); return; }
     const h = p.last.head.height;
     const lag = Math.max(0, (this.derived.height ?? h) - h);
