@@ -77,6 +77,7 @@ export class NetworkCollector {
   /** How many of the pollers are reachable, kept as polls change them (counted again by apply()). */
   private reachableNodes = 0;
   private readonly statePaths = new Map<string, Path>();
+  private nameOrder: NodePoller[] | undefined;
 
   constructor(
     public settings: NetworkSettings,
@@ -155,6 +156,7 @@ export class NetworkCollector {
     }
     if (this.running) for (const p of this.pollers.values()) if (!this.polling(p.settings)) p.stop();
     this.bestNode = null;
+    this.nameOrder = undefined;
     this.reachableNodes = 0;
     for (const p of this.pollers.values()) if (p.reachable) this.reachableNodes++;
     this.derive();
@@ -343,14 +345,17 @@ export class NetworkCollector {
       height: BigInt(obs.head.height), headHash: obs.head.hash, headTime: obs.head.time * 1000,
       headTxCount: obs.head.txCount, bestKnownHeight: BigInt(bestKnown), lastObserved: Date.now(),
     });
-    const full = polled === undefined || best !== this.derived.best || bestHeight !== this.derived.height;
+    // A node's ledger state depends on the best height, not on which node is best: another node of the same
+    // height becoming best (nodes reaching a new block one after the other, the lowest name last) rewrites none.
+    const heightMoved = polled === undefined || bestHeight !== this.derived.height;
+    const full = heightMoved || best !== this.derived.best;
     this.derived.best = best;
     this.derived.height = bestHeight;
-    if (full && pollers.length > DERIVE_EACH_POLL_MAX) {
+    if (heightMoved && pollers.length > DERIVE_EACH_POLL_MAX) {
       // every node's lag changed: rewritten over turns of the event loop (a thousand rows are milliseconds of work)
       for (const p of pollers) this.stateQueue.add(p);
       void this.drainStates();
-    } else for (const p of full ? pollers : polled) this.writeNodeState(p);
+    } else for (const p of heightMoved ? pollers : polled) this.writeNodeState(p);
     let tipsMoved = false;
     for (const p of polled ?? []) {
       const seen = `${p.reachable}|${p.last?.head.hash}|${JSON.stringify(p.last?.tips)}`;
@@ -358,7 +363,9 @@ export class NetworkCollector {
     }
     if (full || this.tipsDirty || tipsMoved) {
       this.tipsDirty = false;
-      this.writeTips(reachable.map((p) => ({ node: p.settings.name, tips: p.last!.tips, head: p.last!.head })), best.settings.name);
+      const seen = [{ node: best.settings.name, tips: obs.tips, head: obs.head }];
+      for (const p of this.byName()) if (p !== best && p.reachable && p.last) seen.push({ node: p.settings.name, tips: p.last.tips, head: p.last.head });
+      this.writeTips(seen, best.settings.name);
     }
     if (full || polled!.includes(best)) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
   }
@@ -394,9 +401,15 @@ export class NetworkCollector {
     }
   }
 
-  private writeTips(seen: { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
+  /** The pollers in name order (code points), sorted once per configuration (apply()), not at each derive(). */
+  private byName(): readonly NodePoller[] {
+    if (!this.nameOrder) this.nameOrder = [...this.pollers.values()].sort((a, b) => (a.settings.name < b.settings.name ? -1 : a.settings.name > b.settings.name ? 1 : 0));
+    return this.nameOrder;
+  }
+
+  /** The chain tips from what the reachable nodes saw, given in order: the best node first, then by name. */
+  private writeTips(ordered: readonly { node: string; tips?: readonly ChainTipObservation[]; head: BlockSummary }[], bestNode: string): void {
     const rows = new Map<string, { tip: ChainTipObservation; node: string }>();
-    const ordered = [...seen].sort((a, b) => (a.node === bestNode ? -1 : b.node === bestNode ? 1 : a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
     const rank: Record<string, number> = { active: 0, validFork: 1, validHeaders: 2, headersOnly: 3, invalid: 4, unknown: 5 };
     for (const s of ordered) {
       if (s.tips) {
