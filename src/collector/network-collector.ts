@@ -309,16 +309,12 @@ export class NetworkCollector {
   }
 
   /**
-   * Recomputes the network-level values from the pollers' last observations. After polls (`polled`), the
-   * per-node ledger state is rewritten for those nodes only, unless the best height moved (every
-   * node's lag changes then): O(nodes) cheap work per poll, not O(nodes) tree writes.
-
-  /**
    * Recomputes the network-level values from the pollers' last observations. After the polls of some nodes
    * (polled), the rows that depend on those nodes alone are rewritten for them only: every node's ledger state
-   * when the best node or height changed, the chain tips when a polled node's tips, head or reachability changed
-   * or the ledger's tracker moved, the consensus when the best node is among them. So a poll costs O(nodes) in
-   * reading but a few writes, and a thousand nodes do not make every poll rewrite a thousand rows.
+   * when the best height changed, the chain tips when the best node changed or a polled node's tips, head or
+   * reachability changed or the ledger's tracker moved, the consensus when the best node changed or is among them.
+   * So a derive() costs O(nodes) in reading but a few writes (in a large network every DERIVE_EVERY_MS, for
+   * the nodes polled meanwhile), and a thousand nodes do not make every poll rewrite a thousand rows.
    */
   derive(polled?: readonly NodePoller[]): void {
     const pollers = [...this.pollers.values()];
