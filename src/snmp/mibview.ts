@@ -15,6 +15,7 @@ import { encodeOidContent } from './ber';
 import { compareOids, parseOid } from './oid';
 import type { Oid } from './oid';
 import { ROW_CHANGES_MAX, editRows } from './index-edits';
+import type { RowChange } from './index-edits';
 import { TableRows } from './table-rows';
 import type { RowSource } from './table-rows';
 import { columnValue, indexSubIds, indexValue } from './values';
@@ -112,8 +113,14 @@ export function instanceKeys(cls: ObjectClass, index: readonly number[]): Scalar
   return at === index.length ? out : undefined;
 }
 
-/** Instances indexed, or rows sorted or merged, between two points where a build may give the event loop back. */
+/** Rows sorted or merged between two points where a build may give the event loop back. */
 const ROWS_PER_STEP = 512;
+
+/**
+ * Instances indexed, entries of configuration walked or rows packed between two such points: indexing a row
+ * takes 10-50 us (a node's INDEX holds two strings), so 512 of them held the loop up to 26 ms at 1,000 nodes.
+ */
+const INSTANCES_PER_STEP = 64;
 
 /**
  * Sorts items into out (appended), in steps: runs of ROWS_PER_STEP sorted one per step, then merged pairwise,
@@ -258,7 +265,9 @@ export class MibView {
 
   /**
    * One build round, in steps (each yield is a point where advance() may give the event loop back). The instances
-   * of every table to build are taken when the round begins, and the changes noted until then are consumed: an
+   * of every table to build are taken when the round begins (a table edited row by row needs none; one whose edit
+   * fails, because a configured row was touched, is built from its instances as they are then), and the changes
+   * noted until then are consumed (edits are idempotent: one already in the rows changes nothing): an
    * instance that comes or goes while the round runs is noted for the next round, which edits it in. The new
    * rows are installed together at the end: until then the index and rows in use stay as they were.
    */
@@ -267,28 +276,33 @@ export class MibView {
     const all = this.allDirty || this.rows.size === 0;
     const dirty = new Set(this.dirty);
     const changes = new Map(this.changes);
+    const doc = this.doc;
     this.allDirty = false;
     this.dirty.clear();
     this.changes.clear();
-    const docRows = all ? this.docObjects() : undefined;
-    const plan: { t: Table; cached: TableRows | undefined; insts: readonly Instance[] }[] = [];
+    // A table with a few rows added or removed (a peer connects, a log record is written) is edited in a copy of
+    // its rows, without its instances; the instances of the tables to build are taken here, in one step.
+    const plan: { t: Table; cached: TableRows | undefined; edits: readonly RowChange[] | undefined; insts: readonly Instance[] | undefined }[] = [];
     for (const t of this.tables) {
       const cached = this.rows.get(t.cls.name);
       if (!all && cached && !dirty.has(t.cls.name)) continue;
-      plan.push({ t, cached, insts: this.tree.instances(t.cls.name) });
-    }
-    const made = new Map<string, TableRows>();
-    for (const { t, cached, insts } of plan) {
       const tableChanges = changes.get(t.cls.name);
-      // A few rows added or removed (a peer connects, a log record is written): edited in a copy of the rows.
-      if (!all && cached && tableChanges && tableChanges.length <= ROW_CHANGES_MAX && !t.scalar) {
-        const edited = editRows(cached, tableChanges, (inst) => instanceIndex(t.cls, inst.path()));
+      const edits = !all && cached && tableChanges && tableChanges.length <= ROW_CHANGES_MAX && !t.scalar ? tableChanges : undefined;
+      plan.push({ t, cached, edits, insts: edits ? undefined : this.tree.instances(t.cls.name) });
+    }
+    let docRows: Map<string, { path: PathSeg[]; doc: ConfigObject }[]> | undefined;
+    if (all) { yield; docRows = yield* this.docObjects(doc); }
+    const made = new Map<string, TableRows>();
+    for (const { t, cached, edits, insts } of plan) {
+      if (edits) {
+        const edited = editRows(cached!, edits, (inst) => instanceIndex(t.cls, inst.path()));
         if (edited) { made.set(t.cls.name, edited); continue; }
       }
       const fromDoc = docRows ? docRows.get(t.cls.name) ?? [] : (cached ? cached.configured().map((r) => ({ path: [...(r.path ?? [])], doc: r.doc! })) : []);
       const rows: RowSource[] = [];
-      yield* this.rowsOf(t, insts, fromDoc, rows);
-      made.set(t.cls.name, TableRows.of(t.cls, rows));
+      // a table whose edit failed (a configured row touched) is built from its instances as they are now
+      yield* this.rowsOf(t, insts ?? this.tree.instances(t.cls.name), fromDoc, rows);
+      made.set(t.cls.name, yield* TableRows.inSteps(t.cls, rows, INSTANCES_PER_STEP));
       yield;
     }
     for (const [name, rows] of made) this.rows.set(name, rows);
@@ -306,7 +320,7 @@ export class MibView {
 
   /**
    * Rows of a table (into out): the given instances and the configuration's entries, merged by index, sorted.
-   * Yields every ROWS_PER_STEP instances, and between the sorted runs it merges.
+   * Yields every INSTANCES_PER_STEP instances or entries of configuration, and between the sorted runs it merges.
    */
   private *rowsOf(t: Table, insts: readonly Instance[], fromDoc: readonly { path: PathSeg[]; doc: ConfigObject }[], out: RowSource[]): Generator<void, void, void> {
     if (t.scalar) {
@@ -323,9 +337,11 @@ export class MibView {
       const inst = insts[i];
       const index = key(inst.path());
       if (index) byIndex.set(index.join('.'), { index, inst });
-      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+      if (i % INSTANCES_PER_STEP === INSTANCES_PER_STEP - 1) yield;
     }
-    for (const d of fromDoc) {
+    for (let i = 0; i < fromDoc.length; i++) {
+      const d = fromDoc[i];
+      if (i % INSTANCES_PER_STEP === INSTANCES_PER_STEP - 1) yield;
       const index = key(d.path);
       if (!index) continue;
       const hit = byIndex.get(index.join('.'));
@@ -341,22 +357,24 @@ export class MibView {
    * Objects of the running configuration by class, with their instance paths. A container of
    * configuration exists wherever its parent exists (its attributes have defaults).
    */
-  private docObjects(): Map<string, { path: PathSeg[]; doc: ConfigObject }[]> {
+  private *docObjects(doc: ConfigObject): Generator<void, Map<string, { path: PathSeg[]; doc: ConfigObject }[]>, void> {
     const out = new Map<string, { path: PathSeg[]; doc: ConfigObject }[]>();
-    const add = (cls: ObjectClass, path: PathSeg[], doc: ConfigObject): void => {
+    let n = 0;
+    const add = (cls: ObjectClass, path: PathSeg[], obj: ConfigObject): boolean => {
       let l = out.get(cls.name);
       if (!l) { l = []; out.set(cls.name, l); }
-      l.push({ path, doc });
+      l.push({ path, doc: obj });
+      return ++n % INSTANCES_PER_STEP === 0;
     };
-    const walk = (cls: ObjectClass, obj: ConfigObject, path: PathSeg[]): void => {
+    function* walk(cls: ObjectClass, obj: ConfigObject, path: PathSeg[]): Generator<void, void, void> {
       for (const child of modelIndex.childrenOf(cls)) {
         if (!hasConfig(child)) continue;
         const v = obj[fieldOf(child)];
         if (child.kind === 'container') {
           const o = v && typeof v === 'object' && !Array.isArray(v) ? (v as ConfigObject) : {};
           const p = [...path, { cls: child.name }];
-          add(child, p, o);
-          walk(child, o, p);
+          if (add(child, p, o)) yield;
+          yield* walk(child, o, p);
           continue;
         }
         if (!Array.isArray(v)) continue;
@@ -364,12 +382,12 @@ export class MibView {
           const keys = (child.keys ?? []).map((k) => item[k] as ConfigScalar);
           if (keys.some((k) => k === undefined)) continue;
           const p = [...path, { cls: child.name, keys }];
-          add(child, p, item);
-          walk(child, item, p);
+          if (add(child, p, item)) yield;
+          yield* walk(child, item, p);
         }
       }
-    };
-    walk(modelIndex.root, this.doc, []);
+    }
+    yield* walk(modelIndex.root, doc, []);
     return out;
   }
 

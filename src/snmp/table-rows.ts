@@ -39,6 +39,15 @@ export class TableRows {
 
   /** Packs rows sorted by INDEX. */
   static of(cls: ObjectClass, rows: readonly RowSource[]): TableRows {
+    const g = TableRows.inSteps(cls, rows, Infinity);
+    for (;;) {
+      const r = g.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** Packs rows sorted by INDEX, yielding every `per` rows (a point where a build may give the event loop back). */
+  static *inSteps(cls: ObjectClass, rows: readonly RowSource[], per: number): Generator<void, TableRows, void> {
     let n = 0;
     for (const r of rows) n += r.index.length;
     const subIds = new Uint32Array(n);
@@ -54,6 +63,7 @@ export class TableRows {
       at += r.index.length;
       insts[i] = r.inst;
       if (configured) configs[i] = r.doc ? (r.inst ? { doc: r.doc } : { doc: r.doc, path: r.path ?? [] }) : undefined;
+      if (i % per === per - 1) yield;
     }
     starts[rows.length] = at;
     return new TableRows(cls, subIds, starts, insts, configs);
