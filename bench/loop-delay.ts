@@ -9,6 +9,7 @@
  * is the machine's, not the bridge's.
  */
 import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
@@ -37,6 +38,73 @@ export class LoopDelayMonitor {
 
   stop(): void {
     this.h.disable();
+  }
+}
+
+/**
+ * The worst stall since the last read, split by what the main thread did meanwhile (Linux schedstat: time on a
+ * CPU and time runnable but waiting for one). `heldMaxMs` is the most CPU time the main thread had in any stall:
+ * an upper bound of what one callback of the bridge (a request, a poll, a GC pause) held the loop; the rest of
+ * a stall was the thread waiting for a CPU (other processes, its own GC helper threads) or blocked.
+ */
+export interface Stalls {
+  /** The longest stall beyond the timer's interval, ms; and in it, ms on a CPU and ms waiting for one. */
+  readonly worstMs: number; readonly worstRunMs: number; readonly worstWaitMs: number;
+  /** The most CPU time the main thread had in any one stall of more than STALL_MS. */
+  readonly heldMaxMs: number;
+}
+
+/** A late timer beyond this (ms) is a stall. */
+export const STALL_MS = 20;
+
+/**
+ * Stalls of the event loop with the main thread's scheduling in each (/proc/thread-self/schedstat: ns on a CPU, ns
+ * waiting on a run queue). Absent (read() gives undefined) where that file is not (not Linux).
+ */
+export class StallWatch {
+  private readonly fd: number | undefined;
+  private readonly buf = Buffer.alloc(64);
+  private readonly timer: NodeJS.Timeout | undefined;
+  private worst = { ms: 0, run: 0, wait: 0 };
+  private held = 0;
+
+  constructor(private readonly intervalMs = LOOP_RESOLUTION_MS) {
+    try { this.fd = fs.openSync('/proc/thread-self/schedstat', 'r'); } catch { this.fd = undefined; return; }
+    let at = performance.now();
+    let [run, wait] = this.sched();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const [r, w] = this.sched();
+      const late = now - at - this.intervalMs;
+      if (late > STALL_MS) {
+        const ranMs = (r - run) / 1e6;
+        if (late > this.worst.ms) this.worst = { ms: late, run: ranMs, wait: (w - wait) / 1e6 };
+        if (ranMs > this.held) this.held = ranMs;
+      }
+      at = now; run = r; wait = w;
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** ns on a CPU and ns waiting for one, of this thread since it began. */
+  private sched(): [number, number] {
+    const n = fs.readSync(this.fd!, this.buf, 0, this.buf.length, 0);
+    const [run, wait] = this.buf.toString('latin1', 0, n).split(' ');
+    return [Number(run), Number(wait)];
+  }
+
+  /** The stalls since the last read (or since start); resets. */
+  read(): Stalls | undefined {
+    if (this.fd === undefined) return undefined;
+    const s = { worstMs: this.worst.ms, worstRunMs: this.worst.run, worstWaitMs: this.worst.wait, heldMaxMs: this.held };
+    this.worst = { ms: 0, run: 0, wait: 0 };
+    this.held = 0;
+    return s;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.fd !== undefined) fs.closeSync(this.fd);
   }
 }
 

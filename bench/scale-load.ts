@@ -24,10 +24,10 @@ import { fillSynthetic, rpc, usersConfig } from '../test/support/netconf';
 import { sshClient } from './netconf-client';
 import { startRecordedNodes } from './recorded-node';
 import { request } from './ipc';
-import { LoopDelayMonitor, startIdleReference } from './loop-delay';
+import { LoopDelayMonitor, StallWatch, startIdleReference } from './loop-delay';
 import { GcMonitor } from './gc-monitor';
 import type { GcPauses } from './gc-monitor';
-import type { LoopDelay } from './loop-delay';
+import type { LoopDelay, Stalls } from './loop-delay';
 
 export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
   /** Behind the polled nodes: recorded-response nodes (default) or one dev chain. */
@@ -48,6 +48,8 @@ export interface BridgeSample {
   readonly spaces: Record<string, { committedMb: number; usedMb: number }>;
   /** Event-loop delay since the last sample, ms beyond the sampling timer's interval (bench/loop-delay.ts). */
   readonly eldMaxMs: number; readonly eldP99Ms: number; readonly eldMeanMs: number;
+  /** The worst stall since the last sample and how long the main thread ran in it (bench/loop-delay.ts StallWatch); absent off Linux. */
+  readonly stalls?: Stalls;
   readonly polls: number; readonly failedPolls: number; readonly liveNodesReachable: number;
   /** CPU time of the bridge process (user + system) since the last sample, in % of one core. */
   readonly cpuPercent: number;
@@ -73,10 +75,15 @@ function firstLine<T>(child: ChildProcess): Promise<T> {
     let buf = '';
     const on = (d: Buffer): void => {
       buf += d.toString();
-      const i = buf.indexOf('\n');
-      if (i < 0) return;
-      child.stdout!.off('data', on);
-      resolve(JSON.parse(buf.slice(0, i)) as T);
+      // lines before the child's JSON line (a runtime flag such as --trace-gc-nvp writes to stdout) are skipped
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (!line.startsWith('{')) continue;
+        child.stdout!.off('data', on);
+        resolve(JSON.parse(line) as T);
+        return;
+      }
     };
     child.stdout!.on('data', on);
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before it was ready`)));
@@ -107,6 +114,8 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
     // the product's flags and allocator setting (src/runtime-flags.ts), unless flags are given (none: neither)
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())], env: { ...process.env, ...(o.nodeFlags?.length === 0 ? {} : runtimeEnv()) } });
   children.push(bridge);
+  // BRIDGE_STDOUT=FILE keeps what the bridge writes to stdout (a GC trace from --trace-gc-nvp in the flags)
+  if (process.env.BRIDGE_STDOUT) bridge.stdout!.pipe(fs.createWriteStream(process.env.BRIDGE_STDOUT));
   const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number; execArgv: string[] }>(bridge);
   const getEvery = o.getEvery ?? 1;
   const nc = getEvery > 0 ? fork(__filename, ['--netconf', String(info.sshPort), String(getEvery)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
@@ -154,6 +163,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
   let failed = 0;
   bridge.collector.on('polled', (e) => { polls++; if (!e.result.ok) failed++; });
   const eld = new LoopDelayMonitor();
+  const stalls = new StallWatch();
   const gc = new GcMonitor();
   let cpuAt = process.hrtime.bigint();
   let cpu = process.cpuUsage();
@@ -170,7 +180,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
     const data: BridgeSample = {
       rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed), externalMb: mb(mem.external), heapTotalMb: mb(mem.heapTotal),
       spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, { committedMb: mb(x.physical_space_size), usedMb: mb(x.space_used_size) }])),
-      eldMaxMs: loop.maxMs, eldP99Ms: loop.p99Ms, eldMeanMs: loop.meanMs,
+      eldMaxMs: loop.maxMs, eldP99Ms: loop.p99Ms, eldMeanMs: loop.meanMs, stalls: stalls.read(),
       polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent, gc: gc.read(),
     };
     polls = 0;

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
     const idleMax = Math.max(...idle.map((l) => l.maxMs));
+    const held = loop.some((l) => l.stalls) ? Math.max(...loop.map((l) => l.stalls?.heldMaxMs ?? 0)) : NaN;
     const rss = Math.max(...loop.map((l) => l.rssMb));
     const getMax = Math.max(...gets.map((g) => g.maxMs));
     const cpu = loop.reduce((a, l) => a + l.cpuPercent, 0) / loop.length;
@@ -99,12 +100,13 @@ async function main(): Promise<void> {
     const gcLong = loop.reduce((a, l) => a + l.gc.over4Ms, 0);
     const gcMax = Math.max(...loop.map((l) => l.gc.maxMs));
     const failed = loop.reduce((a, l) => a + l.failedPolls, 0);
-    console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms ` +
+    console.log(`p99: median of ${rounds} rounds each; bridge during our rounds: event loop delay max ${f(eldMax, 1)} ms, p99 ${f(eldP99, 1)} ms, ` +
+      `the most the main thread ran in one stall ${f(held, 1)} ms ` +
       `(an idle Node.js process in the same rounds: max ${f(idleMax, 1)} ms); ` +
       `RSS ${f(rss, 1)} MB; CPU ${f(cpu, 0)}% of a core; ${polls} collector polls (${failed} failed), ${loop[loop.length - 1].liveNodesReachable} polled nodes reachable; ` +
       `${gets.reduce((a, g) => a + g.gets, 0)} full <get>s (max ${f(getMax, 0)} ms, ${f(gets[0].bytes / Math.max(1, gets[0].gets) / 1048576, 1)} MB each); ` +
       `bridge GC over our rounds and snmpd's: ${gcCount} pauses, ${f(gcMs, 0)} ms in all, ${gcLong} of 4 ms or more, longest ${f(gcMax, 1)} ms`);
-    console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, idleLoopMaxMs: idleMax, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax, gc: { count: gcCount, totalMs: gcMs, over4Ms: gcLong, maxMs: gcMax } }));
+    console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, heldMaxMs: Number.isNaN(held) ? undefined : held, idleLoopMaxMs: idleMax, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax, gc: { count: gcCount, totalMs: gcMs, over4Ms: gcLong, maxMs: gcMax } }));
   } finally {
     await snmpd.stop();
     await load.stop();

@@ -54,14 +54,16 @@ async function main(): Promise<void> {
   const pollers = poll(load.snmpPort, snmpTargets(nodes, peers).ours, minutes * 60 + 5, 4, { pauseMs: 5, stop: () => stopped });
   const samples: (BridgeSample & { minute: number; idleLoopMaxMs: number })[] = [];
   const t0 = Date.now();
-  console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  idle ref max  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %  GCs/s  GC ms/s  GC >4 ms  GC max ms');
+  console.log('minute  RSS MB  heap MB  committed  ext MB  loop max ms  loop p99 ms  worst stall: ran/waited ms  held max ms  idle ref max  polls (failed)  live reachable  <get>s  <get> max ms  MB fetched  CPU %  GCs/s  GC ms/s  GC >4 ms  GC max ms');
   for (let k = 1; k * sampleSeconds <= minutes * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * sampleSeconds * 1000 - Date.now()));
     const { bridge: b, netconf: n, idle } = await load.sample();
     const minute = (k * sampleSeconds) / 60;
     samples.push({ ...b, minute, idleLoopMaxMs: idle.maxMs });
     console.log([minute.toFixed(1).padStart(6), b.rssMb.toFixed(1).padStart(6), b.heapMb.toFixed(1).padStart(7), b.heapTotalMb.toFixed(1).padStart(9), b.externalMb.toFixed(1).padStart(6),
-      b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11), idle.maxMs.toFixed(1).padStart(12), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
+      b.eldMaxMs.toFixed(1).padStart(11), b.eldP99Ms.toFixed(1).padStart(11),
+      (b.stalls ? `${b.stalls.worstMs.toFixed(1)}: ${b.stalls.worstRunMs.toFixed(1)}/${b.stalls.worstWaitMs.toFixed(1)}` : 'n/a').padStart(26), (b.stalls?.heldMaxMs.toFixed(1) ?? 'n/a').padStart(11),
+      idle.maxMs.toFixed(1).padStart(12), `${b.polls} (${b.failedPolls})`.padStart(14), String(b.liveNodesReachable).padStart(14),
       String(n.gets).padStart(6), (n.maxMs ?? NaN).toFixed(0).padStart(12), (n.bytes / 1048576).toFixed(0).padStart(10), b.cpuPercent.toFixed(0).padStart(5),
       (b.gc.count / sampleSeconds).toFixed(1).padStart(5), (b.gc.totalMs / sampleSeconds).toFixed(1).padStart(7), String(b.gc.over4Ms).padStart(8), b.gc.maxMs.toFixed(1).padStart(9)].join('  '));
   }
@@ -87,7 +89,9 @@ async function main(): Promise<void> {
     heapSlopeMbPerMinute: slope(tail.map((s) => s.minute), tail.map((s) => s.heapMb)),
     eventLoopMaxMs: Math.max(...samples.map((s) => s.eldMaxMs)),
     /** Minutes whose longest delay passed the 50 ms of target 5, with an idle Node.js process's longest delay in the same minute. */
-    minutesOver50Ms: samples.filter((s) => s.eldMaxMs > 50).map((s) => ({ minute: s.minute, bridgeMs: s.eldMaxMs, idleMs: s.idleLoopMaxMs })),
+    minutesOver50Ms: samples.filter((s) => s.eldMaxMs > 50).map((s) => ({ minute: s.minute, bridgeMs: s.eldMaxMs, idleMs: s.idleLoopMaxMs, worstStall: s.stalls })),
+    /** The most CPU time the bridge's main thread had in any one stall of the run (bench/loop-delay.ts StallWatch). */
+    heldMaxMs: samples.some((s) => s.stalls) ? Math.max(...samples.map((s) => s.stalls?.heldMaxMs ?? 0)) : undefined,
     idleLoopMaxMs: Math.max(...samples.map((s) => s.idleLoopMaxMs)),
     gc: { perSecond: samples.reduce((a, s) => a + s.gc.count, 0) / (samples.length * sampleSeconds), msPerSecond: samples.reduce((a, s) => a + s.gc.totalMs, 0) / (samples.length * sampleSeconds),
       over4Ms: samples.reduce((a, s) => a + s.gc.over4Ms, 0), maxMs: Math.max(...samples.map((s) => s.gc.maxMs)) },
@@ -96,7 +100,8 @@ async function main(): Promise<void> {
   console.log(`RSS ${result.rssMb.atFrom?.toFixed(1)} MB at minute ${from} -> ${result.rssMb.last?.toFixed(1)} MB at minute ${last?.minute}: ` +
     `growth ${result.growthPercent.toFixed(2)}% (target < 5%), slope ${result.slopeMbPerMinute.toFixed(3)} MB/min, max ${result.rssMb.max.toFixed(1)} MB (target <= 150 MB); ` +
     `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms; ${result.minutesOver50Ms.length} minutes over 50 ms; an idle Node.js process ` +
-    `in the same minutes: max ${result.idleLoopMaxMs.toFixed(1)} ms); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
+    `in the same minutes: max ${result.idleLoopMaxMs.toFixed(1)} ms; the most the bridge's main thread ran in one stall: ${result.heldMaxMs?.toFixed(1) ?? 'n/a'} ms, ` +
+    `the rest of a stall it waited for a CPU); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
     `SNMP GET p99 ${lat.p99.toFixed(1)} ms; GC ${result.gc.perSecond.toFixed(1)} pauses/s, ${result.gc.msPerSecond.toFixed(1)} ms/s, ${result.gc.over4Ms} pauses over 4 ms, longest ${result.gc.maxMs.toFixed(1)} ms`);
   console.log(JSON.stringify(result));
 }
