@@ -181,7 +181,11 @@ export class BerReader {
 
 export function decodeOidContent(buf: Buffer, start: number, end: number): number[] {
   if (end <= start) throw new BerError('empty OID');
-  const out: number[] = [];
+  // sized once: the last octet of each sub-identifier has its top bit clear (the first octet holds two)
+  let subs = 1;
+  for (let i = start; i < end; i++) if (!(buf[i] & 0x80)) subs++;
+  const out: number[] = new Array<number>(Math.min(subs, MAX_OID_LENGTH + 2));
+  let n = 0;
   let v = 0;
   let first = true;
   let inSub = false;
@@ -194,14 +198,14 @@ export function decodeOidContent(buf: Buffer, start: number, end: number): numbe
     inSub = false;
     if (first) {
       first = false;
-      if (v < 40) out.push(0, v);
-      else if (v < 80) out.push(1, v - 40);
-      else out.push(2, v - 80);
-    } else out.push(v);
-    if (out.length > MAX_OID_LENGTH) throw new BerError('OID longer than 128 sub-identifiers');
+      out[n++] = v < 40 ? 0 : v < 80 ? 1 : 2;
+      out[n++] = v < 40 ? v : v < 80 ? v - 40 : v - 80;
+    } else out[n++] = v;
+    if (n > MAX_OID_LENGTH) throw new BerError('OID longer than 128 sub-identifiers');
     v = 0;
   }
   if (inSub) throw new BerError('truncated OID');
+  out.length = n;
   return out;
 }
 
@@ -222,9 +226,15 @@ export function intSize(v: number): number {
 }
 
 export function uint64Size(v: bigint): number {
-  let n = 1;
-  while (n < 9 && v >= 1n << BigInt(8 * n - 1)) n++;
-  return n;
+  const [hi, lo] = halves(v);
+  // the octets of the value without leading zeros, plus one when the first has its top bit set (a positive INTEGER)
+  const bits = hi > 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo);
+  return Math.max(1, Math.floor(bits / 8) + 1);
+}
+
+/** The high and low 32 bits of an unsigned 64-bit value, as numbers (two BigInt operations, not one per octet). */
+function halves(v: bigint): [number, number] {
+  return [Number((v >> 32n) & 0xffffffffn), Number(v & 0xffffffffn)];
 }
 
 function subIdSize(v: number): number {
@@ -320,7 +330,8 @@ export class BerWriter {
         const n = uint64Size(v.value);
         this.header(Tag.Counter64, n);
         this.ensure(n);
-        for (let i = n - 1; i >= 0; i--) this.buf[this.pos++] = Number((v.value >> BigInt(8 * i)) & 0xffn);
+        const [hi, lo] = halves(v.value);
+        for (let i = n - 1; i >= 0; i--) this.buf[this.pos++] = i >= 8 ? 0 : i >= 4 ? (hi >>> (8 * (i - 4))) & 0xff : (lo >>> (8 * i)) & 0xff;
         return;
       }
       case 'octets': this.octets(v.value); return;

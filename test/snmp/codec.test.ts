@@ -40,6 +40,13 @@ describe('snmp codec: BER', () => {
     expect(encValue({ type: 'integer', value: 128 }).toString('hex')).to.equal('02020080');
     expect(encValue({ type: 'integer', value: -129 }).toString('hex')).to.equal('0202ff7f');
     expect(encValue({ type: 'gauge32', value: 4294967295 }).toString('hex')).to.equal('420500ffffffff');
+    // Counter64 around the 32-bit halves and the sign octet
+    expect(encValue({ type: 'counter64', value: 127n }).toString('hex')).to.equal('46017f');
+    expect(encValue({ type: 'counter64', value: 128n }).toString('hex')).to.equal('46020080');
+    expect(encValue({ type: 'counter64', value: 0x80000000n }).toString('hex')).to.equal('46050080000000');
+    expect(encValue({ type: 'counter64', value: 0x100000000n }).toString('hex')).to.equal('46050100000000');
+    expect(encValue({ type: 'counter64', value: 0x123456789abcdefn }).toString('hex')).to.equal('46080123456789abcdef');
+    expect(encValue({ type: 'counter64', value: 0x8000000000000001n }).toString('hex')).to.equal('4609008000000000000001');
     expect(encValue({ type: 'oid', value: parseOid('1.3.6.1.2.1.1.1.0') }).toString('hex')).to.equal('06082b06010201010100');
     expect(encodeOidContent([1, 3, 6, 1, 4, 1, 2680]).toString('hex')).to.equal('2b060104019478');
   });
