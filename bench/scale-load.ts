@@ -5,7 +5,9 @@
  *     that the collector polls every 10 s: recorded-response nodes (bench/recorded-node.ts, answers recorded from
  *     the Hardhat dev chain, a block every 2 s, served by a fourth process), or with source 'devchain' all
  *     pointed at one Ethereum dev chain of src/devchain (a fourth process), or at nodeUrl when given. It samples its own RSS,
- *     heap and event-loop delay (perf_hooks.monitorEventLoopDelay) on request over IPC.
+ *     heap and event-loop delay (perf_hooks.monitorEventLoopDelay, and its stalls: bench/loop-delay.ts StallWatch) on
+ *     request over IPC. With BRIDGE_STDOUT=FILE in the environment, what it writes to stdout is kept in FILE (a GC
+ *     trace: --node-flags "... --trace-gc-nvp").
  *   - a NETCONF client (this file with --netconf): a full <get> over SSH every second;
  *   - the caller (the SNMP pollers run there).
  */

@@ -1,7 +1,8 @@
 /**
  * Soak benchmark (issue 16 target 4): the load of bench/snmp-latency.ts (bench/scale-load.ts: 1,000 synthetic
  * nodes x 20 peers in the tree, 1,000 more nodes polled by the collector every 10 s, a NETCONF full <get>
- * every second, 4 SNMP pollers) for N minutes; the bridge's RSS, heap and event-loop delay sampled every minute.
+ * every second, 4 SNMP pollers) for N minutes; the bridge's RSS, heap and event-loop delay sampled every minute,
+ * with the worst stall of the minute split into time the main thread ran and time it waited for a CPU (Linux).
  * Prints one line per minute, then the RSS slope (least squares, MB per minute, over minutes >= 10, or over the
  * second half of a shorter run) and the growth between minute 10 and the last minute (target: under 5%
  * between minute 10 and minute 60; RSS <= 150 MB).
