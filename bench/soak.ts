@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     `growth ${result.growthPercent.toFixed(2)}% (target < 5%), slope ${result.slopeMbPerMinute.toFixed(3)} MB/min, max ${result.rssMb.max.toFixed(1)} MB (target <= 150 MB); ` +
     `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms (target <= 50 ms; ${result.minutesOver50Ms.length} minutes over 50 ms; an idle Node.js process ` +
     `in the same minutes: max ${result.idleLoopMaxMs.toFixed(1)} ms; the most the bridge's main thread ran in one stall: ${result.heldMaxMs?.toFixed(1) ?? 'n/a'} ms, ` +
-    `the rest of a stall it waited for a CPU); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
+    `the rest of a stall it waited for a CPU or was blocked); bridge CPU ${result.cpuPercentMean.toFixed(0)}% of a core; ` +
     `SNMP GET p99 ${lat.p99.toFixed(1)} ms; GC ${result.gc.perSecond.toFixed(1)} pauses/s, ${result.gc.msPerSecond.toFixed(1)} ms/s, ${result.gc.over4Ms} pauses over 4 ms, longest ${result.gc.maxMs.toFixed(1)} ms`);
   console.log(JSON.stringify(result));
 }
