@@ -39,6 +39,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'restconf-write', full: [], quick: ['--iterations', '10'] },
   { name: 'consensus-alarms', full: [], quick: ['100', '20'], figures: /^(reference|\d+ validators)/ },
   { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators|real Lodestar)/ },
+  { name: 'snmp-get-alloc', full: [], quick: ['--gets', '20000', '--nodes', '200'], figures: /^agent: / },
   { name: 'snmp-latency', full: [], quick: ['--seconds', '2', '--rounds', '1', '--warmup', '5', '--nodes', '200', '--polled', '200'] },
   { name: 'soak', full: [], limitMinutes: 75, quick: ['--minutes', '1', '--sample-seconds', '15', '--nodes', '200', '--polled', '200'] },
 ];

@@ -101,7 +101,11 @@ export const MATCH_CACHE_MAX = 1024;
 
 function community(name: string, value: string, access: Role, source: string): Community {
   const sources = source.split(',').map(cidrMatcher);
-  return { name, community: Buffer.from(value, 'utf8'), access, source, allows: (a) => sources.some((m) => m(a)) };
+  const allows = (a: string): boolean => {
+    for (const m of sources) if (m(a)) return true;
+    return false;
+  };
+  return { name, community: Buffer.from(value, 'utf8'), access, source, allows };
 }
 
 export function readAgentConfig(doc: ConfigObject, engineId: Buffer): AgentConfig {

@@ -8,6 +8,7 @@
  * malformed input is counted and dropped, never fatal.
  */
 import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import type { Bridge } from '../bridge';
@@ -16,7 +17,7 @@ import type { CommitRecord } from '../config/datastore';
 import type { AlarmNotice } from '../events';
 import { modelIndex } from '../model';
 import { readAgentConfig } from './access';
-import type { AgentConfig } from './access';
+import type { AgentConfig, Community } from './access';
 import { BerError, Tag } from './ber';
 import { Dispatcher } from './dispatch';
 import type { Reply } from './dispatch';
@@ -45,6 +46,22 @@ export interface AgentOptions {
   readonly port?: number;
   /** Default: configuration snmpAddress. */
   readonly address?: string;
+}
+
+/** The last address literalLookup found to be an IP address, with its family. */
+let lastLiteral = { address: '', family: 0 };
+
+/**
+ * The address lookup of the agent's socket. A reply goes to its request's source, already an IP address: it
+ * is answered at once, where dns.lookup would answer on the next tick and make objects for each reply on the
+ * way. A name (a configured listening address) goes to dns.lookup.
+ */
+function literalLookup(hostname: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  if (hostname === lastLiteral.address) { callback(null, hostname, lastLiteral.family); return; }
+  const family = net.isIP(hostname);
+  if (!family) { dns.lookup(hostname, options, callback); return; }
+  lastLiteral = { address: hostname, family };
+  callback(null, hostname, family);
 }
 
 export class SnmpAgent {
@@ -135,7 +152,7 @@ export class SnmpAgent {
 
   private async bind(): Promise<void> {
     const { address, port } = this.wantedEndpoint();
-    const s = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    const s = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
     s.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
@@ -216,7 +233,8 @@ export class SnmpAgent {
   }
 
   private handleCommunity(m: CommunityMessage, source: string): Buffer | undefined {
-    const comm = this.config.communities.find((c) => c.community.equals(m.community) && c.allows(source));
+    let comm: Community | undefined;
+    for (const c of this.config.communities) if (c.community.equals(m.community) && c.allows(source)) { comm = c; break; }
     if (!comm) { this.counters.inBadCommunityNames++; return undefined; }
     if (!Dispatcher.handles(m.pdu.type, m.version)) {
       if (m.pdu.type === Tag.GetBulkRequest) this.counters.inASNParseErrs++; // not a v1 PDU

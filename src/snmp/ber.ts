@@ -40,9 +40,13 @@ const UINT32_MAX = 0xffffffff;
 export class BerReader {
   pos: number;
 
-  constructor(readonly buf: Buffer, start = 0, readonly end = buf.length) {
+  /** End of the TLV being read (moved by enter() and leave()). */
+  end: number;
+
+  constructor(readonly buf: Buffer, start = 0, end = buf.length) {
     if (end > buf.length || start > end) throw new BerError('bad bounds');
     this.pos = start;
+    this.end = end;
   }
 
   atEnd(): boolean { return this.pos >= this.end; }
@@ -79,6 +83,23 @@ export class BerReader {
     const r = new BerReader(this.buf, this.pos, this.valueEnd);
     this.pos = this.valueEnd;
     return r;
+  }
+
+  /**
+   * Enters the next TLV, which must have the tag: reads go on inside its contents (as sub() would, without a
+   * reader of their own). Returns the end to give leave().
+   */
+  enter(tag: number): number {
+    this.header(tag);
+    const outer = this.end;
+    this.end = this.valueEnd;
+    return outer;
+  }
+
+  /** Leaves the TLV entered (outer: what enter() returned), which must have been read to its end. */
+  leave(outer: number, what: string): void {
+    if (this.pos < this.end) throw new BerError(`trailing data in ${what}`);
+    this.end = outer;
   }
 
   /** Reads any TLV; returns its tag and content slice (no copy). */
@@ -226,36 +247,63 @@ export function intSize(v: number): number {
 }
 
 export function uint64Size(v: bigint): number {
-  const [hi, lo] = halves(v);
+  const hi = hi32(v);
   // the octets of the value without leading zeros, plus one when the first has its top bit set (a positive INTEGER)
-  const bits = hi > 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo);
+  const bits = hi > 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo32(v));
   return Math.max(1, Math.floor(bits / 8) + 1);
 }
 
-/** The high and low 32 bits of an unsigned 64-bit value, as numbers (two BigInt operations, not one per octet). */
-function halves(v: bigint): [number, number] {
-  return [Number((v >> 32n) & 0xffffffffn), Number(v & 0xffffffffn)];
+const TWO_32 = 4294967296;
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The high and the low 32 bits of an unsigned 64-bit value, as numbers. A value up to 2^53 (every counter a
+ * chain reports) is read as a number, which makes no BigInt; a larger one takes two BigInt operations.
+ */
+function hi32(v: bigint): number {
+  return v <= SAFE ? Math.floor(Number(v) / TWO_32) : Number((v >> 32n) & 0xffffffffn);
 }
 
-function subIdSize(v: number): number {
+function lo32(v: bigint): number {
+  return v <= SAFE ? Number(v) % TWO_32 : Number(v & 0xffffffffn);
+}
+
+/** Octets of a sub-identifier in BER (base 128), at most 32 bits. */
+export function subIdSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/** Octets of the content of an OID. Throws on OIDs BER cannot carry. */
+export function oidContentLength(oid: readonly number[]): number {
+  if (oid.length < 2 || oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40)) throw new BerError(`cannot encode OID ${oid.join('.')}`);
+  let size = subIdSize(checkedSubId(oid[0] * 40 + oid[1]));
+  for (let i = 2; i < oid.length; i++) size += subIdSize(checkedSubId(oid[i]));
+  return size;
+}
+
+function checkedSubId(s: number): number {
+  if (!Number.isInteger(s) || s < 0 || s > UINT32_MAX) throw new BerError(`bad sub-identifier ${s}`);
+  return s;
+}
+
+/** Writes one sub-identifier (base 128, at most 32 bits) at p; returns the position after it. */
+function putSubId(out: Buffer, p: number, v: number): number {
+  if (v >= 0x80) for (let k = subIdSize(v) - 1; k > 0; k--) out[p++] = (Math.floor(v / 2 ** (7 * k)) & 0x7f) | 0x80;
+  out[p++] = v & 0x7f;
+  return p;
+}
+
+/** Writes the content of an OID (of oidContentLength) at p; returns the position after it. */
+function putOidContent(out: Buffer, p: number, oid: readonly number[]): number {
+  p = putSubId(out, p, oid[0] * 40 + oid[1]);
+  for (let i = 2; i < oid.length; i++) p = putSubId(out, p, oid[i]);
+  return p;
 }
 
 /** Content octets of an OID. Throws on OIDs BER cannot carry. */
 export function encodeOidContent(oid: readonly number[]): Buffer {
-  if (oid.length < 2 || oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40)) throw new BerError(`cannot encode OID ${oid.join('.')}`);
-  const subs = [oid[0] * 40 + oid[1], ...oid.slice(2)];
-  let size = 0;
-  for (const s of subs) {
-    if (!Number.isInteger(s) || s < 0 || s > UINT32_MAX) throw new BerError(`bad sub-identifier ${s}`);
-    size += subIdSize(s);
-  }
-  const out = Buffer.allocUnsafe(size);
-  let p = 0;
-  for (const s of subs) {
-    const n = subIdSize(s);
-    for (let i = n - 1; i >= 0; i--) out[p++] = (Math.floor(s / 2 ** (7 * i)) & 0x7f) | (i ? 0x80 : 0);
-  }
+  const out = Buffer.allocUnsafe(oidContentLength(oid));
+  putOidContent(out, 0, oid);
   return out;
 }
 
@@ -266,7 +314,7 @@ export function valueSize(v: SnmpValue): number {
     case 'counter32': case 'gauge32': case 'timeTicks': return 2 + intSize(v.value);
     case 'counter64': return 2 + uint64Size(v.value);
     case 'octets': case 'ipAddress': case 'opaque': return tlvSize(v.value.length);
-    case 'oid': return tlvSize(encodeOidContent(v.value).length);
+    case 'oid': return tlvSize(oidContentLength(v.value));
     case 'null': case 'noSuchObject': case 'noSuchInstance': case 'endOfMibView': return 2;
   }
 }
@@ -320,6 +368,22 @@ export class BerWriter {
   /** An OID whose content octets are already encoded. */
   oidContent(content: Buffer): void { this.octets(content, Tag.Oid); }
 
+  /** An OID's content octets (their number: oidContentLength), encoded here; the caller writes the header. */
+  oidContentOf(oid: readonly number[], length: number): void {
+    this.ensure(length);
+    this.pos = putOidContent(this.buf, this.pos, oid);
+  }
+
+  /** Sub-identifiers list[from] up to list[to] (each at most 32 bits), base 128, as part of an OID's contents. */
+  subIds(list: ArrayLike<number>, from: number, to: number): void {
+    let n = 0;
+    for (let i = from; i < to; i++) n += subIdSize(list[i]);
+    this.ensure(n);
+    let p = this.pos;
+    for (let i = from; i < to; i++) p = putSubId(this.buf, p, list[i]);
+    this.pos = p;
+  }
+
   value(v: SnmpValue): void {
     switch (v.type) {
       case 'integer': this.int(v.value); return;
@@ -330,14 +394,15 @@ export class BerWriter {
         const n = uint64Size(v.value);
         this.header(Tag.Counter64, n);
         this.ensure(n);
-        const [hi, lo] = halves(v.value);
+        const hi = hi32(v.value);
+        const lo = lo32(v.value);
         for (let i = n - 1; i >= 0; i--) this.buf[this.pos++] = i >= 8 ? 0 : i >= 4 ? (hi >>> (8 * (i - 4))) & 0xff : (lo >>> (8 * i)) & 0xff;
         return;
       }
       case 'octets': this.octets(v.value); return;
       case 'ipAddress': this.octets(v.value, Tag.IpAddress); return;
       case 'opaque': this.octets(v.value, Tag.Opaque); return;
-      case 'oid': this.oidContent(encodeOidContent(v.value)); return;
+      case 'oid': { const n = oidContentLength(v.value); this.header(Tag.Oid, n); this.oidContentOf(v.value, n); return; }
       case 'null': this.header(Tag.Null, 0); return;
       case 'noSuchObject': this.header(Tag.NoSuchObject, 0); return;
       case 'noSuchInstance': this.header(Tag.NoSuchInstance, 0); return;

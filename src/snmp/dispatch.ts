@@ -47,6 +47,11 @@ export function v1Status(s: number): number {
   }
 }
 
+/** An error response's fields: the request's varbinds echoed, the status in the version's terms. */
+function echo(pdu: Pdu, v1: boolean, status: number, index: number, badUse?: boolean): Reply {
+  return { requestId: pdu.requestId, status: v1 ? v1Status(status) : status, index, varbinds: pdu.varbindBytes, badUse };
+}
+
 export class Dispatcher {
   /** Scratch for response varbinds, reused by every request (the agent is single-threaded). */
   private readonly w = new BerWriter(70000);
@@ -68,8 +73,6 @@ export class Dispatcher {
    */
   process(pdu: Pdu, who: Principal, budget: number, maxRepetitions: number): Reply {
     const v1 = who.version === 0;
-    const echo = (status: number, index: number, badUse?: boolean): Reply =>
-      ({ requestId: pdu.requestId, status: v1 ? v1Status(status) : status, index, varbinds: pdu.varbindBytes, badUse });
     const w = this.w;
     w.reset();
     let r;
@@ -79,17 +82,17 @@ export class Dispatcher {
       case Tag.GetBulkRequest: r = getBulk(this.view, pdu.varbinds, pdu.errorStatus, Math.min(pdu.errorIndex, maxRepetitions), w, budget); break;
       case Tag.SetRequest: {
         if (who.access !== 'admin') {
-          if (who.version === 3) return echo(ErrorStatus.authorizationError, 0);
-          return echo(ErrorStatus.noAccess, pdu.varbinds.length ? 1 : 0, true);
+          if (who.version === 3) return echo(pdu, v1, ErrorStatus.authorizationError, 0);
+          return echo(pdu, v1, ErrorStatus.noAccess, pdu.varbinds.length ? 1 : 0, true);
         }
         const out = processSet(this.view, this.committer, pdu.varbinds, { user: who.name, source: 'snmp' });
         this.lastSetError = out.reason;
-        return echo(ErrorStatus[out.status as ErrorStatusName], out.index);
+        return echo(pdu, v1, ErrorStatus[out.status as ErrorStatusName], out.index);
       }
       default: throw new Error(`PDU type 0x${pdu.type.toString(16)} is not a request`);
     }
     if (r.status === ErrorStatus.tooBig) return { requestId: pdu.requestId, status: r.status, index: 0, varbinds: Buffer.alloc(0) };
-    if (r.status !== ErrorStatus.noError) return echo(r.status, r.index);
+    if (r.status !== ErrorStatus.noError) return echo(pdu, v1, r.status, r.index);
     return { requestId: pdu.requestId, status: 0, index: 0, varbinds: w.buf.subarray(0, w.pos) };
   }
 }

@@ -40,22 +40,37 @@ const PDU_TAGS = new Set<number>([Tag.GetRequest, Tag.GetNextRequest, Tag.Respon
 export function decodePdu(r: BerReader): Pdu {
   const type = r.peekTag();
   if (!PDU_TAGS.has(type)) throw new BerError(`unsupported PDU type 0x${type.toString(16)}`);
-  const p = r.sub(type);
-  const requestId = p.int();
-  const errorStatus = p.int();
-  const errorIndex = p.int();
-  const vr = p.sub(Tag.Sequence);
-  const varbindBytes = vr.buf.subarray(vr.pos, vr.end);
-  const varbinds: Varbind[] = [];
-  while (!vr.atEnd()) {
-    const v = vr.sub(Tag.Sequence);
-    const oid = v.oid();
-    const value = v.value();
-    if (!v.atEnd()) throw new BerError('trailing data in a varbind');
-    varbinds.push({ oid, value });
+  const outer = r.enter(type);
+  const requestId = r.int();
+  const errorStatus = r.int();
+  const errorIndex = r.int();
+  const inPdu = r.enter(Tag.Sequence);
+  const start = r.pos;
+  let count = 0;
+  while (!r.atEnd()) { r.skip(); count++; }
+  r.pos = start;
+  const varbinds = new Array<Varbind>(count);
+  for (let i = 0; i < count; i++) {
+    const inList = r.enter(Tag.Sequence);
+    const oid = r.oid();
+    const value = r.value();
+    r.leave(inList, 'a varbind');
+    varbinds[i] = { oid, value };
   }
-  if (!p.atEnd()) throw new BerError('trailing data in the PDU');
-  return { type, requestId, errorStatus, errorIndex, varbinds, varbindBytes };
+  const end = r.pos;
+  r.leave(inPdu, 'the variable bindings');
+  r.leave(outer, 'the PDU');
+  return new DecodedPdu(type, requestId, errorStatus, errorIndex, varbinds, r.buf, start, end);
+}
+
+/** A PDU as decoded: its variable bindings' bytes are a view of the datagram, made when asked for (an error's echo). */
+class DecodedPdu implements Pdu {
+  constructor(
+    readonly type: number, readonly requestId: number, readonly errorStatus: number, readonly errorIndex: number,
+    readonly varbinds: readonly Varbind[], private readonly buf: Buffer, private readonly start: number, private readonly end: number,
+  ) {}
+
+  get varbindBytes(): Buffer { return this.buf.subarray(this.start, this.end); }
 }
 
 /** Size of one varbind's TLV, from its OID content length and value. */
@@ -65,9 +80,15 @@ export function varbindSize(oidContentLength: number, value: SnmpValue): number 
 
 /** Writes one varbind TLV. */
 export function writeVarbind(w: BerWriter, oidContent: Buffer, value: SnmpValue): void {
-  w.header(Tag.Sequence, tlvSize(oidContent.length) + valueSize(value));
-  w.oidContent(oidContent);
+  writeVarbindHead(w, oidContent.length, value);
+  w.bytes(oidContent);
   w.value(value);
+}
+
+/** Writes the headers of a varbind TLV and of its OID; the OID's contents (of that length) and the value follow. */
+export function writeVarbindHead(w: BerWriter, oidContentLength: number, value: SnmpValue): void {
+  w.header(Tag.Sequence, tlvSize(oidContentLength) + valueSize(value));
+  w.header(Tag.Oid, oidContentLength);
 }
 
 /** The concatenated varbind TLVs (contents of a variable-bindings SEQUENCE). */
@@ -165,9 +186,9 @@ export type Message = CommunityMessage | V3Message;
 
 /** Decodes a whole datagram (any version). The USM parameters of a v3 message are decoded too. */
 export function decodeMessage(buf: Buffer): Message {
-  const outer = new BerReader(buf);
-  const r = outer.sub(Tag.Sequence);
-  if (!outer.atEnd()) throw new BerError('trailing data after the message');
+  const r = new BerReader(buf);
+  const outer = r.enter(Tag.Sequence);
+  if (outer !== r.end) throw new BerError('trailing data after the message');
   const version = r.int();
   if (version === V1 || version === V2C) {
     const community = r.octets();

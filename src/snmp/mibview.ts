@@ -231,11 +231,12 @@ export class MibView {
    * left (call again on a later turn). A full build of a large table (21,000 peer rows at 1,000 nodes) takes
    * hundreds of milliseconds: it runs in steps of about a millisecond, never holding the event loop.
    */
-  advance(turns: Turns = new Turns()): boolean {
+  advance(turns?: Turns): boolean {
     if (!this.build) {
       if (!this.stale()) return true;
       this.build = this.rebuildSteps();
     }
+    turns ??= new Turns();
     for (;;) {
       if (this.build.next().done) { this.build = undefined; this.built = true; return true; }
       if (turns.due()) return false;

@@ -3,12 +3,13 @@
  * encoding the response's varbinds straight into a writer within a size budget. SNMPv1 rules
  * (RFC 2576 section 4.1.2): no exceptions (noSuchName instead), Counter64 objects are skipped.
  */
-import { BerWriter, END_OF_MIB_VIEW, NO_SUCH_INSTANCE, NO_SUCH_OBJECT, encodeOidContent } from './ber';
+import { BerWriter, END_OF_MIB_VIEW, NO_SUCH_INSTANCE, NO_SUCH_OBJECT, oidContentLength } from './ber';
 import type { SnmpValue } from './ber';
 import type { Varbind } from './message';
-import { ErrorStatus, varbindSize, writeVarbind } from './message';
+import { ErrorStatus, varbindSize, writeVarbindHead } from './message';
 import type { MibView } from './mibview';
-import { entryOidContent } from './view-index';
+import type { Oid } from './oid';
+import { entryOidLength, writeEntryOid } from './view-index';
 import type { Entry, ViewIndex } from './view-index';
 
 export interface ReadResult {
@@ -37,7 +38,19 @@ function scan(view: MibView, entries: ViewIndex, i: number, v1: boolean, found: 
   return -1;
 }
 
-function fits(w: BerWriter, size: number, budget: number): boolean { return w.pos + size <= budget; }
+/**
+ * Writes a varbind named by an entry's instance OID or, without an entry, by oid (encoded straight into the
+ * writer either way); false, with nothing written, when it does not fit the budget.
+ */
+function put(w: BerWriter, budget: number, e: Entry | undefined, oid: Oid, v: SnmpValue): boolean {
+  const len = e ? entryOidLength(e) : oidContentLength(oid);
+  if (w.pos + varbindSize(len, v) > budget) return false;
+  writeVarbindHead(w, len, v);
+  if (e) writeEntryOid(w, e);
+  else w.oidContentOf(oid, len);
+  w.value(v);
+  return true;
+}
 
 export function get(view: MibView, vbs: readonly Varbind[], v1: boolean, w: BerWriter, budget: number): ReadResult {
   for (let i = 0; i < vbs.length; i++) {
@@ -49,9 +62,7 @@ export function get(view: MibView, vbs: readonly Varbind[], v1: boolean, w: BerW
       if (v1) return ERR(ErrorStatus.noSuchName, i + 1);
       v = view.objectOf(oid) ? NO_SUCH_INSTANCE : NO_SUCH_OBJECT;
     }
-    const enc = e ? entryOidContent(e) : encodeOidContent(oid);
-    if (!fits(w, varbindSize(enc.length, v), budget)) return ERR(ErrorStatus.tooBig, 0);
-    writeVarbind(w, enc, v);
+    if (!put(w, budget, e, oid, v)) return ERR(ErrorStatus.tooBig, 0);
   }
   return OK(vbs.length);
 }
@@ -61,18 +72,9 @@ export function getNext(view: MibView, vbs: readonly Varbind[], v1: boolean, w: 
   const found: { value: SnmpValue | undefined; entry: Entry | undefined } = { value: undefined, entry: undefined };
   for (let i = 0; i < vbs.length; i++) {
     const at = scan(view, entries, entries.next(vbs[i].oid), v1, found);
-    let enc: Buffer;
-    let v: SnmpValue;
-    if (at < 0) {
-      if (v1) return ERR(ErrorStatus.noSuchName, i + 1);
-      enc = encodeOidContent(vbs[i].oid);
-      v = END_OF_MIB_VIEW;
-    } else {
-      enc = entryOidContent(found.entry!);
-      v = found.value!;
-    }
-    if (!fits(w, varbindSize(enc.length, v), budget)) return ERR(ErrorStatus.tooBig, 0);
-    writeVarbind(w, enc, v);
+    if (at < 0 && v1) return ERR(ErrorStatus.noSuchName, i + 1);
+    const ok = at < 0 ? put(w, budget, undefined, vbs[i].oid, END_OF_MIB_VIEW) : put(w, budget, found.entry, vbs[i].oid, found.value!);
+    if (!ok) return ERR(ErrorStatus.tooBig, 0);
   }
   return OK(vbs.length);
 }
@@ -88,20 +90,16 @@ export function getBulk(view: MibView, vbs: readonly Varbind[], nonRepeaters: nu
   const r = vbs.length - n;
   const found: { value: SnmpValue | undefined; entry: Entry | undefined } = { value: undefined, entry: undefined };
   let count = 0;
-  const put = (enc: Buffer, v: SnmpValue): boolean => {
-    if (!fits(w, varbindSize(enc.length, v), budget)) return false;
-    writeVarbind(w, enc, v);
-    count++;
-    return true;
-  };
   for (let i = 0; i < n; i++) {
     const at = scan(view, entries, entries.next(vbs[i].oid), false, found);
-    const ok = at < 0 ? put(encodeOidContent(vbs[i].oid), END_OF_MIB_VIEW) : put(entryOidContent(found.entry!), found.value!);
+    const ok = at < 0 ? put(w, budget, undefined, vbs[i].oid, END_OF_MIB_VIEW) : put(w, budget, found.entry, vbs[i].oid, found.value!);
     if (!ok) return count ? OK(count) : ERR(ErrorStatus.tooBig, 0);
+    count++;
   }
   if (r === 0 || m === 0) return OK(count);
   const pos = new Array<number>(r);
-  const last: Buffer[] = new Array<Buffer>(r);
+  /** The entry last returned for each repeater (its OID names an endOfMibView after it); undefined: none yet. */
+  const last = new Array<Entry | undefined>(r);
   for (let j = 0; j < r; j++) pos[j] = entries.next(vbs[n + j].oid);
   for (let rep = 0; rep < m; rep++) {
     let ended = 0;
@@ -110,16 +108,16 @@ export function getBulk(view: MibView, vbs: readonly Varbind[], nonRepeaters: nu
       let ok: boolean;
       if (at < 0) {
         // endOfMibView, named by the last OID returned for this varbind (or the requested one).
-        last[j] ??= encodeOidContent(vbs[n + j].oid);
         pos[j] = -1;
         ended++;
-        ok = put(last[j], END_OF_MIB_VIEW);
+        ok = put(w, budget, last[j], vbs[n + j].oid, END_OF_MIB_VIEW);
       } else {
-        last[j] = entryOidContent(found.entry!);
+        last[j] = found.entry;
         pos[j] = at + 1;
-        ok = put(last[j], found.value!);
+        ok = put(w, budget, found.entry, vbs[n + j].oid, found.value!);
       }
       if (!ok) return count ? OK(count) : ERR(ErrorStatus.tooBig, 0);
+      count++;
     }
     if (ended === r) break;
   }

@@ -6,6 +6,7 @@
  * that holds it stays consistent.
  */
 import type { ConfigObject } from '../config/document';
+import { BerWriter, subIdSize } from './ber';
 import type { ObjectClass } from '../model';
 import type { Instance, PathSeg } from '../state/tree';
 import type { Row } from './mibview';
@@ -147,21 +148,24 @@ export class TableRows {
     return at < this.length && this.compareIndex(at, index) === 0 ? at : -1;
   }
 
+  /** Octets of the BER contents of the OID of row r's cell in the column whose OID's contents are prefix. */
+  cellOidLength(r: number, prefix: Buffer): number {
+    let size = prefix.length;
+    for (let i = this.starts[r]; i < this.starts[r + 1]; i++) size += subIdSize(this.subIds[i]);
+    return size;
+  }
+
+  /** Writes the BER contents of the OID of row r's cell in the column whose OID's contents are prefix. */
+  writeCellOid(w: BerWriter, r: number, prefix: Buffer): void {
+    w.bytes(prefix);
+    w.subIds(this.subIds, this.starts[r], this.starts[r + 1]);
+  }
+
   /** BER contents of the OID of row r's cell in the column whose OID's contents are prefix (a new buffer). */
   cellOidContent(r: number, prefix: Buffer): Buffer {
-    const s = this.starts[r];
-    const e = this.starts[r + 1];
-    let size = prefix.length;
-    for (let i = s; i < e; i++) size += subIdSize(this.subIds[i]);
-    const out = Buffer.allocUnsafe(size);
-    prefix.copy(out, 0);
-    let p = prefix.length;
-    for (let i = s; i < e; i++) {
-      const v = this.subIds[i];
-      if (v >= 0x80) for (let k = subIdSize(v) - 1; k > 0; k--) out[p++] = ((v >>> (7 * k)) & 0x7f) | 0x80; // v < 2^32: >>> is exact
-      out[p++] = v & 0x7f;
-    }
-    return out;
+    const w = new BerWriter(this.cellOidLength(r, prefix));
+    this.writeCellOid(w, r, prefix);
+    return w.buf;
   }
 
   /**
@@ -247,9 +251,7 @@ export class PackedRow implements Row {
   get path(): readonly PathSeg[] | undefined { return this.rows.pathAt(this.r); }
   /** BER contents of the OID of this row's cell in the column whose OID's contents are prefix. */
   cellOidContent(prefix: Buffer): Buffer { return this.rows.cellOidContent(this.r, prefix); }
+  cellOidLength(prefix: Buffer): number { return this.rows.cellOidLength(this.r, prefix); }
+  writeCellOid(w: BerWriter, prefix: Buffer): void { this.rows.writeCellOid(w, this.r, prefix); }
 }
 
-/** Octets of a sub-identifier in BER (base 128); INDEX sub-identifiers are 32-bit unsigned (values.ts indexSubIds). */
-function subIdSize(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}

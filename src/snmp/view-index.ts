@@ -9,7 +9,7 @@
  * A ViewIndex does not change once made: the view makes a new one when rows come or go (sharing the packed rows of
  * the tables that did not change), so who holds the previous one keeps a consistent index.
  */
-import { encodeOidContent } from './ber';
+import { BerWriter, encodeOidContent } from './ber';
 import type { Column, Row, StaticObject } from './mibview';
 import { PackedRow } from './table-rows';
 import type { TableRows } from './table-rows';
@@ -30,20 +30,32 @@ export function entryOid(e: Entry): Oid {
 
 /** BER contents of the instance OID of an entry (a new buffer): the column's encoding, then the INDEX sub-identifiers. */
 export function entryOidContent(e: Entry): Buffer {
+  if (e.fixed) return staticOidContent(e.fixed);
   if (e.row instanceof PackedRow) return e.row.cellOidContent(e.col!.enc);
   return encodeOidContent(entryOid(e));
 }
 
-/** compareOids(column ++ index, oid) without making the concatenation. */
-export function compareCell(column: Oid, index: Oid, oid: Oid): number {
-  const c = column.length;
-  const n = c + index.length;
-  const m = n < oid.length ? n : oid.length;
-  for (let i = 0; i < m; i++) {
-    const d = (i < c ? column[i] : index[i - c]) - oid[i];
-    if (d !== 0) return d;
-  }
-  return n - oid.length;
+/** The BER contents of each static object's OID, made once. */
+const staticEncodings = new WeakMap<StaticObject, Buffer>();
+
+function staticOidContent(f: StaticObject): Buffer {
+  let enc = staticEncodings.get(f);
+  if (!enc) { enc = encodeOidContent(f.oid); staticEncodings.set(f, enc); }
+  return enc;
+}
+
+/** Octets of the BER contents of an entry's instance OID. */
+export function entryOidLength(e: Entry): number {
+  if (e.fixed) return staticOidContent(e.fixed).length;
+  if (e.row instanceof PackedRow) return e.row.cellOidLength(e.col!.enc);
+  return entryOidContent(e).length;
+}
+
+/** Writes the BER contents of an entry's instance OID (entryOidLength octets), with nothing made on the way. */
+export function writeEntryOid(w: BerWriter, e: Entry): void {
+  if (e.fixed) w.bytes(staticOidContent(e.fixed));
+  else if (e.row instanceof PackedRow) e.row.writeCellOid(w, e.col!.enc);
+  else w.bytes(entryOidContent(e));
 }
 
 /** One table as the index holds it: its readable columns in OID order and its rows in INDEX order. */
@@ -71,6 +83,9 @@ export class ViewIndex {
   readonly length: number;
   /** The tables with rows, in OID order, with their first position. */
   private readonly placed: Placed[] = [];
+  /** The entries of the static objects (before and after the tables), made once: an Entry is never changed. */
+  private readonly fixedBefore: readonly Entry[];
+  private readonly fixedAfter: readonly Entry[];
   private readonly tablesEnd: number;
 
   /** before and after: sorted static objects (before all tables, after all tables); parts: the tables in OID order. */
@@ -84,18 +99,28 @@ export class ViewIndex {
     }
     this.tablesEnd = at;
     this.length = at + after.length;
+    this.fixedBefore = before.map((fixed) => ({ row: null, col: null, fixed }));
+    this.fixedAfter = after.map((fixed) => ({ row: null, col: null, fixed }));
   }
 
-  /** The entry at position i (a new object); undefined past the end. */
+  /** The entry at position i (a new object for a cell); undefined past the end. */
   entry(i: number): Entry | undefined {
     if (i < 0 || i >= this.length) return undefined;
-    if (i < this.before.length) return { row: null, col: null, fixed: this.before[i] };
-    if (i >= this.tablesEnd) return { row: null, col: null, fixed: this.after[i - this.tablesEnd] };
+    if (i < this.before.length) return this.fixedBefore[i];
+    if (i >= this.tablesEnd) return this.fixedAfter[i - this.tablesEnd];
+    return this.cell(i);
+  }
+
+  /** The cell at position i (between the statics); with oid, only when its OID is oid (compared in place). */
+  private cell(i: number, oid?: Oid): Entry | undefined {
     const p = this.placed[this.tableAt(i)];
+    const rows = p.part.rows;
     const local = i - p.start;
-    const n = p.part.rows.length;
-    const k = Math.floor(local / n);
-    return { row: p.part.rows.row(local - k * n), col: p.part.columns[k], fixed: null };
+    const k = Math.floor(local / rows.length);
+    const r = local - k * rows.length;
+    const col = p.part.columns[k];
+    if (oid && rows.compareCell(r, col.oid, oid) !== 0) return undefined;
+    return { row: rows.row(r), col, fixed: null };
   }
 
   /** Every entry in order (new objects). */
@@ -123,13 +148,15 @@ export class ViewIndex {
     return p.start + ViewIndex.upTo(p.part, oid);
   }
 
-  /** The entry with exactly this OID. */
+  /** The entry with exactly this OID (compared in place: a cell's INDEX is not made). */
   exact(oid: Oid): Entry | undefined {
     const i = this.next(oid) - 1;
-    const e = this.entry(i);
-    if (!e) return undefined;
-    const c = e.fixed ? compareOids(e.fixed.oid, oid) : compareCell(e.col!.oid, e.row!.index, oid);
-    return c === 0 ? e : undefined;
+    if (i < 0) return undefined;
+    if (i < this.before.length || i >= this.tablesEnd) {
+      const e = this.entry(i)!;
+      return compareOids(e.fixed!.oid, oid) === 0 ? e : undefined;
+    }
+    return this.cell(i, oid);
   }
 
   /**

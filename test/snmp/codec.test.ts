@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BerError, BerReader, BerWriter, Tag, decodeOidContent, encValue, encodeOidContent, valueSize } from '../../src/snmp/ber';
+import { BerError, BerReader, BerWriter, Tag, decodeOidContent, encValue, encodeOidContent, oidContentLength, valueSize } from '../../src/snmp/ber';
 import type { SnmpValue } from '../../src/snmp/ber';
 import {
   MsgFlags, V2C, V3, decodeMessage, decodePdu, decodeScopedPdu, encodeCommunityMessage, encodePdu, encodeVarbinds,
@@ -47,6 +47,10 @@ describe('snmp codec: BER', () => {
     expect(encValue({ type: 'counter64', value: 0x100000000n }).toString('hex')).to.equal('46050100000000');
     expect(encValue({ type: 'counter64', value: 0x123456789abcdefn }).toString('hex')).to.equal('46080123456789abcdef');
     expect(encValue({ type: 'counter64', value: 0x8000000000000001n }).toString('hex')).to.equal('4609008000000000000001');
+    // around 2^53, where the encoder stops reading the value as a number
+    expect(encValue({ type: 'counter64', value: 0x1fffffffffffffn }).toString('hex')).to.equal('46071fffffffffffff');
+    expect(encValue({ type: 'counter64', value: 0x20000000000000n }).toString('hex')).to.equal('460720000000000000');
+    expect(encValue({ type: 'counter64', value: 0x20000000000001n }).toString('hex')).to.equal('460720000000000001');
     expect(encValue({ type: 'oid', value: parseOid('1.3.6.1.2.1.1.1.0') }).toString('hex')).to.equal('06082b06010201010100');
     expect(encodeOidContent([1, 3, 6, 1, 4, 1, 2680]).toString('hex')).to.equal('2b060104019478');
   });
@@ -61,6 +65,30 @@ describe('snmp codec: BER', () => {
       expect(() => r.value(), h).to.throw(BerError);
     }
     expect(() => decodeOidContent(hex('2b8080808080808001'), 0, 9)).to.throw(BerError);
+  });
+
+  it('writes an OID straight into a writer as encodeOidContent encodes it', () => {
+    let seed = 7;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const sizes = [0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 0xffffffff];
+    for (let k = 0; k < 500; k++) {
+      const oid = [rnd(3), 0];
+      oid[1] = oid[0] < 2 ? rnd(40) : rnd(1000);
+      for (let i = rnd(30); i > 0; i--) oid.push(rnd(4) ? rnd(300) : sizes[rnd(sizes.length)]);
+      const enc = encodeOidContent(oid);
+      expect(oidContentLength(oid), oid.join('.')).to.equal(enc.length);
+      const w = new BerWriter(1);
+      w.int(k);
+      const at = w.pos;
+      w.oidContentOf(oid, enc.length);
+      expect(w.buf.subarray(at, w.pos).toString('hex'), oid.join('.')).to.equal(enc.toString('hex'));
+      // the sub-identifiers after the first two, as an INDEX is written after its column's encoding
+      const tail = new BerWriter(1);
+      tail.subIds(Uint32Array.from(oid), 2, oid.length);
+      expect(tail.buf.subarray(0, tail.pos).toString('hex')).to.equal(enc.subarray(encodeOidContent(oid.slice(0, 2)).length).toString('hex'));
+    }
+    expect(() => oidContentLength([1, 40])).to.throw(BerError);
+    expect(() => oidContentLength([1, 3, 2 ** 32])).to.throw(BerError);
   });
 
   it('orders OIDs lexicographically', () => {
@@ -104,6 +132,20 @@ describe('snmp codec: messages', () => {
     const good = encodeCommunityMessage(V2C, Buffer.from('public'), encodePdu(Tag.GetRequest, 1, 0, 0, encodeVarbinds(vbs)));
     expect(() => decodeMessage(Buffer.concat([good, Buffer.from([0])]))).to.throw(BerError);
     expect(() => decodePdu(new BerReader(hex('a403020101')))).to.throw(BerError);
+    // trailing data in a varbind (a NULL after the value), after the varbinds, in the PDU
+    const vb = hex('300e06082b06010201010100050005 00'.replace(/ /g, ''));
+    const list = (content: Buffer): Buffer => Buffer.concat([Buffer.from([0x30, content.length]), content]);
+    const pdu = (inner: Buffer): Buffer => Buffer.concat([Buffer.from([0xa0, inner.length]), inner]);
+    const head = hex('020101020100020100');
+    expect(() => decodePdu(new BerReader(pdu(Buffer.concat([head, list(vb)]))))).to.throw(BerError, 'trailing data in a varbind');
+    const ok = hex('300c06082b060102010101000500');
+    expect(decodePdu(new BerReader(pdu(Buffer.concat([head, list(ok)])))).varbinds).to.have.length(1);
+    expect(() => decodePdu(new BerReader(pdu(Buffer.concat([head, list(ok), hex('0500')]))))).to.throw(BerError, 'trailing data in the PDU');
+    // a varbind whose OID runs past the varbind (inside the list) is refused
+    expect(() => decodePdu(new BerReader(pdu(Buffer.concat([head, list(hex('300306082b0601020101010005000500'))]))))).to.throw(BerError);
+    // an error response echoes the request's varbinds as received
+    const m = decodeMessage(good) as CommunityMessage;
+    expect(m.pdu.varbindBytes.toString('hex')).to.equal(encodeVarbinds(vbs).toString('hex'));
   });
 
   it('round-trips a v3 message with authentication and privacy (every protocol)', () => {
