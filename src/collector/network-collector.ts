@@ -52,7 +52,7 @@ export class NetworkCollector {
   private readonly cache = new BlockCache();
   /** Each node's own chain, for its reorganisations (nodeLedgerState reorgCount). */
   readonly branches = new NodeBranches(this.cache);
-  /** What derive() last wrote every node's ledger state for, and each node's tips, head and reachability then. */
+  /** What derive() last wrote every node's ledger state for, and what each node added to the chain tips then (tipsOf). */
   private readonly derived: { best?: NodePoller; height?: number } = {};
   private readonly tipsSeen = new WeakMap<NodePoller, string>();
   /** The ledger's tracker moved since the tips were written: a node's head may be on the best chain now. */
@@ -360,7 +360,7 @@ export class NetworkCollector {
     } else for (const p of heightMoved ? this.pollers.values() : polled) this.writeNodeState(p);
     let tipsMoved = false;
     for (const p of polled ?? []) {
-      const seen = `${p.reachable}|${p.last?.head.hash}|${JSON.stringify(p.last?.tips)}`;
+      const seen = this.tipsOf(p, best);
       if (this.tipsSeen.get(p) !== seen) { this.tipsSeen.set(p, seen); tipsMoved = true; }
     }
     if (full || this.tipsDirty || tipsMoved) {
@@ -368,6 +368,19 @@ export class NetworkCollector {
       this.writeTips(best);
     }
     if (full || polled!.includes(best)) this.writeConsensus(obs.consensus, obs.validators, obs.validatorRows);
+  }
+
+  /**
+   * What a node adds to the chain tips (writeTips), as a key: the tips it reports; without a tips API its head,
+   * when it is the best node's or off the tracked best chain; nothing when it is unreachable. A node following the
+   * best chain block by block (most polls of a large network) adds nothing, before and after: no rewrite of the
+   * tips, an O(nodes) pass, for it. The tracker moving or the best node changing rewrite them anyway (derive()).
+   */
+  private tipsOf(p: NodePoller, best: NodePoller): string {
+    if (!p.reachable || !p.last) return '';
+    const { tips, head } = p.last;
+    if (tips) return JSON.stringify(tips);
+    return p === best || this.tracker.hashAt(head.height) !== head.hash ? `${head.height}|${head.hash}` : 'on the best chain';
   }
 
   /** The ledger state of one node, against the best height of the last derive(). */

@@ -18,11 +18,13 @@ const NODES = DERIVE_EACH_POLL_MAX + 16;
 describe(`a network of ${NODES} nodes (more than DERIVE_EACH_POLL_MAX)`, function () {
   this.timeout(60000);
   let chain: DevChain | undefined;
+  let other: DevChain | undefined;
   let collector: Collector | undefined;
 
   after(async () => {
     await collector?.stop();
     await chain?.stop();
+    await other?.stop();
   });
 
   it('writes every node ledger state at the new best height after blocks are mined', async () => {
@@ -48,5 +50,38 @@ describe(`a network of ${NODES} nodes (more than DERIVE_EACH_POLL_MAX)`, functio
       expect(r!.get('headHash')).to.equal(hash);
     }
     expect(tree.find([{ cls: 'network', keys: ['big'] }])!.get('reachableNodeCount')).to.equal(NODES);
+  });
+
+  it('shows a node off the best chain as a chain tip, following its head, and none of the nodes on it', async () => {
+    await collector?.stop();
+    chain ??= await startDevChain({ blockIntervalMs: 0, workload: false });
+    // another chain: the node pointed at it has a head the network's best chain does not hold
+    other = await startDevChain({ blockIntervalMs: 0, workload: false });
+    await other.request('evm_mine');
+    const tree = new InstanceTree();
+    collector = new Collector(tree, { rpcTimeoutMs: 4000 });
+    collector.apply(networkSettings({ networks: [{ name: 'big', platform: 'ethereum', pollInterval: 1,
+      nodes: [...Array.from({ length: NODES - 1 }, (_, i) => ({ name: `n${String(i).padStart(3, '0')}`, endpoint: chain!.url })),
+        { name: 'zfork', endpoint: other.url }] }] }));
+    collector.start();
+    const ledgerPath = [{ cls: 'network', keys: ['big'] }, { cls: 'ledger', keys: ['main'] }];
+    const tips = (): { status: unknown; hash: unknown; by: unknown }[] =>
+      (tree.find(ledgerPath)?.list('chainTip') ?? []).map((t) => ({ status: t.get('status'), hash: t.get('hash'), by: t.get('reportedBy') }));
+    const headOf = async (c: DevChain): Promise<string> => ((await c.request('eth_getBlockByNumber', ['latest', false])) as { hash: string }).hash;
+    for (let i = 0; i < 3; i++) await chain.request('evm_mine');
+    let best = await headOf(chain);
+    let fork = await headOf(other);
+    const shown = (): boolean => {
+      const t = tips();
+      return t.length === 2 && t[0].status === 'active' && t[0].hash === best && t[1].status === 'unknown' && t[1].hash === fork && t[1].by === 'zfork';
+    };
+    await until('the best head and the fork node\'s head as the two chain tips', shown, 20000);
+    // the fork node's head moves: its tip follows; the best chain's: the active tip follows, still two tips
+    await other.request('evm_mine');
+    fork = await headOf(other);
+    await until('the fork tip at the fork node\'s new head', shown, 20000);
+    await chain.request('evm_mine');
+    best = await headOf(chain);
+    await until('the active tip at the new best head', shown, 20000);
   });
 });
