@@ -8,13 +8,15 @@
  */
 
 /**
- * How long a slice of work runs before it gives the event loop back (ms). A quarter of a millisecond: an SNMP GET
- * takes 0.1-0.3 ms and Debian's snmpd answers 99% within 1-1.5 ms on the test machine, so a GET that lands behind a
- * slice of a full <get> must not wait a whole millisecond (bench/snmp-latency.js, SNMP GET p99 ours/snmpd: 1.46-2.05
- * back to back and 1.94-3.54 paced with 1 ms slices in two runs, 0.83-1.33 and 1.36-2.49 with 0.25 ms in five, same bridge CPU; a full
- * <get> of 10.6 MB then takes longer in wall time, 0.9-1.8 s instead of 0.8-0.9 s, as the other work is served between its slices).
+ * How long a slice of work runs before it gives the event loop back (ms). A tenth of a millisecond: an SNMP GET
+ * takes 0.1-0.3 ms and Debian's snmpd answers 99% within 0.7-1.5 ms on the test machine, so a GET that lands behind a
+ * slice of a full <get> must not wait long (bench/snmp-latency.js, SNMP GET p99 ours/snmpd: 1.46-2.05 back to back and
+ * 1.94-3.54 paced with 1 ms slices in two runs, 0.83-1.33 and 1.36-2.49 with 0.25 ms in five, same bridge CPU; with
+ * 0.1 ms and 4 list entries per step of a streamed <get> (render-stream.ts), alternated with 0.25 ms and 16 entries
+ * in three pairs, our paced p99 2.00, 2.41, 2.14 -> 1.53, 1.84, 1.73 ms; a full <get> of 10.6 MB takes longer in wall
+ * time, up to 0.8-1.5 s, as the other work is served between its slices).
  */
-export const TURN_SLICE_MS = 0.25;
+export const TURN_SLICE_MS = 0.1;
 
 export class Turns {
   private end: number;
