@@ -14,7 +14,7 @@
  * 1.94-3.54 paced with 1 ms slices in two runs, 0.83-1.33 and 1.36-2.49 with 0.25 ms in five, same bridge CPU; with
  * 0.1 ms and 4 list entries per step of a streamed <get> (render-stream.ts), alternated with 0.25 ms and 16 entries
  * in three pairs, our paced p99 2.00, 2.41, 2.14 -> 1.53, 1.84, 1.73 ms; a full <get> of 10.6 MB takes longer in wall
- * time, up to 0.8-1.5 s, as the other work is served between its slices).
+ * time, at most 0.8, 1.5 and 1.8 s in those runs instead of 0.4-1.1 s, as the other work is served between its slices).
  */
 export const TURN_SLICE_MS = 0.1;
 
