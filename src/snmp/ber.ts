@@ -365,9 +365,6 @@ export class BerWriter {
     this.bytes(b);
   }
 
-  /** An OID whose content octets are already encoded. */
-  oidContent(content: Buffer): void { this.octets(content, Tag.Oid); }
-
   /** An OID's content octets (their number: oidContentLength), encoded here; the caller writes the header. */
   oidContentOf(oid: readonly number[], length: number): void {
     this.ensure(length);
