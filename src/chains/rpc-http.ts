@@ -16,9 +16,9 @@
  * without a clock running, so the bridge's own queueing never makes a healthy node look unreachable; a node
  * that hangs still fails each request within timeoutMs of it reaching the node, and frees the socket.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { HttpStatusError, MalformedResponseError, RpcError, TransportError } from './errors';
+import { HttpStatusError, MalformedResponseError, RpcError } from './errors';
+import { Http1Pool, StaleSocketError } from './http-pool';
+import { postHead } from './http1';
 
 export interface RpcHttpOptions {
   readonly url: string;
@@ -59,12 +59,11 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
 
 export class RpcHttpClient {
   private nextId = 1;
-  private readonly agent: http.Agent;
+  private readonly pool: Http1Pool;
   private readonly url: URL;
+  private readonly path: string;
   private readonly auth: string | undefined;
   private queue: Queued[] = [];
-  /** Sockets this client has used: a request on one of them reuses a kept connection. */
-  private readonly sockets = new WeakSet<object>();
   private flushScheduled = false;
   /** undefined until a batch was answered (true) or refused (false). */
   batchSupport: boolean | undefined;
@@ -76,8 +75,8 @@ export class RpcHttpClient {
     const u = new URL(opts.url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported RPC URL scheme ${u.protocol}`);
     this.url = u;
-    const maxSockets = opts.maxSockets ?? 4;
-    this.agent = u.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets });
+    this.path = (u.pathname || '/') + u.search;
+    this.pool = new Http1Pool(u, opts.maxSockets ?? 4, this.stats);
     if (opts.username !== undefined) this.auth = 'Basic ' + Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64');
     else if (u.username) this.auth = 'Basic ' + Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
   }
@@ -182,76 +181,22 @@ export class RpcHttpClient {
   /** One POST, sent again once on a new connection when a kept-alive one turns out closed before any answer. */
   private async post(body: string): Promise<Reply> {
     try {
-      return await this.postOnce(body);
+      return await this.postOnce(body, false);
     } catch (e) {
-      if (e instanceof StaleSocketError) return this.postOnce(body);
+      if (e instanceof StaleSocketError) return this.postOnce(body, true);
       throw e;
     }
   }
 
-  /** One POST; latencyMs runs from the moment the request got its socket, like the timeout. */
-  private postOnce(body: string): Promise<Reply> {
-    const u = this.url;
-    const mod = u.protocol === 'https:' ? https : http;
-    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    if (this.auth) headers.authorization = this.auth;
-    const limit = this.opts.maxResponseBytes ?? 32 * 1024 * 1024;
+  /** One POST; latencyMs runs from the moment the request got its connection, like the timeout. */
+  private async postOnce(body: string, fresh: boolean): Promise<Reply> {
     this.stats.requests++;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      let onSocket = 0;
-      let answered = false;
-      let reused = false;
-      const done = (err: Error | null, v?: { status: number; text: string }): void => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        if (err) reject(err); else {
-          this.stats.lastLatencyMs = Date.now() - onSocket;
-          resolve({ ...v!, latencyMs: this.stats.lastLatencyMs });
-        }
-      };
-      const req = mod.request({
-        protocol: u.protocol, hostname: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers, agent: this.agent,
-      }, (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          this.stats.bytesIn += c.length;
-          if (size > limit) { req.destroy(); done(new MalformedResponseError(`response larger than ${limit} octets`)); return; }
-          chunks.push(c);
-        });
-        res.on('end', () => done(null, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => done(new TransportError(e.message)));
-        res.on('aborted', () => done(new TransportError('connection closed during response')));
-      });
-      // The clock starts when the pool assigns a socket: time spent queued behind other requests is not the node's.
-      req.once('socket', (socket) => {
-        onSocket = Date.now();
-        // (req.reusedSocket misses a socket the pool hands straight to a queued request.)
-        reused = this.sockets.has(socket);
-        if (!reused) {
-          this.sockets.add(socket);
-          this.stats.connections++;
-          // The node closing a kept connection (idle timeout, restart) is news: see MethodBook.mark.
-          socket.once('close', () => { this.stats.disconnections++; });
-        }
-        if (settled) return;
-        timer = setTimeout(() => { req.destroy(); done(new TransportError(`timeout after ${this.opts.timeoutMs} ms`)); }, this.opts.timeoutMs);
-      });
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const stale = reused && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNABORTED');
-        done(stale ? new StaleSocketError(e.message) : new TransportError(e.message));
-      });
-      req.end(body);
-    });
+    const data = postHead(this.path, this.url.host, Buffer.byteLength(body), this.auth) + body;
+    const r = await this.pool.request(data, this.opts.timeoutMs, this.opts.maxResponseBytes ?? 32 * 1024 * 1024, fresh);
+    this.stats.bytesIn += r.body.length;
+    this.stats.lastLatencyMs = r.latencyMs;
+    return { status: r.status, text: r.body.toString('utf8'), latencyMs: r.latencyMs };
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void { this.pool.close(); }
 }
-
-/** A kept-alive connection the node had closed: the request never reached it. */
-class StaleSocketError extends TransportError {}
