@@ -15,22 +15,22 @@ export const NODE_FLAGS_ENV = 'BCMGMT_NODE_FLAGS';
 
 /**
  * The default flags. None is a hard limit: the old generation keeps V8's own limit (a large configuration that
- * legitimately needs more heap gets it); only the young generation, the old generation's growth between full
- * collections and V8's speed-for-memory trades are bounded. Chosen with bench/soak.ts (README, "Memory bounds"):
- * two 8-minute soaks side by side under the load of issue 16's target 3, 1,000 nodes x 20 peers.
+ * legitimately needs more heap gets it); only the young generation and the old generation's growth between full
+ * collections are bounded. Chosen with bench/soak.ts and bench/snmp-latency.ts (README, "Memory bounds") under the
+ * load of issue 16's target 3, 1,000 nodes x 20 peers.
  *   --max-semi-space-size=2    young generation at most 2 x 2 MB instead of 2 x 16 MB: short-lived garbage
  *                              (NETCONF reply chunks, SNMP PDUs, poll results) is scavenged every 2 MB of
  *                              allocation; with the <get> streamed from the tree little survives a scavenge.
  *   --heap-growing-percent=20  the old generation may grow by 20% of what survived the last full collection
  *                              before the next one, instead of V8's factor of up to 4x for a fast allocator.
- *   --optimize-for-size        V8 prefers smaller heap growth steps and code over speed.
- * Together: RSS 131-134 MB and flat (committed heap about 68 MB) against 143-148 MB (about 81 MB) with
- * --max-semi-space-size=2 --heap-growing-percent=30 alone, at the same CPU (29-31% against 27-29% of a core).
- * --optimize-for-size also holds the young generation at its smallest (1 MB in all, whatever --max-semi-space-size
- * says), so the bridge scavenges twice as often. Without it (2026-12-03) the paced SNMP GET p99 against snmpd's was
- * 1.06-1.49 instead of 1.86-2.11, but RSS reached 150.4 MB in a 30-minute soak: kept, for target 4 (<= 150 MB).
+ * Until 2026-12-04 --optimize-for-size was a third: it held the young generation at its smallest (1 MB in all,
+ * whatever --max-semi-space-size says), so the bridge scavenged twice as often, and every scavenge is a pause the
+ * SNMP agent waits behind. Without it the paced SNMP GET p99 against snmpd's was 1.03-1.22 instead of 1.49-2.10
+ * in five alternated pairs, for 129-130 MB of RSS instead of 122-126; it had been kept for target 4 (<= 150 MB)
+ * while the chain adapters' node:http client took about 12 MB more (a soak reached 150.4 MB then).
+ * --max-semi-space-size=4 was no better for the tail (1.10-1.56 against 1.10-1.31, three pairs) at 3-8 MB more.
  */
-export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=20', '--optimize-for-size'];
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
 
 /**
  * The environment the bridge runs with besides the flags (the C library reads it when the process starts):
