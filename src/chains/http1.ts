@@ -76,13 +76,15 @@ export class ResponseParser {
           at = end + 4;
           break;
         }
-        case Stage.Length: {
+        case Stage.Length:
+        case Stage.ChunkData: {
+          // body octets: the rest of a Content-Length body, or of one chunk
           const n = Math.min(this.remaining, buf.length - at);
           if (n > 0) this.take(buf.subarray(at, at + n));
           at += n;
           this.remaining -= n;
           if (this.remaining > 0) return undefined;
-          this.stage = Stage.Done;
+          this.stage = this.stage === Stage.Length ? Stage.Done : Stage.ChunkDataEnd;
           break;
         }
         case Stage.ChunkSize: {
@@ -98,15 +100,6 @@ export class ResponseParser {
           this.remaining = parseInt(hex, 16);
           at = eol + 2;
           this.stage = this.remaining === 0 ? Stage.Trailers : Stage.ChunkData;
-          break;
-        }
-        case Stage.ChunkData: {
-          const n = Math.min(this.remaining, buf.length - at);
-          if (n > 0) this.take(buf.subarray(at, at + n));
-          at += n;
-          this.remaining -= n;
-          if (this.remaining > 0) return undefined;
-          this.stage = Stage.ChunkDataEnd;
           break;
         }
         case Stage.ChunkDataEnd: {
