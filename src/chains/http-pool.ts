@@ -6,8 +6,9 @@
  * An idle connection does not hold the process open and is closed when the node closes it, or just before
  * the Keep-Alive timeout the node announced. A connection reused for a request that it closes or resets
  * before any octet of an answer fails that request with StaleSocketError: the node never saw it, so the
- * caller may send it again. Any other failure is a TransportError or, for a response that breaks HTTP/1.1,
- * a MalformedResponseError; either way the connection is closed.
+ * caller may send it again; on a new connection that is a TransportError 'connection closed before any
+ * response'. Any other failure is a TransportError or, for a response that breaks HTTP/1.1, a
+ * MalformedResponseError; either way the connection is closed.
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -128,11 +129,10 @@ export class Http1Pool {
 
   private onFailure(conn: Conn, e: NodeJS.ErrnoException | undefined): void {
     const f = conn.current;
-    if (f && f.reused && !f.parser.started && (e === undefined || e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNABORTED')) {
-      this.drop(conn, new StaleSocketError(e?.message ?? 'kept connection closed by the node'));
-    } else {
-      this.drop(conn, e === undefined ? new TransportError('connection closed during response') : new TransportError(e.message));
-    }
+    const early = f !== undefined && !f.parser.started && (e === undefined || e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNABORTED');
+    if (!early) this.drop(conn, e === undefined ? new TransportError('connection closed during response') : new TransportError(e.message));
+    else if (f.reused) this.drop(conn, new StaleSocketError(e?.message ?? 'kept connection closed by the node'));
+    else this.drop(conn, new TransportError('connection closed before any response'));
   }
 
   private finish(conn: Conn, f: InFlight, r: Http1Response): void {

@@ -1,8 +1,8 @@
 /**
  * RpcHttpClient's own HTTP/1.1 transport (src/chains/http-pool.ts) against real servers: node:http
  * answering chunked, a bare TCP server answering HTTP/1.0 framed by the connection's end, a server that
- * announces a short Keep-Alive timeout, servers that break HTTP or send too much, and HTTPS with a
- * certificate made by openssl, trusted or not.
+ * announces a short Keep-Alive timeout, servers that break HTTP, send too much or close before answering,
+ * and HTTPS with a certificate made by openssl, trusted or not.
  */
 import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MalformedResponseError, TransportError } from '../../src/chains/errors';
+import { StaleSocketError } from '../../src/chains/http-pool';
 import { RpcHttpClient } from '../../src/chains/rpc-http';
 import { requireTool } from '../support/tools';
 
@@ -157,6 +158,28 @@ describe('RpcHttpClient transport', function () {
       expect(e2.message).to.equal('connection closed during response');
       expect(a.stats.errors + b.stats.errors).to.equal(2);
     } finally { a.close(); b.close(); await closeTcp(ssh.server); await closeTcp(cut.server); }
+  });
+
+  it('fails a call on a new connection the node closes before any answer, at once and each time', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => undefined); s.end(); });
+    const c = new RpcHttpClient({ url: `http://127.0.0.1:${await listen(server)}`, timeoutMs: 5000, jsonrpc: '2.0' });
+    try {
+      for (const m of ['a', 'b']) { // the second: nothing left stuck by the first
+        const started = Date.now();
+        const e = await rejection(c.call(m));
+        expect(e).to.be.instanceOf(TransportError).and.not.instanceOf(StaleSocketError);
+        expect(e.message).to.equal('connection closed before any response');
+        expect(Date.now() - started).to.be.lessThan(1000); // not the 5 s timeout
+      }
+      expect(c.stats).to.include({ requests: 2, connections: 2, disconnections: 2, errors: 2 });
+      c.close();
+      expect((await rejection(c.call('c'))).message).to.equal('client closed');
+    } finally {
+      c.close();
+      for (const s of sockets) s.destroy(); // or server.close() waits for them
+      await closeTcp(server);
+    }
   });
 
   it('fails the calls in flight and those waiting when closed', async () => {
