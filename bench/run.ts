@@ -41,11 +41,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'beacon', full: [], quick: ['10'], figures: /^(Beacon API calls per poll|following \d+ validators|real Lodestar)/ },
   { name: 'snmp-get-alloc', full: [], quick: ['--gets', '20000', '--nodes', '200'], figures: /^agent: / },
   { name: 'snmp-latency', full: [], quick: ['--seconds', '2', '--rounds', '1', '--warmup', '5', '--nodes', '200', '--polled', '200'] },
+  { name: 'snmp-tail', full: [], quick: ['--seconds', '3', '--warmup', '5', '--polled', '200'], figures: /^(\d+ GETs|p45|p98|full <get>s)/ },
   { name: 'soak', full: [], limitMinutes: 75, quick: ['--minutes', '1', '--sample-seconds', '15', '--nodes', '200', '--polled', '200'] },
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses', 'scale-load', 'netconf-client', 'snmp-poll', 'synthetic-bridge']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses', 'scale-load', 'netconf-client', 'snmp-poll', 'snmp-trace', 'synthetic-bridge', 'ipc', 'gc-monitor', 'loop-delay']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

@@ -30,6 +30,8 @@ import { LoopDelayMonitor, StallWatch, startIdleReference } from './loop-delay';
 import { GcMonitor } from './gc-monitor';
 import type { GcPauses } from './gc-monitor';
 import type { LoopDelay, Stalls } from './loop-delay';
+import { AgentRecorder, GetRecorder, clockMs } from './snmp-trace';
+import type { AgentTrace } from './snmp-trace';
 
 export interface LoadOptions { readonly nodes: number; readonly peers: number; readonly polled: number; readonly nodeUrl?: string; readonly pollInterval?: number;
   /** Behind the polled nodes: recorded-response nodes (default) or one dev chain. */
@@ -69,6 +71,10 @@ export interface Load {
   readonly nodeFlags: readonly string[];
   /** The bridge's and the NETCONF client's samples, and the event-loop delay of an idle Node.js process over the same window. */
   sample(): Promise<{ bridge: BridgeSample; netconf: NetconfSample; idle: LoopDelay }>;
+  /** Starts recording the timelines of bench/snmp-trace.ts in the bridge and the NETCONF client. */
+  startTrace(): Promise<void>;
+  /** Stops recording: the bridge's datagrams and GC pauses, the NETCONF client's <get>s (none without it). */
+  stopTrace(): Promise<{ agent: AgentTrace; gets: readonly number[] }>;
   stop(): Promise<void>;
 }
 
@@ -130,6 +136,8 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
     chainLabel,
     nodeFlags: info.execArgv,
     sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none, idle: await idle.read() }),
+    startTrace: async () => { await request<boolean>(bridge, 'trace-start'); if (nc) await request<boolean>(nc, 'trace-start'); },
+    stopTrace: async () => ({ agent: await request<AgentTrace>(bridge, 'trace-stop'), gets: nc ? await request<readonly number[]>(nc, 'trace-stop') : [] }),
     stop: async () => {
       const exited = children.map((c) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); }));
       stopAll();
@@ -167,9 +175,12 @@ async function runBridge(o: LoadOptions): Promise<void> {
   const eld = new LoopDelayMonitor();
   const stalls = new StallWatch();
   const gc = new GcMonitor();
+  let recorder: AgentRecorder | undefined; // made when first asked: the other benchmarks' bridge answers as before
   let cpuAt = process.hrtime.bigint();
   let cpu = process.cpuUsage();
   process.on('message', (m: { ask?: string }) => {
+    if (m.ask === 'trace-start') { (recorder ??= new AgentRecorder(snmp.agent)).start(); process.send?.({ reply: m.ask, data: true }); return; }
+    if (m.ask === 'trace-stop') { process.send?.({ reply: m.ask, data: recorder?.stop() ?? { datagrams: [], gc: [] } }); return; }
     if (m.ask !== 'sample') return;
     const mem = process.memoryUsage();
     const live = bridge.tree.find([{ cls: 'network', keys: ['live'] }]);
@@ -200,7 +211,10 @@ async function runNetconf(sshPort: number, everyS: number): Promise<void> {
   let bytes = 0;
   let errors = 0;
   let seq = 0;
+  const recorder = new GetRecorder();
   process.on('message', (m: { ask?: string }) => {
+    if (m.ask === 'trace-start') { recorder.start(); process.send?.({ reply: m.ask, data: true }); return; }
+    if (m.ask === 'trace-stop') { process.send?.({ reply: m.ask, data: recorder.stop() }); return; }
     if (m.ask !== 'sample') return;
     const s = [...ms].sort((a, b) => a - b);
     const data: NetconfSample = { gets: s.length, bytes, maxMs: s[s.length - 1] ?? NaN, medianMs: s[Math.floor(s.length / 2)] ?? NaN, errors };
@@ -213,7 +227,9 @@ async function runNetconf(sshPort: number, everyS: number): Promise<void> {
   process.stdout.write(JSON.stringify({ ready: true }) + '\n');
   for (;;) {
     const t0 = Date.now();
+    const c0 = clockMs();
     const reply = await client.request(rpc(`g${++seq}`, '<get/>'));
+    recorder.add(c0, clockMs());
     const took = Date.now() - t0;
     if (!reply.includes('<data') || reply.includes('<rpc-error>')) errors++;
     ms.push(took);

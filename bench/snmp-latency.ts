@@ -5,6 +5,8 @@
  * bench/scale-load.ts: 1,000 synthetic nodes x 20 peers in the tree, 1,000 nodes polled by the collector every
  * 10 s, and a NETCONF client fetching the full tree every second, with the pollers back to back and paced. The bridge's event-loop delay
  * (perf_hooks.monitorEventLoopDelay) is sampled over the same rounds.
+ * CPU per GET (Linux, /proc): snmpd's CPU over its rounds per GET it answered; the bridge's, what it used over our
+ * rounds beyond what it used, per ms, over snmpd's (when its collector and the NETCONF client are its only load), per GET.
  *
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
@@ -14,6 +16,8 @@
  *      when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced (a 1 ms
  *      timer after each answer: both agents get about the same rate of GETs)]
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { parseNodeFlags } from '../src/runtime-flags';
 import { startSnmpd } from '../test/support/snmp';
 import { startLoad } from './scale-load';
@@ -28,6 +32,20 @@ function arg(name: string, def: string): string {
 }
 
 const f = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+/** Clock ticks per second of /proc/PID/stat's times. */
+const clkTck = ((): number => { try { return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100; } catch { return 100; } })();
+
+/** CPU time (user + system) a process has used so far, ms; NaN where /proc is not there. */
+function cpuMs(pid: number): number {
+  try {
+    const st = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const x = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return ((Number(x[11]) + Number(x[12])) * 1000) / clkTck;
+  } catch {
+    return NaN;
+  }
+}
 
 async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
@@ -65,27 +83,43 @@ async function main(): Promise<void> {
     for (const pauseMs of pauses) {
       const ours: Latency[] = [];
       const theirs: Latency[] = [];
+      // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
+      // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
+      const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0 };
       for (let i = 0; i < rounds; i++) {
+        let b = cpuMs(load.bridgePid);
+        let t0 = performance.now();
         ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs }));
+        use.bridgeOurs += cpuMs(load.bridgePid) - b;
+        use.msOurs += performance.now() - t0;
         const s = await load.sample();
         loop.push(s.bridge);
         idle.push(s.idle);
         gets.push(s.netconf);
+        b = cpuMs(load.bridgePid);
+        const d = cpuMs(snmpd.pid);
+        t0 = performance.now();
         theirs.push(await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs }));
+        use.bridgeTheirs += cpuMs(load.bridgePid) - b;
+        use.snmpd += cpuMs(snmpd.pid) - d;
+        use.msTheirs += performance.now() - t0;
       }
+      const count = (l: Latency[]): number => l.reduce((a, x) => a + x.count, 0);
+      const cpuOurs = ((use.bridgeOurs - (use.bridgeTheirs * use.msOurs) / use.msTheirs) * 1000) / count(ours);
+      const cpuTheirs = (use.snmpd * 1000) / count(theirs);
       const o = sum(ours);
       const t = sum(theirs);
       console.log(pauseMs ? `pollers paced: each waits ${pauseMs} ms (a timer) after each answer, so both agents get about the same rate of GETs`
         : 'pollers back to back: each sends its next GET as soon as the last one is answered (a faster agent gets more GETs)');
       const rows = [
-        ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors'],
-        ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors)],
-        ['snmpd (Debian)', f(t.p50), f(t.p99), f(t.max), f(t.rate, 0), String(t.errors)],
-        ['ratio ours/snmpd', f(o.p50 / t.p50, 2), f(o.p99 / t.p99, 2), f(o.max / t.max, 2), f(o.rate / t.rate, 2), ''],
+        ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors', 'CPU us/GET'],
+        ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors), f(cpuOurs, 0)],
+        ['snmpd (Debian)', f(t.p50), f(t.p99), f(t.max), f(t.rate, 0), String(t.errors), f(cpuTheirs, 0)],
+        ['ratio ours/snmpd', f(o.p50 / t.p50, 2), f(o.p99 / t.p99, 2), f(o.max / t.max, 2), f(o.rate / t.rate, 2), '', f(cpuOurs / cpuTheirs, 2)],
       ];
       const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99 });
+      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs } });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));

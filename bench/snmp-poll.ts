@@ -15,7 +15,8 @@ export interface Latency { p50: number; p99: number; max: number; rate: number; 
  * `pollers` concurrent pollers, each sending one GET after the other (after a pause of pauseMs, when given) for
  * `seconds`; round-trip times in ms. Stops early when stop() of opts returns true.
  */
-export async function poll(port: number, oids: readonly string[], seconds: number, pollers = 4, opts: { pauseMs?: number; stop?: () => boolean } = {}): Promise<Latency> {
+export async function poll(port: number, oids: readonly string[], seconds: number, pollers = 4,
+  opts: { pauseMs?: number; stop?: () => boolean; record?: (pollerPort: number, sentMs: number, answeredMs: number) => void } = {}): Promise<Latency> {
   const times: number[] = [];
   const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
   const end = Date.now() + seconds * 1000;
@@ -23,6 +24,7 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
   const one = async (k: number): Promise<void> => {
     const s = dgram.createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    const ownPort = s.address().port;
     let id = k * 10000000;
     let waiting: ((m: Buffer) => void) | undefined;
     s.on('message', (m) => waiting?.(m));
@@ -45,7 +47,9 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
       if (!reply) { errors++; continue; }
       const d = decodeMessage(reply) as CommunityMessage;
       if (d.pdu.errorStatus !== 0 || d.pdu.varbinds.some((v) => v.value.type === 'noSuchObject' || v.value.type === 'noSuchInstance')) errors++;
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const t1 = process.hrtime.bigint();
+      times.push(Number(t1 - t0) / 1e6);
+      opts.record?.(ownPort, Number(t0) / 1e6, Number(t1) / 1e6);
     }
     s.close();
   };
