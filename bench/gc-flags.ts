@@ -16,16 +16,12 @@ import type { Session } from '../src/netconf/server';
 import { DEFAULT_NODE_FLAGS, parseNodeFlags } from '../src/runtime-flags';
 import { rpc } from '../test/support/netconf';
 import { syntheticBridge } from './synthetic-bridge';
+import { arg } from './args';
 
 interface Result {
   readonly flags: string; readonly cpuMsPerGet: number; readonly wallMsPerGet: number; readonly gcMsPerGet: number;
   readonly gcMaxMs: number; readonly gcCount: number; readonly rssPeakMb: number; readonly heapPeakMb: number;
   readonly rssEndMb: number; readonly heapEndMb: number;
-}
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
 }
 
 const mb = (n: number): number => n / 1048576;

@@ -46,7 +46,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
 ];
 
 /** Files of dist/bench that are not benchmarks. */
-const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses', 'scale-load', 'netconf-client', 'snmp-poll', 'snmp-trace', 'synthetic-bridge', 'ipc', 'gc-monitor', 'loop-delay']);
+const HELPERS = new Set(['run', 'devchain-process', 'beacon-api-process', 'recorded-node', 'record-responses', 'scale-load', 'netconf-client', 'snmp-poll', 'snmp-trace', 'synthetic-bridge', 'args', 'ipc', 'gc-monitor', 'loop-delay']);
 
 interface Outcome { readonly name: string; readonly status: string; readonly seconds: number; readonly figures: string }
 

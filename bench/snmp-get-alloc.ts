@@ -16,11 +16,7 @@ import { encodeCommunityMessage, encodePdu, encodeVarbinds } from '../src/snmp/m
 import { parseOid } from '../src/snmp/oid';
 import { snmpTargets } from './snmp-poll';
 import { syntheticBridge } from './synthetic-bridge';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-}
+import { arg } from './args';
 
 interface ProfileNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: ProfileNode[] }
 

@@ -25,11 +25,7 @@ import type { BridgeSample, NetconfSample } from './scale-load';
 import type { LoopDelay } from './loop-delay';
 import { poll, snmpTargets } from './snmp-poll';
 import type { Latency } from './snmp-poll';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-}
+import { arg } from './args';
 
 const f = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 

@@ -18,11 +18,7 @@
  */
 import { startLoad } from './scale-load';
 import { poll, snmpTargets } from './snmp-poll';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-}
+import { arg } from './args';
 
 interface Get { readonly port: number; readonly sent: number; readonly answered: number; had?: number; done?: number }
 

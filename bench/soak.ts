@@ -15,12 +15,8 @@ import { parseNodeFlags } from '../src/runtime-flags';
 import { poll, snmpTargets } from './snmp-poll';
 import { startLoad } from './scale-load';
 import type { BridgeSample } from './scale-load';
+import { arg } from './args';
 
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-}
 
 /** Least-squares slope of y over x. */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
