@@ -1,16 +1,15 @@
 /**
  * The SNMP agent: a UDP socket, the message processing of each version (community check for v1/v2c,
  * USM for v3), the command responder (dispatch.ts) over the MIB view, and the notification originator.
+ * The socket lives on a thread of its own (socket-thread.ts), which answers again the v1/v2c GETs answered here
+ * before, from varbinds kept current by get-cells.ts, and hands every other datagram to onDatagram.
  * The request path is synchronous from datagram to reply: nothing in it awaits, so one slow
  * notification target or chain never delays an answer. Only while the MIB view's index is being built over
  * turns (a large table after a start or a configuration change: mibview.ts, advance()) do datagrams wait, in
  * order, at most PENDING_MAX_BYTES of them; they are answered when the build round ends. Every datagram is handled inside one try:
  * malformed input is counted and dropped, never fatal.
  */
-import * as dgram from 'node:dgram';
-import * as dns from 'node:dns';
-import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
+import type * as dgram from 'node:dgram';
 import type { Bridge } from '../bridge';
 import { VERSION } from '../bridge';
 import type { CommitRecord } from '../config/datastore';
@@ -20,6 +19,7 @@ import { readAgentConfig } from './access';
 import type { AgentConfig, Community } from './access';
 import { BerError, Tag } from './ber';
 import { Dispatcher } from './dispatch';
+import { GetCells } from './get-cells';
 import type { Reply } from './dispatch';
 import { SnmpEngine } from './engine';
 import { ErrorStatus, UnknownVersion, V3, communityMessageSize, decodeMessage, encodeCommunityPdu, encodePdu } from './message';
@@ -29,6 +29,8 @@ import { Notifier } from './notify';
 import { OIDS, parseOid } from './oid';
 import { SnmpCounters, defaultSystemInfo, standardObjects, upTime } from './system';
 import type { SystemInfo } from './system';
+import { MainThreadSocket, SocketThread, socketThreadWanted } from './socket-thread';
+import type { AgentSocket } from './socket-thread';
 import { SaltSource } from './usm';
 import { Turns } from '../turns';
 import { receiveV3 } from './v3';
@@ -48,22 +50,6 @@ export interface AgentOptions {
   readonly address?: string;
 }
 
-/** The last address literalLookup found to be an IP address, with its family. */
-let lastLiteral = { address: '', family: 0 };
-
-/**
- * The address lookup of the agent's socket. A reply goes to its request's source, already an IP address: it
- * is answered at once, where dns.lookup would answer on the next tick and make objects for each reply on the
- * way. A name (a configured listening address) goes to dns.lookup.
- */
-function literalLookup(hostname: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  if (hostname === lastLiteral.address) { callback(null, hostname, lastLiteral.family); return; }
-  const family = net.isIP(hostname);
-  if (!family) { dns.lookup(hostname, options, callback); return; }
-  lastLiteral = { address: hostname, family };
-  callback(null, hostname, family);
-}
-
 export class SnmpAgent {
   readonly counters = new SnmpCounters();
   readonly engine: SnmpEngine;
@@ -74,7 +60,10 @@ export class SnmpAgent {
   private readonly salts = new SaltSource();
   private readonly v3: V3Context;
   private config: AgentConfig;
-  private socket: dgram.Socket | undefined;
+  /** The UDP socket, on its own thread unless BCMGMT_SNMP_THREAD=off (socket-thread.ts); made by start(). */
+  private socket: AgentSocket | undefined;
+  /** What the socket thread is taught to answer on its own (with a SocketThread). */
+  private cells: GetCells | undefined;
   private bound: { address: string; port: number } | undefined;
   /** Datagrams dropped because of an exception other than a BER error (bugs): logged, counted as parse errors. */
   internalErrors = 0;
@@ -106,8 +95,19 @@ export class SnmpAgent {
   get address(): string { return this.bound?.address ?? ''; }
 
   async start(): Promise<void> {
+    this.socket = this.makeSocket(socketThreadWanted());
     this.readConfig();
-    await this.bind();
+    try {
+      await this.bind();
+    } catch (e) {
+      // the port is taken, the address not ours: no thread left behind to keep the process alive
+      const s = this.socket;
+      this.socket = undefined;
+      this.cells?.close();
+      this.cells = undefined;
+      await s.end();
+      throw e;
+    }
     this.bridge.datastore.on('committed', this.onCommit);
     this.bridge.on('alarm', this.onAlarm);
     this.notifier.notify(OIDS.coldStart, []);
@@ -120,13 +120,49 @@ export class SnmpAgent {
     this.bridge.off('alarm', this.onAlarm);
     this.notifier.close();
     this.view.close();
-    await this.unbind();
+    this.cells?.close();
+    this.cells = undefined;
+    this.bound = undefined;
+    const s = this.socket;
+    this.socket = undefined;
+    await s?.end();
+  }
+
+  /** The socket, on a thread of its own or on this one; the GET cache's teacher with the thread. */
+  private makeSocket(ownThread: boolean): AgentSocket {
+    const onDatagram = (msg: Buffer, rinfo: dgram.RemoteInfo): void => this.onDatagram(msg, rinfo);
+    const onError = (message: string): void => this.bridge.log(`snmp: ${message}`);
+    let thread: AgentSocket | undefined;
+    if (ownThread) {
+      try {
+        thread = new SocketThread(this.info.startedAt, onDatagram, onError, (why) => this.threadEnded(why));
+      } catch (e) {
+        this.bridge.log(`snmp: no socket thread (${(e as Error).message}): answering on the main thread`);
+      }
+    }
+    const s = thread ?? new MainThreadSocket(onDatagram, onError);
+    this.counters.answeredElsewhere = () => s.answeredElsewhere();
+    this.cells?.close();
+    this.cells = s.edit ? new GetCells(this.bridge.tree, this.view, s.edit) : undefined;
+    return s;
+  }
+
+  /** The socket thread ended by itself (out of memory, a bug): the socket again on the main thread. */
+  private threadEnded(why: string): void {
+    if (this.stopped) return;
+    this.bridge.log(`snmp: the socket thread ended (${why}): answering on the main thread`);
+    const before = this.counters.answeredElsewhere();
+    this.socket = this.makeSocket(false);
+    this.counters.inPkts += before;
+    this.bound = undefined;
+    void this.bind().catch((e: Error) => this.bridge.log(`snmp: cannot listen again: ${e.message}`));
   }
 
   private readConfig(): void {
     const doc = this.bridge.running;
     this.view.setConfig(doc);
     this.config = readAgentConfig(doc, this.engine.id);
+    this.cells?.reset(Math.min(this.config.maxMessageSize, MAX_MESSAGE_SIZE));
     this.notifier.setTargets(this.config.targets, this.config.users);
   }
 
@@ -152,23 +188,16 @@ export class SnmpAgent {
 
   private async bind(): Promise<void> {
     const { address, port } = this.wantedEndpoint();
-    const s = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
-    s.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind(port, address, () => { s.off('error', reject); resolve(); });
-    });
-    s.on('error', (e) => this.bridge.log(`snmp: ${e.message}`));
-    if (this.stopped) { s.close(); return; }
-    const a = s.address() as AddressInfo;
-    this.socket = s;
-    this.bound = { address: a.address, port: a.port };
+    const s = this.socket;
+    if (!s) return;
+    const b = await s.bind(address, port);
+    if (this.stopped || s !== this.socket) { await s.close(); return; }
+    this.bound = b;
   }
 
   private async unbind(): Promise<void> {
-    const s = this.socket;
-    this.socket = undefined;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    this.bound = undefined;
+    await this.socket?.close();
   }
 
   /** Entry point of every datagram. */
@@ -216,7 +245,7 @@ export class SnmpAgent {
   private process(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     try {
       const out = this.handle(msg, rinfo.address);
-      if (out && this.socket) this.socket.send(out, rinfo.port, rinfo.address);
+      if (out && this.bound) this.socket?.send(out, rinfo.port, rinfo.address);
     } catch (e) {
       if (e instanceof UnknownVersion) this.counters.inBadVersions++;
       else {
@@ -251,6 +280,7 @@ export class SnmpAgent {
     if (communityMessageSize(m.community, reply.requestId, status, index, varbinds.length) > maxSize) {
       status = ErrorStatus.tooBig; index = 0; varbinds = Buffer.alloc(0);
     }
+    if (status === ErrorStatus.noError && pdu.type === Tag.GetRequest) this.cells?.learn(m.version, source, m.community, pdu);
     return encodeCommunityPdu(m.version, m.community, Tag.Response, reply.requestId, status, index, varbinds);
   }
 

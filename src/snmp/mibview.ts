@@ -62,6 +62,8 @@ export interface StaticObject {
   /** Instance OID (with .0 for a scalar). */
   readonly oid: Oid;
   readonly get: () => SnmpValue | undefined;
+  /** What the socket thread may hold of it (get-cells.ts): its value ('constant') or sysUpTime's; absent: nothing. */
+  readonly cache?: 'constant' | 'upTime';
 }
 
 export type { Entry } from './view-index';

@@ -28,9 +28,11 @@ export class SnmpCounters {
   usmUnknownEngineIDs = 0;
   usmWrongDigests = 0;
   usmDecryptionErrors = 0;
+  /** Datagrams the socket thread answered without the main thread (socket-thread.ts); in snmpInPkts with inPkts. */
+  answeredElsewhere: () => number = () => 0;
 }
 
-export type CounterName = keyof SnmpCounters;
+export type CounterName = Exclude<keyof SnmpCounters, 'answeredElsewhere'>;
 
 export interface SystemInfo {
   readonly descr: string;
@@ -65,34 +67,36 @@ const c32 = (n: number): SnmpValue => ({ type: 'counter32', value: n % 0x1000000
 
 export function standardObjects(info: SystemInfo, engine: SnmpEngine, c: SnmpCounters): StaticObject[] {
   const rootOid = parseOid(modelIndex.rootOid);
-  const o = (dotted: string, get: () => SnmpValue | undefined): StaticObject => ({ oid: parseOid(dotted), get });
+  const o = (dotted: string, get: () => SnmpValue | undefined, cache?: StaticObject['cache']): StaticObject => ({ oid: parseOid(dotted), get, cache });
+  // the value of these does not change while the agent runs (get-cells.ts): the socket thread may answer them
+  const k = (dotted: string, get: () => SnmpValue | undefined): StaticObject => o(dotted, get, 'constant');
   const sys = '1.3.6.1.2.1.1';
   const snmp = '1.3.6.1.2.1.11';
   return [
-    o(`${sys}.1.0`, () => str(info.descr)),
-    o(`${sys}.2.0`, () => ({ type: 'oid', value: rootOid })),
-    o(`${sys}.3.0`, () => ({ type: 'timeTicks', value: upTime(info.startedAt) })),
-    o(`${sys}.4.0`, () => str(info.contact)),
-    o(`${sys}.5.0`, () => str(info.name)),
-    o(`${sys}.6.0`, () => str(info.location)),
-    o(`${sys}.7.0`, () => int(72)), // applications (64) + end-to-end (8)
-    o(`${sys}.8.0`, () => ({ type: 'timeTicks', value: 0 })),
+    k(`${sys}.1.0`, () => str(info.descr)),
+    k(`${sys}.2.0`, () => ({ type: 'oid', value: rootOid })),
+    o(`${sys}.3.0`, () => ({ type: 'timeTicks', value: upTime(info.startedAt) }), 'upTime'),
+    k(`${sys}.4.0`, () => str(info.contact)),
+    k(`${sys}.5.0`, () => str(info.name)),
+    k(`${sys}.6.0`, () => str(info.location)),
+    k(`${sys}.7.0`, () => int(72)), // applications (64) + end-to-end (8)
+    k(`${sys}.8.0`, () => ({ type: 'timeTicks', value: 0 })),
     // sysORTable: the one MIB module this agent implements beyond the standard ones.
-    o(`${sys}.9.1.2.1`, () => ({ type: 'oid', value: rootOid })),
-    o(`${sys}.9.1.3.1`, () => str(`${modelIndex.model.module.mibName}: ${modelIndex.model.module.description}`.slice(0, 255))),
-    o(`${sys}.9.1.4.1`, () => ({ type: 'timeTicks', value: 0 })),
-    o(`${snmp}.1.0`, () => c32(c.inPkts)),
+    k(`${sys}.9.1.2.1`, () => ({ type: 'oid', value: rootOid })),
+    k(`${sys}.9.1.3.1`, () => str(`${modelIndex.model.module.mibName}: ${modelIndex.model.module.description}`.slice(0, 255))),
+    k(`${sys}.9.1.4.1`, () => ({ type: 'timeTicks', value: 0 })),
+    o(`${snmp}.1.0`, () => c32(c.inPkts + c.answeredElsewhere())),
     o(`${snmp}.3.0`, () => c32(c.inBadVersions)),
     o(`${snmp}.4.0`, () => c32(c.inBadCommunityNames)),
     o(`${snmp}.5.0`, () => c32(c.inBadCommunityUses)),
     o(`${snmp}.6.0`, () => c32(c.inASNParseErrs)),
-    o(`${snmp}.30.0`, () => int(2)), // snmpEnableAuthenTraps: disabled
+    k(`${snmp}.30.0`, () => int(2)), // snmpEnableAuthenTraps: disabled
     o(`${snmp}.31.0`, () => c32(c.silentDrops)),
     o(`${snmp}.32.0`, () => c32(c.proxyDrops)),
-    o('1.3.6.1.6.3.10.2.1.1.0', () => str(engine.id)),
-    o('1.3.6.1.6.3.10.2.1.2.0', () => int(engine.boots)),
+    k('1.3.6.1.6.3.10.2.1.1.0', () => str(engine.id)),
+    k('1.3.6.1.6.3.10.2.1.2.0', () => int(engine.boots)),
     o('1.3.6.1.6.3.10.2.1.3.0', () => int(engine.time())),
-    o('1.3.6.1.6.3.10.2.1.4.0', () => int(info.maxMessageSize)),
+    k('1.3.6.1.6.3.10.2.1.4.0', () => int(info.maxMessageSize)),
     o(OIDS.snmpUnknownSecurityModels.join('.'), () => c32(c.unknownSecurityModels)),
     o(OIDS.snmpInvalidMsgs.join('.'), () => c32(c.invalidMsgs)),
     o(OIDS.snmpUnknownPDUHandlers.join('.'), () => c32(c.unknownPDUHandlers)),
