@@ -59,6 +59,8 @@ export interface BridgeSample {
   readonly cpuPercent: number;
   /** Garbage-collection pauses since the last sample (bench/gc-monitor.ts). */
   readonly gc: GcPauses;
+  /** SNMP datagrams the socket thread answered without the main thread since the last sample (src/snmp/socket-thread.ts). */
+  readonly snmpOnThread: number;
 }
 
 export interface NetconfSample { readonly gets: number; readonly bytes: number; readonly maxMs: number; readonly medianMs: number; readonly errors: number }
@@ -175,6 +177,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
   const eld = new LoopDelayMonitor();
   const stalls = new StallWatch();
   const gc = new GcMonitor();
+  let onThread = 0;
   let recorder: AgentRecorder | undefined; // made when first asked: the other benchmarks' bridge answers as before
   let cpuAt = process.hrtime.bigint();
   let cpu = process.cpuUsage();
@@ -195,9 +198,11 @@ async function runBridge(o: LoadOptions): Promise<void> {
       spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, { committedMb: mb(x.physical_space_size), usedMb: mb(x.space_used_size) }])),
       eldMaxMs: loop.maxMs, eldP99Ms: loop.p99Ms, eldMeanMs: loop.meanMs, stalls: stalls.read(),
       polls, failedPolls: failed, liveNodesReachable: Number(live?.get('reachableNodeCount') ?? 0), cpuPercent, gc: gc.read(),
+      snmpOnThread: snmp.agent.counters.answeredElsewhere() - onThread,
     };
     polls = 0;
     failed = 0;
+    onThread += data.snmpOnThread;
     process.send?.({ reply: 'sample', data });
   });
   process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid, execArgv: process.execArgv }) + '\n');

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       const theirs: Latency[] = [];
       // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
-      const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0 };
+      const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
       for (let i = 0; i < rounds; i++) {
         let b = cpuMs(load.bridgePid);
         let t0 = performance.now();
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
         use.msOurs += performance.now() - t0;
         const s = await load.sample();
         loop.push(s.bridge);
+        use.onThread += s.bridge.snmpOnThread;
         idle.push(s.idle);
         gets.push(s.netconf);
         b = cpuMs(load.bridgePid);
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
       ];
       const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs } });
+      const onThread = use.onThread / count(ours);
+      console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)`);
+      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
