@@ -221,9 +221,9 @@ describe('fault: consensus alarms on a real Lodestar chain, seen at snmptrapd an
     // Down for about five slots while 4..7 keep missing theirs (the adapter judges a gap of up to two epochs when back).
     await new Promise((r) => setTimeout(r, 10_000));
     const after: ModelEventNotice[] = [];
-    tb = await startViewsBridge(undefined, { dataDir });
+    // listening from before the start: the first poll, during the start, may already count the slots missed meanwhile
+    tb = await startViewsBridge(undefined, { dataDir, setup: (b) => b.on('event', (e) => { if (e.name === 'missedProposal') after.push(e); }) });
     views = tb.views;
-    tb.bridge.on('event', (e) => { if (e.name === 'missedProposal') after.push(e); });
     await until('the validators in the restarted bridge', () => OFF.every((id) => typeof validator(id)?.get('missedSlots') === 'bigint'), 60_000, 200);
     await new Promise((r) => setTimeout(r, 16_000));
     await chain!.startValidatorClient();

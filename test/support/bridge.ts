@@ -33,8 +33,9 @@ export interface ViewsBridge extends TestBridge {
   readonly views: Composed;
 }
 
-export async function startViewsBridge(seed: ConfigObject | undefined, opts: { dataDir?: string } = {}): Promise<ViewsBridge> {
+/** setup: called with the bridge before it starts (a listener that must not miss what the start emits). */
+export async function startViewsBridge(seed: ConfigObject | undefined, opts: { dataDir?: string; setup?: (b: Bridge) => void } = {}): Promise<ViewsBridge> {
   let views: Composed | undefined;
-  const tb = await startBridge(seed, { dataDir: opts.dataDir, setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); } });
+  const tb = await startBridge(seed, { dataDir: opts.dataDir, setup: (br) => { views = composeBridge(br, { snmpPort: 0, sshPort: 0, httpPort: 0 }); opts.setup?.(br); } });
   return { ...tb, views: views! };
 }
