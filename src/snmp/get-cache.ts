@@ -13,6 +13,7 @@
 import { Tag } from './ber';
 import { V1, V2C, communityMessageSize, decodeMessage, encodeCommunityPdu, encodeVarbinds } from './message';
 import type { Oid } from './oid';
+import { upTime } from './uptime';
 import type { CommunityMessage } from './message';
 
 export const MAX_VALUES = 16384;
@@ -33,9 +34,9 @@ export function principalKey(version: number, source: string, community: Buffer)
   return `${version}|${source}|${community.toString('latin1')}`;
 }
 
-/** The varbind TLV of sysUpTime.0: TimeTicks of hundredths since startedAt, wrapping at 2^32 (system.ts upTime). */
+/** The varbind TLV of sysUpTime.0. */
 function upTimeVarbind(oid: Oid, startedAt: number): Buffer {
-  return encodeVarbinds([{ oid, value: { type: 'timeTicks', value: Math.floor((Date.now() - startedAt) / 10) % 0x100000000 } }]);
+  return encodeVarbinds([{ oid, value: { type: 'timeTicks', value: upTime(startedAt) } }]);
 }
 
 /** A value held: its varbind TLV, or sysUpTime's OID (the TLV is made at each answer); counter64: not for SNMPv1. */

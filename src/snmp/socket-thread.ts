@@ -63,7 +63,7 @@ export class SocketThread implements AgentSocket {
   private bound = false;
 
   /** onExit: the thread ended without end() (its socket is gone with it). */
-  constructor(startedAt: number, onDatagram: DatagramHandler, private readonly onError: (message: string) => void, onExit: (why: string) => void) {
+  constructor(startedAt: number, onDatagram: DatagramHandler, onError: (message: string) => void, onExit: (why: string) => void) {
     const init: ThreadInit = { role: 'snmp-socket', startedAt, counters: this.counters };
     this.worker = new Worker(path.join(__dirname, 'socket-worker.js'), { workerData: init, resourceLimits: THREAD_LIMITS });
     this.worker.on('message', (m: FromThread) => {

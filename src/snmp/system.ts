@@ -9,6 +9,7 @@ import type { SnmpValue } from './ber';
 import type { SnmpEngine } from './engine';
 import type { StaticObject } from './mibview';
 import { OIDS, parseOid } from './oid';
+import { upTime } from './uptime';
 
 /** The agent's counters (Counter32, wrapping at 2^32). */
 export class SnmpCounters {
@@ -56,10 +57,7 @@ export function defaultSystemInfo(version: string, startedAt: number, maxMessage
   };
 }
 
-/** Hundredths of a second since the agent started (TimeTicks wrap at 2^32). */
-export function upTime(startedAt: number): number {
-  return Math.floor((Date.now() - startedAt) / 10) % 0x100000000;
-}
+export { upTime };
 
 const str = (s: string | Buffer): SnmpValue => ({ type: 'octets', value: typeof s === 'string' ? Buffer.from(s, 'utf8') : s });
 const int = (n: number): SnmpValue => ({ type: 'integer', value: n });
