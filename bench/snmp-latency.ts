@@ -68,9 +68,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.max(0, warmup - 3) * 1000));
     await load.sample(); // reset the bridge's counters
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const sum = (l: Latency[]): { p50: number; p99: number; max: number; rate: number; errors: number } => ({
+    const sum = (l: Latency[]): { p50: number; p99: number; max: number; rate: number; errors: number; pollerCpu: number } => ({
       p50: med(l.map((x) => x.p50)), p99: med(l.map((x) => x.p99)), max: Math.max(...l.map((x) => x.max)), rate: med(l.map((x) => x.rate)),
-      errors: l.reduce((a, x) => a + x.errors, 0),
+      errors: l.reduce((a, x) => a + x.errors, 0), pollerCpu: l.reduce((a, x) => a + x.pollerCpu, 0) / l.length,
     });
     const results: Record<string, unknown>[] = [];
     const loop: BridgeSample[] = [];
@@ -117,6 +117,7 @@ async function main(): Promise<void> {
       const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
       const onThread = use.onThread / count(ours);
+      console.log(`  the pollers' process (one event loop) used ${f(o.pollerCpu, 0)}% of a core over our rounds, ${f(t.pollerCpu, 0)}% over snmpd's`);
       console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)`);
       results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread });
     }

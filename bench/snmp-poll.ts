@@ -9,7 +9,9 @@ import type { CommunityMessage } from '../src/snmp/message';
 import { modelIndex } from '../src/model';
 import { parseOid } from '../src/snmp/oid';
 
-export interface Latency { p50: number; p99: number; max: number; rate: number; count: number; errors: number }
+export interface Latency { p50: number; p99: number; max: number; rate: number; count: number; errors: number;
+  /** The pollers' process's CPU over the round, % of one core (the pollers share one event loop). */
+  pollerCpu: number }
 
 /**
  * `pollers` concurrent pollers, each sending one GET after the other (after a pause of pauseMs, when given) for
@@ -20,6 +22,8 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
   const times: number[] = [];
   const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
   const end = Date.now() + seconds * 1000;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   let errors = 0;
   const one = async (k: number): Promise<void> => {
     const s = dgram.createSocket('udp4');
@@ -54,10 +58,12 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
     s.close();
   };
   await Promise.all(Array.from({ length: pollers }, (_, k) => one(k + 1)));
+  const cpu = process.cpuUsage(cpu0);
+  const pollerCpu = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
   if (errors) console.log(`  (${errors} GETs failed or timed out on port ${port})`);
   times.sort((a, b) => a - b);
   const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { p50: q(0.5), p99: q(0.99), max: times[times.length - 1], rate: times.length / seconds, count: times.length, errors };
+  return { p50: q(0.5), p99: q(0.99), max: times[times.length - 1], rate: times.length / seconds, count: times.length, errors, pollerCpu };
 }
 
 /** The index sub-identifiers of a string key (length, then its octets). */
