@@ -12,9 +12,11 @@
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
  *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
- *     [--pause-ms LIST: the pollers' pacing, one set of rounds each, default "0,1": 0 back to back (each sends its next GET
- *      when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced (a 1 ms
- *      timer after each answer: both agents get about the same rate of GETs)]
+ *     [--pause-ms LIST: the pollers' pacing, one set of rounds each, default "0,1,snmpd": 0 back to back (each sends its
+ *      next GET when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced
+ *      (a 1 ms timer after each answer: both agents get about the same rate of GETs), snmpd: back to back, snmpd's
+ *      round first, then ours held to the rate snmpd answered in it (snmp-poll.ts rate: the same GETs per second, so
+ *      the same load, at the most snmpd answers)]
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,6 +45,17 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** The machine's CPU time so far (/proc/stat, all CPUs), ms: busy, idle and stolen (by the hypervisor); NaN where absent. */
+function machineMs(): { busy: number; idle: number; steal: number } {
+  try {
+    const x = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const ms = (n: number): number => (n * 1000) / clkTck;
+    return { busy: ms(x[0] + x[1] + x[2] + x[5] + x[6]), idle: ms(x[3] + x[4]), steal: ms(x[7] ?? 0) };
+  } catch {
+    return { busy: NaN, idle: NaN, steal: NaN };
+  }
+}
+
 async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
   const rounds = Number(arg('rounds', '3'));
@@ -52,7 +65,7 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup', '20'));
   const nodeUrl = process.argv.includes('--node-url') ? arg('node-url', '') : undefined;
   const getEvery = Number(arg('get-every', '1'));
-  const pauses = arg('pause-ms', '0,1').split(',').map(Number);
+  const modes = arg('pause-ms', '0,1,snmpd').split(',');
   const source = arg('source', 'recorded') as 'recorded' | 'devchain';
   const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
   const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
@@ -76,16 +89,26 @@ async function main(): Promise<void> {
     const loop: BridgeSample[] = [];
     const idle: LoopDelay[] = [];
     const gets: NetconfSample[] = [];
-    for (const pauseMs of pauses) {
+    for (const mode of modes) {
+      const matched = mode === 'snmpd';
+      const pauseMs = matched ? 0 : Number(mode);
       const ours: Latency[] = [];
       const theirs: Latency[] = [];
       // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
       const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
-      for (let i = 0; i < rounds; i++) {
-        let b = cpuMs(load.bridgePid);
-        let t0 = performance.now();
-        ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs }));
+      // the machine over each agent's rounds: busy, idle and stolen CPU time
+      const machine = { ours: { busy: 0, idle: 0, steal: 0 }, theirs: { busy: 0, idle: 0, steal: 0 } };
+      const addMachine = (to: { busy: number; idle: number; steal: number }, from: ReturnType<typeof machineMs>): void => {
+        const now = machineMs();
+        to.busy += now.busy - from.busy; to.idle += now.idle - from.idle; to.steal += now.steal - from.steal;
+      };
+      const ourRound = async (rate?: number): Promise<void> => {
+        const b = cpuMs(load.bridgePid);
+        const m = machineMs();
+        const t0 = performance.now();
+        ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate }));
+        addMachine(machine.ours, m);
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
         use.msOurs += performance.now() - t0;
         const s = await load.sample();
@@ -93,21 +116,32 @@ async function main(): Promise<void> {
         use.onThread += s.bridge.snmpOnThread;
         idle.push(s.idle);
         gets.push(s.netconf);
-        b = cpuMs(load.bridgePid);
+      };
+      const theirRound = async (): Promise<Latency> => {
+        const b = cpuMs(load.bridgePid);
         const d = cpuMs(snmpd.pid);
-        t0 = performance.now();
-        theirs.push(await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs }));
+        const m = machineMs();
+        const t0 = performance.now();
+        const l = await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs });
+        addMachine(machine.theirs, m);
+        theirs.push(l);
         use.bridgeTheirs += cpuMs(load.bridgePid) - b;
         use.snmpd += cpuMs(snmpd.pid) - d;
         use.msTheirs += performance.now() - t0;
+        return l;
+      };
+      for (let i = 0; i < rounds; i++) {
+        if (matched) await ourRound((await theirRound()).rate);
+        else { await ourRound(); await theirRound(); }
       }
       const count = (l: Latency[]): number => l.reduce((a, x) => a + x.count, 0);
       const cpuOurs = ((use.bridgeOurs - (use.bridgeTheirs * use.msOurs) / use.msTheirs) * 1000) / count(ours);
       const cpuTheirs = (use.snmpd * 1000) / count(theirs);
       const o = sum(ours);
       const t = sum(theirs);
-      console.log(pauseMs ? `pollers paced: each waits ${pauseMs} ms (a timer) after each answer, so both agents get about the same rate of GETs`
-        : 'pollers back to back: each sends its next GET as soon as the last one is answered (a faster agent gets more GETs)');
+      console.log(matched ? 'pollers back to back, ours held to the rate snmpd answered back to back in the round just before (the same load on the machine)'
+        : pauseMs ? `pollers paced: each waits ${pauseMs} ms (a timer) after each answer, so both agents get about the same rate of GETs`
+          : 'pollers back to back: each sends its next GET as soon as the last one is answered (a faster agent gets more GETs)');
       const rows = [
         ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors', 'CPU us/GET'],
         ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors), f(cpuOurs, 0)],
@@ -118,8 +152,13 @@ async function main(): Promise<void> {
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
       const onThread = use.onThread / count(ours);
       console.log(`  the pollers' process (one event loop) used ${f(o.pollerCpu, 0)}% of a core over our rounds, ${f(t.pollerCpu, 0)}% over snmpd's`);
+      const pct = (x: { busy: number; idle: number; steal: number }): string => {
+        const all = x.busy + x.idle + x.steal;
+        return `busy ${f((x.busy / all) * 100, 1)}%, idle ${f((x.idle / all) * 100, 1)}%, stolen by the hypervisor ${f((x.steal / all) * 100, 1)}%`;
+      };
+      console.log(`  the machine's CPUs over our rounds: ${pct(machine.ours)}; over snmpd's: ${pct(machine.theirs)}`);
       console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)`);
-      results.push({ pauseMs, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread });
+      results.push({ pauseMs, matched, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));

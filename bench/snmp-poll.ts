@@ -15,10 +15,13 @@ export interface Latency { p50: number; p99: number; max: number; rate: number; 
 
 /**
  * `pollers` concurrent pollers, each sending one GET after the other (after a pause of pauseMs, when given) for
- * `seconds`; round-trip times in ms. Stops early when stop() of opts returns true.
+ * `seconds`; round-trip times in ms. Stops early when stop() of opts returns true. With rate (GETs per second, all
+ * pollers together), each poller sends its n-th GET when it is due on that rate's schedule, or when the last was
+ * answered if that is later: back to back up to that rate. It waits with a timer for whole milliseconds and turns
+ * of the event loop for the rest (the pollers' process then spins: it takes CPU from the agent on this 2-core machine).
  */
 export async function poll(port: number, oids: readonly string[], seconds: number, pollers = 4,
-  opts: { pauseMs?: number; stop?: () => boolean; record?: (pollerPort: number, sentMs: number, answeredMs: number) => void } = {}): Promise<Latency> {
+  opts: { pauseMs?: number; rate?: number; stop?: () => boolean; record?: (pollerPort: number, sentMs: number, answeredMs: number) => void } = {}): Promise<Latency> {
   const times: number[] = [];
   const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
   const end = Date.now() + seconds * 1000;
@@ -32,8 +35,16 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
     let id = k * 10000000;
     let waiting: ((m: Buffer) => void) | undefined;
     s.on('message', (m) => waiting?.(m));
-    while (Date.now() < end && !opts.stop?.()) {
+    const every = opts.rate ? (pollers * 1000) / opts.rate : 0;
+    const due0 = performance.now();
+    for (let sent = 0; Date.now() < end && !opts.stop?.(); sent++) {
       if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
+      if (every) {
+        const due = due0 + sent * every;
+        if (due - performance.now() >= 1) await new Promise((r) => setTimeout(r, Math.floor(due - performance.now())));
+        // the rest of a millisecond, which a timer cannot wait: turns of the event loop (it polls the sockets in each)
+        while (performance.now() < due) await new Promise((r) => setImmediate(r));
+      }
       id++;
       const msg = encodeCommunityMessage(V2C, Buffer.from('public'), encodePdu(Tag.GetRequest, id, 0, 0, vbs));
       const t0 = process.hrtime.bigint();
