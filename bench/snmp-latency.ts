@@ -45,8 +45,11 @@ function cpuMs(pid: number): number {
   }
 }
 
-/** The machine's CPU time so far (/proc/stat, all CPUs), ms: busy, idle and stolen (by the hypervisor); NaN where absent. */
-function machineMs(): { busy: number; idle: number; steal: number } {
+/** CPU time of the whole machine, ms: busy, idle and stolen (by the hypervisor). */
+interface MachineCpu { busy: number; idle: number; steal: number }
+
+/** The machine's CPU time so far (/proc/stat, all CPUs); NaN where absent. */
+function machineMs(): MachineCpu {
   try {
     const x = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const ms = (n: number): number => (n * 1000) / clkTck;
@@ -98,8 +101,8 @@ async function main(): Promise<void> {
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
       const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
-      const machine = { ours: { busy: 0, idle: 0, steal: 0 }, theirs: { busy: 0, idle: 0, steal: 0 } };
-      const addMachine = (to: { busy: number; idle: number; steal: number }, from: ReturnType<typeof machineMs>): void => {
+      const machine: { ours: MachineCpu; theirs: MachineCpu } = { ours: { busy: 0, idle: 0, steal: 0 }, theirs: { busy: 0, idle: 0, steal: 0 } };
+      const addMachine = (to: MachineCpu, from: MachineCpu): void => {
         const now = machineMs();
         to.busy += now.busy - from.busy; to.idle += now.idle - from.idle; to.steal += now.steal - from.steal;
       };
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
       const onThread = use.onThread / count(ours);
       console.log(`  the pollers' process (one event loop) used ${f(o.pollerCpu, 0)}% of a core over our rounds, ${f(t.pollerCpu, 0)}% over snmpd's`);
-      const pct = (x: { busy: number; idle: number; steal: number }): string => {
+      const pct = (x: MachineCpu): string => {
         const all = x.busy + x.idle + x.steal;
         return `busy ${f((x.busy / all) * 100, 1)}%, idle ${f((x.idle / all) * 100, 1)}%, stolen by the hypervisor ${f((x.steal / all) * 100, 1)}%`;
       };

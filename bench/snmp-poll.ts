@@ -26,7 +26,7 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
   const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
   const end = Date.now() + seconds * 1000;
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const started = performance.now();
   let errors = 0;
   const one = async (k: number): Promise<void> => {
     const s = dgram.createSocket('udp4');
@@ -70,7 +70,7 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
   };
   await Promise.all(Array.from({ length: pollers }, (_, k) => one(k + 1)));
   const cpu = process.cpuUsage(cpu0);
-  const pollerCpu = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+  const pollerCpu = ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100;
   if (errors) console.log(`  (${errors} GETs failed or timed out on port ${port})`);
   times.sort((a, b) => a - b);
   const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))];
