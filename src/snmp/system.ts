@@ -57,7 +57,6 @@ export function defaultSystemInfo(version: string, startedAt: number, maxMessage
   };
 }
 
-export { upTime };
 
 const str = (s: string | Buffer): SnmpValue => ({ type: 'octets', value: typeof s === 'string' ? Buffer.from(s, 'utf8') : s });
 const int = (n: number): SnmpValue => ({ type: 'integer', value: n });
