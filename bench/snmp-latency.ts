@@ -7,6 +7,9 @@
  * (perf_hooks.monitorEventLoopDelay) is sampled over the same rounds.
  * CPU per GET (Linux, /proc): snmpd's CPU over its rounds per GET it answered; the bridge's, what it used over our
  * rounds beyond what it used, per ms, over snmpd's (when its collector and the NETCONF client are its only load), per GET.
+ * Times on a CPU per GET (Linux, /proc/PID/task/TID/schedstat), counted the same way, for the agents and for the
+ * pollers' process: about one per GET when a side sleeps between datagrams and is woken for each (a wake-up costs
+ * more on a virtual machine), far fewer when it runs through a burst of them.
  *
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
@@ -40,6 +43,22 @@ function cpuMs(pid: number): number {
     const st = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
     const x = st.slice(st.lastIndexOf(')') + 2).split(' ');
     return ((Number(x[11]) + Number(x[12])) * 1000) / clkTck;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * How many times the threads of a process have been put on a CPU so far (/proc/PID/task/TID/schedstat, its third
+ * field): each time one woke up or was preempted and ran again. NaN where /proc is not there.
+ */
+function slices(pid: number): number {
+  try {
+    let n = 0;
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      try { n += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'latin1').trim().split(' ')[2]); } catch { /* the thread ended */ }
+    }
+    return n;
   } catch {
     return NaN;
   }
@@ -100,6 +119,8 @@ async function main(): Promise<void> {
       // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
       const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
+      // times on a CPU (wake-ups, mostly) of the agents' threads and of the pollers' process, counted like CPU time
+      const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, pollersOurs: 0, pollersTheirs: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
       const machine: { ours: MachineCpu; theirs: MachineCpu } = { ours: { busy: 0, idle: 0, steal: 0 }, theirs: { busy: 0, idle: 0, steal: 0 } };
       const addMachine = (to: MachineCpu, from: MachineCpu): void => {
@@ -108,10 +129,13 @@ async function main(): Promise<void> {
       };
       const ourRound = async (rate?: number): Promise<void> => {
         const b = cpuMs(load.bridgePid);
+        const r = [slices(load.bridgePid), slices(process.pid)];
         const m = machineMs();
         const t0 = performance.now();
         ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate }));
         addMachine(machine.ours, m);
+        runs.bridgeOurs += slices(load.bridgePid) - r[0];
+        runs.pollersOurs += slices(process.pid) - r[1];
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
         use.msOurs += performance.now() - t0;
         const s = await load.sample();
@@ -123,10 +147,14 @@ async function main(): Promise<void> {
       const theirRound = async (): Promise<Latency> => {
         const b = cpuMs(load.bridgePid);
         const d = cpuMs(snmpd.pid);
+        const r = [slices(load.bridgePid), slices(snmpd.pid), slices(process.pid)];
         const m = machineMs();
         const t0 = performance.now();
         const l = await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs });
         addMachine(machine.theirs, m);
+        runs.bridgeTheirs += slices(load.bridgePid) - r[0];
+        runs.snmpd += slices(snmpd.pid) - r[1];
+        runs.pollersTheirs += slices(process.pid) - r[2];
         theirs.push(l);
         use.bridgeTheirs += cpuMs(load.bridgePid) - b;
         use.snmpd += cpuMs(snmpd.pid) - d;
@@ -140,6 +168,10 @@ async function main(): Promise<void> {
       const count = (l: Latency[]): number => l.reduce((a, x) => a + x.count, 0);
       const cpuOurs = ((use.bridgeOurs - (use.bridgeTheirs * use.msOurs) / use.msTheirs) * 1000) / count(ours);
       const cpuTheirs = (use.snmpd * 1000) / count(theirs);
+      const wake = {
+        ours: (runs.bridgeOurs - (runs.bridgeTheirs * use.msOurs) / use.msTheirs) / count(ours), snmpd: runs.snmpd / count(theirs),
+        pollersOurs: runs.pollersOurs / count(ours), pollersTheirs: runs.pollersTheirs / count(theirs),
+      };
       const o = sum(ours);
       const t = sum(theirs);
       console.log(matched ? 'pollers back to back, ours held to the rate snmpd answered back to back in the round just before (the same load on the machine)'
@@ -160,8 +192,10 @@ async function main(): Promise<void> {
         return `busy ${f((x.busy / all) * 100, 1)}%, idle ${f((x.idle / all) * 100, 1)}%, stolen by the hypervisor ${f((x.steal / all) * 100, 1)}%`;
       };
       console.log(`  the machine's CPUs over our rounds: ${pct(machine.ours)}; over snmpd's: ${pct(machine.theirs)}`);
+      console.log(`  times on a CPU per GET (/proc/*/schedstat; each a wake-up or a preemption): the agent's threads ${f(wake.ours, 2)} ours ` +
+        `(beyond the bridge's own, as for CPU), ${f(wake.snmpd, 2)} snmpd; the pollers' process ${f(wake.pollersOurs, 2)} over our rounds, ${f(wake.pollersTheirs, 2)} over snmpd's`);
       console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)`);
-      results.push({ pauseMs, matched, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread });
+      results.push({ pauseMs, matched, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread, runsPerGet: wake });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
