@@ -166,10 +166,12 @@ async function main(): Promise<void> {
         else { await ourRound(); await theirRound(); }
       }
       const count = (l: Latency[]): number => l.reduce((a, x) => a + x.count, 0);
-      const cpuOurs = ((use.bridgeOurs - (use.bridgeTheirs * use.msOurs) / use.msTheirs) * 1000) / count(ours);
+      // what the bridge used over our rounds beyond what it used, per ms, over snmpd's (its own load)
+      const beyondLoad = (ours: number, theirs: number): number => ours - (theirs * use.msOurs) / use.msTheirs;
+      const cpuOurs = (beyondLoad(use.bridgeOurs, use.bridgeTheirs) * 1000) / count(ours);
       const cpuTheirs = (use.snmpd * 1000) / count(theirs);
       const wake = {
-        ours: (runs.bridgeOurs - (runs.bridgeTheirs * use.msOurs) / use.msTheirs) / count(ours), snmpd: runs.snmpd / count(theirs),
+        ours: beyondLoad(runs.bridgeOurs, runs.bridgeTheirs) / count(ours), snmpd: runs.snmpd / count(theirs),
         pollersOurs: runs.pollersOurs / count(ours), pollersTheirs: runs.pollersTheirs / count(theirs),
       };
       const o = sum(ours);
