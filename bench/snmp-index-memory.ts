@@ -19,12 +19,10 @@ import { parseOid, startsWith } from '../src/snmp/oid';
 import type { Oid } from '../src/snmp/oid';
 import { InstanceTree } from '../src/state/tree';
 import { fillSynthetic } from '../test/support/netconf';
+import { arg } from './args';
 import { snmpTargets } from './snmp-poll';
 
-function arg(name: string, def: string): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return Number(i > 0 ? process.argv[i + 1] : def);
-}
+const num = (name: string, def: string): number => Number(arg(name, def));
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -75,9 +73,9 @@ function micros(op: (i: number) => void, calls: number): number {
 }
 
 function main(): void {
-  const networks = arg('networks', '10');
-  const nodes = arg('nodes', '100');
-  const peers = arg('peers', '20');
+  const networks = num('networks', '10');
+  const nodes = num('nodes', '100');
+  const peers = num('peers', '20');
   const statics: StaticObject[] = [{ oid: parseOid('1.3.6.1.2.1.1.3.0'), get: () => ({ type: 'timeTicks', value: Math.floor(process.uptime() * 100) }) }];
   const tree = new InstanceTree();
   fillSynthetic(tree, networks, nodes, peers);

@@ -46,8 +46,6 @@ export class GetCache {
   private readonly values = new Map<string, Held>();
   private readonly principals = new Set<string>();
   private maxSize = 484;
-  /** Answers given here. */
-  answered = 0;
 
   constructor(private readonly startedAt: number) {}
 
@@ -88,7 +86,6 @@ export class GetCache {
       length += tlv.length;
     }
     if (communityMessageSize(c.community, c.pdu.requestId, 0, 0, length) > this.maxSize) return undefined;
-    this.answered++;
     return encodeCommunityPdu(c.version, c.community, Tag.Response, c.pdu.requestId, 0, 0, parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
   }
 }
