@@ -68,6 +68,8 @@ export interface NetconfSample { readonly gets: number; readonly bytes: number; 
 export interface Load {
   readonly snmpPort: number;
   readonly bridgePid: number;
+  /** The bridge's SNMP socket thread's id in the operating system (undefined: none, BCMGMT_SNMP_THREAD=off). */
+  readonly snmpTid: number | undefined;
   readonly chainLabel: string;
   /** The Node.js flags the bridge process runs with. */
   readonly nodeFlags: readonly string[];
@@ -126,7 +128,7 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
   children.push(bridge);
   // BRIDGE_STDOUT=FILE keeps what the bridge writes to stdout (a GC trace from --trace-gc-nvp in the flags)
   if (process.env.BRIDGE_STDOUT) bridge.stdout!.pipe(fs.createWriteStream(process.env.BRIDGE_STDOUT));
-  const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number; execArgv: string[] }>(bridge);
+  const info = await firstLine<{ snmpPort: number; sshPort: number; pid: number; snmpTid?: number; execArgv: string[] }>(bridge);
   const getEvery = o.getEvery ?? 1;
   const nc = getEvery > 0 ? fork(__filename, ['--netconf', String(info.sshPort), String(getEvery)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
   if (nc) { children.push(nc); await firstLine<{ ready: boolean }>(nc); }
@@ -135,6 +137,7 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
   return {
     snmpPort: info.snmpPort,
     bridgePid: info.pid,
+    snmpTid: info.snmpTid,
     chainLabel,
     nodeFlags: info.execArgv,
     sample: async () => ({ bridge: await request<BridgeSample>(bridge, 'sample'), netconf: nc ? await request<NetconfSample>(nc, 'sample') : none, idle: await idle.read() }),
@@ -205,7 +208,7 @@ async function runBridge(o: LoadOptions): Promise<void> {
     onThread += data.snmpOnThread;
     process.send?.({ reply: 'sample', data });
   });
-  process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid, execArgv: process.execArgv }) + '\n');
+  process.stdout.write(JSON.stringify({ snmpPort: snmp.port, sshPort: nc.sshPort, pid: process.pid, snmpTid: snmp.agent.socketThreadId, execArgv: process.execArgv }) + '\n');
   process.on('SIGTERM', () => { void bridge.stop().finally(() => { fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0); }); });
 }
 

@@ -14,6 +14,7 @@
  *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
+ *     [--poller-threads: each poller on a worker thread of its own (snmp-poll-threads.ts) instead of all 4 on one event loop]
  *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
  *     [--pause-ms LIST: the pollers' pacing, one set of rounds each, default "0,1,snmpd": 0 back to back (each sends its
  *      next GET when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced
@@ -29,6 +30,7 @@ import { startLoad } from './scale-load';
 import type { BridgeSample, NetconfSample } from './scale-load';
 import type { LoopDelay } from './loop-delay';
 import { poll, snmpTargets } from './snmp-poll';
+import { pollThreads } from './snmp-poll-threads';
 import type { Latency } from './snmp-poll';
 import { arg } from './args';
 
@@ -64,6 +66,16 @@ function slices(pid: number): number {
   }
 }
 
+/** One thread's CPU time (ns) and times put on a CPU so far (/proc/PID/task/TID/schedstat); NaN without it. */
+function threadSched(pid: number, tid: number | undefined): { cpuNs: number; runs: number } {
+  try {
+    const x = fs.readFileSync(`/proc/${pid}/task/${tid ?? NaN}/schedstat`, 'latin1').trim().split(' ').map(Number);
+    return { cpuNs: x[0], runs: x[2] };
+  } catch {
+    return { cpuNs: NaN, runs: NaN };
+  }
+}
+
 /** CPU time of the whole machine, ms: busy, idle and stolen (by the hypervisor). */
 interface MachineCpu { busy: number; idle: number; steal: number }
 
@@ -89,13 +101,17 @@ async function main(): Promise<void> {
   const getEvery = Number(arg('get-every', '1'));
   const modes = arg('pause-ms', '0,1,snmpd').split(',');
   const source = arg('source', 'recorded') as 'recorded' | 'devchain';
+  // the 4 pollers on one event loop (default), or each on a thread of its own (snmp-poll-threads.ts)
+  const threads = process.argv.includes('--poller-threads');
+  const pollers = threads ? pollThreads : poll;
+  const pollersAre = threads ? 'each on a thread of its own' : 'one event loop';
   const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
   const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
   const snmpd = await startSnmpd('public');
   try {
     const targets = snmpTargets(nodes, peers);
     console.log(`SNMP GET latency under load: tree ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s ` +
-      `(${load.chainLabel}); NETCONF full <get> every second; 4 pollers, 3 varbinds per GET, v2c, loopback; ${rounds} rounds of ${seconds} s each agent; ` +
+      `(${load.chainLabel}); NETCONF full <get> every second; 4 pollers (${pollersAre}), 3 varbinds per GET, v2c, loopback; ${rounds} rounds of ${seconds} s each agent; ` +
       `bridge Node.js flags: ${load.nodeFlags.join(' ') || 'none'}`);
     // warm-up: the collector's first cycles, JIT of both sides
     await poll(load.snmpPort, targets.ours, Math.min(2, warmup));
@@ -119,6 +135,8 @@ async function main(): Promise<void> {
       // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
       const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
+      // the bridge's SNMP socket thread alone over our rounds (no need to subtract a load: it does nothing else)
+      const socketThread = { cpuNs: 0, runs: 0 };
       // times on a CPU (wake-ups, mostly) of the agents' threads and of the pollers' process, counted like CPU time
       const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, pollersOurs: 0, pollersTheirs: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
@@ -130,14 +148,19 @@ async function main(): Promise<void> {
       const ourRound = async (rate?: number): Promise<void> => {
         const b = cpuMs(load.bridgePid);
         const r = [slices(load.bridgePid), slices(process.pid)];
+        const th = threadSched(load.bridgePid, load.snmpTid);
         const m = machineMs();
         const t0 = performance.now();
-        ours.push(await poll(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate }));
+        const l = await pollers(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate });
+        ours.push(l);
         addMachine(machine.ours, m);
         runs.bridgeOurs += slices(load.bridgePid) - r[0];
-        runs.pollersOurs += slices(process.pid) - r[1];
+        runs.pollersOurs += slices(process.pid) - r[1] + (l.threadRuns ?? 0);
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
         use.msOurs += performance.now() - t0;
+        const th1 = threadSched(load.bridgePid, load.snmpTid);
+        socketThread.cpuNs += th1.cpuNs - th.cpuNs;
+        socketThread.runs += th1.runs - th.runs;
         const s = await load.sample();
         loop.push(s.bridge);
         use.onThread += s.bridge.snmpOnThread;
@@ -150,11 +173,11 @@ async function main(): Promise<void> {
         const r = [slices(load.bridgePid), slices(snmpd.pid), slices(process.pid)];
         const m = machineMs();
         const t0 = performance.now();
-        const l = await poll(snmpd.port, targets.snmpd, seconds, 4, { pauseMs });
+        const l = await pollers(snmpd.port, targets.snmpd, seconds, 4, { pauseMs });
         addMachine(machine.theirs, m);
         runs.bridgeTheirs += slices(load.bridgePid) - r[0];
         runs.snmpd += slices(snmpd.pid) - r[1];
-        runs.pollersTheirs += slices(process.pid) - r[2];
+        runs.pollersTheirs += slices(process.pid) - r[2] + (l.threadRuns ?? 0);
         theirs.push(l);
         use.bridgeTheirs += cpuMs(load.bridgePid) - b;
         use.snmpd += cpuMs(snmpd.pid) - d;
@@ -174,6 +197,7 @@ async function main(): Promise<void> {
         ours: beyondLoad(runs.bridgeOurs, runs.bridgeTheirs) / count(ours), snmpd: runs.snmpd / count(theirs),
         pollersOurs: runs.pollersOurs / count(ours), pollersTheirs: runs.pollersTheirs / count(theirs),
       };
+      const thread = { cpuUsPerGet: socketThread.cpuNs / 1000 / count(ours), runsPerGet: socketThread.runs / count(ours) };
       const o = sum(ours);
       const t = sum(theirs);
       console.log(matched ? 'pollers back to back, ours held to the rate snmpd answered back to back in the round just before (the same load on the machine)'
@@ -188,7 +212,7 @@ async function main(): Promise<void> {
       const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
       const onThread = use.onThread / count(ours);
-      console.log(`  the pollers' process (one event loop) used ${f(o.pollerCpu, 0)}% of a core over our rounds, ${f(t.pollerCpu, 0)}% over snmpd's`);
+      console.log(`  the pollers' process (${pollersAre}) used ${f(o.pollerCpu, 0)}% of a core over our rounds, ${f(t.pollerCpu, 0)}% over snmpd's`);
       const pct = (x: MachineCpu): string => {
         const all = x.busy + x.idle + x.steal;
         return `busy ${f((x.busy / all) * 100, 1)}%, idle ${f((x.idle / all) * 100, 1)}%, stolen by the hypervisor ${f((x.steal / all) * 100, 1)}%`;
@@ -196,8 +220,9 @@ async function main(): Promise<void> {
       console.log(`  the machine's CPUs over our rounds: ${pct(machine.ours)}; over snmpd's: ${pct(machine.theirs)}`);
       console.log(`  times on a CPU per GET (/proc/*/schedstat; each a wake-up or a preemption): the agent's threads ${f(wake.ours, 2)} ours ` +
         `(beyond the bridge's own, as for CPU), ${f(wake.snmpd, 2)} snmpd; the pollers' process ${f(wake.pollersOurs, 2)} over our rounds, ${f(wake.pollersTheirs, 2)} over snmpd's`);
-      console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)`);
-      results.push({ pauseMs, matched, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread, runsPerGet: wake });
+      console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)` +
+        (load.snmpTid ? `; that thread alone, per GET: ${f(thread.cpuUsPerGet, 1)} us of CPU, on a CPU ${f(thread.runsPerGet, 2)} times (snmpd: ${f(cpuTheirs, 1)} us, ${f(wake.snmpd, 2)} times)` : ''));
+      results.push({ pauseMs, matched, pollerThreads: threads, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread, runsPerGet: wake, socketThread: load.snmpTid ? thread : undefined });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));

@@ -11,17 +11,21 @@ import { parseOid } from '../src/snmp/oid';
 
 export interface Latency { p50: number; p99: number; max: number; rate: number; count: number; errors: number;
   /** The pollers' process's CPU over the round, % of one core (the pollers share one event loop). */
-  pollerCpu: number }
+  pollerCpu: number;
+  /** Times the pollers' threads that ended during the round were put on a CPU (snmp-poll-threads.ts). */
+  threadRuns?: number }
 
 /**
  * `pollers` concurrent pollers, each sending one GET after the other (after a pause of pauseMs, when given) for
  * `seconds`; round-trip times in ms. Stops early when stop() of opts returns true. With rate (GETs per second, all
  * pollers together), each poller sends its n-th GET when it is due on that rate's schedule, or when the last was
  * answered if that is later: back to back up to that rate. It waits with a timer for whole milliseconds and turns
- * of the event loop for the rest (the pollers' process then spins: it takes CPU from the agent on this 2-core machine).
+ * of the event loop for the rest (the pollers' process then spins: it takes CPU from the agent on this 2-core machine),
+ * or, with sleep (a poller alone on its thread, snmp-poll-threads.ts), sleeps for the rest (Atomics.wait).
  */
 export async function poll(port: number, oids: readonly string[], seconds: number, pollers = 4,
-  opts: { pauseMs?: number; rate?: number; stop?: () => boolean; record?: (pollerPort: number, sentMs: number, answeredMs: number) => void } = {}): Promise<Latency> {
+  opts: { pauseMs?: number; rate?: number; sleep?: boolean; stop?: () => boolean; record?: (pollerPort: number, sentMs: number, answeredMs: number) => void } = {}): Promise<Latency> {
+  const asleep = new Int32Array(new SharedArrayBuffer(4));
   const times: number[] = [];
   const vbs = encodeVarbinds(oids.map((o) => ({ oid: parseOid(o), value: { type: 'null' } })));
   const end = Date.now() + seconds * 1000;
@@ -43,6 +47,7 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
         const due = due0 + sent * every;
         if (due - performance.now() >= 1) await new Promise((r) => setTimeout(r, Math.floor(due - performance.now())));
         // the rest of a millisecond, which a timer cannot wait: turns of the event loop (it polls the sockets in each)
+        if (opts.sleep && due > performance.now()) Atomics.wait(asleep, 0, 0, due - performance.now());
         while (performance.now() < due) await new Promise((r) => setImmediate(r));
       }
       id++;

@@ -94,6 +94,8 @@ export class SnmpAgent {
 
   get port(): number { return this.bound?.port ?? 0; }
   get address(): string { return this.bound?.address ?? ''; }
+  /** The socket thread's id in the operating system (Linux), for per-thread figures; undefined without one. */
+  get socketThreadId(): number | undefined { return this.socket?.threadId(); }
 
   async start(): Promise<void> {
     this.socket = this.makeSocket(socketThreadWanted());

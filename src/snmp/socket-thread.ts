@@ -23,6 +23,8 @@ export interface AgentSocket {
   readonly edit: ((e: CacheEdit) => void) | undefined;
   /** Datagrams answered without the main thread so far. */
   answeredElsewhere(): number;
+  /** The socket thread's id in the operating system (Linux), for per-thread figures; undefined: none, or not known. */
+  threadId(): number | undefined;
   /** Releases the thread, if any (after close()). */
   end(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export class MainThreadSocket implements AgentSocket {
 
   send(msg: Buffer, port: number, address: string): void { this.socket?.send(msg, port, address); }
   answeredElsewhere(): number { return 0; }
+  threadId(): undefined { return undefined; }
   async end(): Promise<void> { await this.close(); }
 }
 
@@ -55,7 +58,7 @@ const THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 48 
 
 export class SocketThread implements AgentSocket {
   private readonly worker: Worker;
-  private readonly counters = new SharedArrayBuffer(4);
+  private readonly counters = new SharedArrayBuffer(8);
   private readonly answered = new Uint32Array(this.counters);
   /** The answer awaited to a bind or a close (one at a time: the agent awaits each). */
   private waiting: ((m: FromThread) => void) | undefined;
@@ -115,6 +118,7 @@ export class SocketThread implements AgentSocket {
   };
 
   answeredElsewhere(): number { return Atomics.load(this.answered, 0); }
+  threadId(): number | undefined { return Atomics.load(this.answered, 1) || undefined; }
 
   async end(): Promise<void> {
     await this.close();

@@ -5,6 +5,7 @@
  * the model or the tree, so it stays small; a GET it answers never waits for the main thread, which also writes
  * NETCONF replies and runs the collector.
  */
+import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as dgram from 'node:dgram';
 import { GetCache } from './get-cache';
@@ -15,7 +16,10 @@ export interface ThreadInit {
   readonly role: 'snmp-socket';
   /** sysUpTime zero, ms since the epoch. */
   readonly startedAt: number;
-  /** [0]: datagrams answered here (snmpInPkts counts them with the main thread's). */
+  /**
+   * [0]: datagrams answered here (snmpInPkts counts them with the main thread's); [1]: this thread's id in the
+   * operating system (Linux: /proc/thread-self), 0 where there is none, for per-thread figures (bench/snmp-latency.ts).
+   */
   readonly counters: SharedArrayBuffer;
 }
 
@@ -41,9 +45,15 @@ export function own(b: Buffer | Uint8Array): Uint8Array {
   return u;
 }
 
+/** This thread's id in the operating system (the TID of /proc/thread-self on Linux); 0 where it cannot be read. */
+function osThreadId(): number {
+  try { return Number(fs.readlinkSync('/proc/thread-self').split('/').pop()) || 0; } catch { return 0; }
+}
+
 function run(port: NonNullable<typeof parentPort>, init: ThreadInit): void {
   const cache = new GetCache(init.startedAt);
   const answered = new Uint32Array(init.counters);
+  Atomics.store(answered, 1, osThreadId());
   let socket: dgram.Socket | undefined;
   const post = (m: FromThread, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
   const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {

@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
 import { Tag } from '../../src/snmp/ber';
 import { GetCache, MAX_PRINCIPALS, principalKey } from '../../src/snmp/get-cache';
 import { V1, V2C, decodeMessage, encodeCommunityMessage, encodePdu, encodeVarbinds } from '../../src/snmp/message';
@@ -239,6 +240,14 @@ describe('snmp socket thread: GETs answered off the main thread', function () {
       expect(await share(), 'the process\'s CPU over 500 ms after the last GET').to.be.below(0.5);
     });
 
+    it('names the socket thread\'s id in the operating system, a thread of this process other than the main one (Linux)', function () {
+      if (process.platform !== 'linux') this.skip();
+      const tid = a.view.agent.socketThreadId;
+      expect(tid).to.be.a('number');
+      expect(tid).to.not.equal(process.pid);
+      expect(fs.existsSync(`/proc/${process.pid}/task/${tid}`)).to.equal(true);
+    });
+
     it('answers on the main thread, on the same port, when the thread ends', async () => {
       const thread = (a.view.agent as unknown as { socket: { worker: { terminate(): Promise<number> } } }).socket.worker;
       await thread.terminate();
@@ -261,6 +270,7 @@ describe('snmp socket thread: GETs answered off the main thread', function () {
       for (let i = 0; i < 3; i++) expect(await ask(a.view.port, q)).to.not.equal(undefined);
       expect(a.view.agent.counters.inPkts).to.equal(n + 3);
       expect(a.view.agent.counters.answeredElsewhere()).to.equal(0);
+      expect(a.view.agent.socketThreadId, 'no socket thread').to.equal(undefined);
     } finally {
       await a.stop();
     }
