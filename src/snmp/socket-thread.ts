@@ -59,7 +59,8 @@ const THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 48 
 export class SocketThread implements AgentSocket {
   private readonly worker: Worker;
   private readonly counters = new SharedArrayBuffer(8);
-  private readonly answered = new Uint32Array(this.counters);
+  /** [0]: datagrams the thread answered; [1]: its id in the operating system (socket-worker.ts ThreadInit). */
+  private readonly shared = new Uint32Array(this.counters);
   /** The answer awaited to a bind or a close (one at a time: the agent awaits each). */
   private waiting: ((m: FromThread) => void) | undefined;
   private ended = false;
@@ -117,8 +118,8 @@ export class SocketThread implements AgentSocket {
     this.post(e);
   };
 
-  answeredElsewhere(): number { return Atomics.load(this.answered, 0); }
-  threadId(): number | undefined { return Atomics.load(this.answered, 1) || undefined; }
+  answeredElsewhere(): number { return Atomics.load(this.shared, 0); }
+  threadId(): number | undefined { return Atomics.load(this.shared, 1) || undefined; }
 
   async end(): Promise<void> {
     await this.close();

@@ -52,14 +52,14 @@ function osThreadId(): number {
 
 function run(port: NonNullable<typeof parentPort>, init: ThreadInit): void {
   const cache = new GetCache(init.startedAt);
-  const answered = new Uint32Array(init.counters);
-  Atomics.store(answered, 1, osThreadId());
+  const shared = new Uint32Array(init.counters);
+  Atomics.store(shared, 1, osThreadId());
   let socket: dgram.Socket | undefined;
   const post = (m: FromThread, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
   const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
     const out = cache.answer(msg, rinfo.address);
     if (out) {
-      Atomics.add(answered, 0, 1);
+      Atomics.add(shared, 0, 1);
       socket?.send(out, rinfo.port, rinfo.address);
       return;
     }
