@@ -33,6 +33,7 @@ import { poll, snmpTargets } from './snmp-poll';
 import { pollThreads } from './snmp-poll-threads';
 import type { Latency } from './snmp-poll';
 import { arg } from './args';
+import { schedstat } from './schedstat';
 
 const f = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
@@ -58,21 +59,12 @@ function slices(pid: number): number {
   try {
     let n = 0;
     for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
-      try { n += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'latin1').trim().split(' ')[2]); } catch { /* the thread ended */ }
+      const r = schedstat(`/proc/${pid}/task/${t}/schedstat`).runs;
+      if (!Number.isNaN(r)) n += r; // NaN: the thread ended
     }
     return n;
   } catch {
     return NaN;
-  }
-}
-
-/** One thread's CPU time (ns) and times put on a CPU so far (/proc/PID/task/TID/schedstat); NaN without it. */
-function threadSched(pid: number, tid: number | undefined): { cpuNs: number; runs: number } {
-  try {
-    const x = fs.readFileSync(`/proc/${pid}/task/${tid ?? NaN}/schedstat`, 'latin1').trim().split(' ').map(Number);
-    return { cpuNs: x[0], runs: x[2] };
-  } catch {
-    return { cpuNs: NaN, runs: NaN };
   }
 }
 
@@ -148,7 +140,7 @@ async function main(): Promise<void> {
       const ourRound = async (rate?: number): Promise<void> => {
         const b = cpuMs(load.bridgePid);
         const r = [slices(load.bridgePid), slices(process.pid)];
-        const th = threadSched(load.bridgePid, load.snmpTid);
+        const th = schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
         const m = machineMs();
         const t0 = performance.now();
         const l = await pollers(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate });
@@ -158,7 +150,7 @@ async function main(): Promise<void> {
         runs.pollersOurs += slices(process.pid) - r[1] + (l.threadRuns ?? 0);
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
         use.msOurs += performance.now() - t0;
-        const th1 = threadSched(load.bridgePid, load.snmpTid);
+        const th1 = schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
         socketThread.cpuNs += th1.cpuNs - th.cpuNs;
         socketThread.runs += th1.runs - th.runs;
         const s = await load.sample();

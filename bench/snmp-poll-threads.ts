@@ -5,9 +5,9 @@
  * summary; the round-trip times of all pollers are pooled for the percentiles. For bench/snmp-latency.ts
  * (--poller-threads).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { schedstat } from './schedstat';
 import { poll } from './snmp-poll';
 import type { Latency } from './snmp-poll';
 
@@ -15,10 +15,6 @@ interface Job { readonly port: number; readonly oids: readonly string[]; readonl
 /** runs: times this thread was put on a CPU while it polled (its schedstat; gone from /proc once it has ended). */
 interface Done { readonly times: Float64Array; readonly errors: number; readonly runs: number }
 
-/** Times this thread has been put on a CPU so far (/proc/thread-self/schedstat, third field); NaN without /proc. */
-function ownRuns(): number {
-  try { return Number(fs.readFileSync('/proc/thread-self/schedstat', 'latin1').trim().split(' ')[2]); } catch { return NaN; }
-}
 
 /** `pollers` pollers on as many threads; rate (all pollers together) is shared evenly among them. */
 export async function pollThreads(port: number, oids: readonly string[], seconds: number, pollers = 4,
@@ -44,7 +40,7 @@ if (!isMainThread && parentPort) {
   const job = workerData as Job;
   const times: number[] = [];
   const port = parentPort;
-  const runs0 = ownRuns();
+  const runs0 = schedstat('/proc/thread-self/schedstat').runs;
   void poll(job.port, job.oids, job.seconds, 1, { pauseMs: job.pauseMs, rate: job.rate, sleep: true, record: (_p, sent, answered) => { times.push(answered - sent); } })
-    .then((l) => { const t = Float64Array.from(times); port.postMessage({ times: t, errors: l.errors, runs: ownRuns() - runs0 } satisfies Done, [t.buffer]); });
+    .then((l) => { const t = Float64Array.from(times); port.postMessage({ times: t, errors: l.errors, runs: schedstat('/proc/thread-self/schedstat').runs - runs0 } satisfies Done, [t.buffer]); });
 }
