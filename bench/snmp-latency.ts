@@ -129,6 +129,7 @@ async function main(): Promise<void> {
       const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
       // the bridge's SNMP socket thread alone over our rounds (no need to subtract a load: it does nothing else)
       const socketThread = { cpuNs: 0, runs: 0 };
+      const socketSched = (): { cpuNs: number; runs: number } => schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
       // times on a CPU (wake-ups, mostly) of the agents' threads and of the pollers' process, counted like CPU time
       const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, pollersOurs: 0, pollersTheirs: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       const ourRound = async (rate?: number): Promise<void> => {
         const b = cpuMs(load.bridgePid);
         const r = [slices(load.bridgePid), slices(process.pid)];
-        const th = schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
+        const th = socketSched();
         const m = machineMs();
         const t0 = performance.now();
         const l = await pollers(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate });
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
         runs.pollersOurs += slices(process.pid) - r[1] + (l.threadRuns ?? 0);
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
         use.msOurs += performance.now() - t0;
-        const th1 = schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
+        const th1 = socketSched();
         socketThread.cpuNs += th1.cpuNs - th.cpuNs;
         socketThread.runs += th1.runs - th.runs;
         const s = await load.sample();

@@ -8,13 +8,12 @@
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { schedstat } from './schedstat';
-import { poll } from './snmp-poll';
+import { poll, summary } from './snmp-poll';
 import type { Latency } from './snmp-poll';
 
 interface Job { readonly port: number; readonly oids: readonly string[]; readonly seconds: number; readonly pauseMs?: number; readonly rate?: number }
 /** runs: times this thread was put on a CPU while it polled (its schedstat; gone from /proc once it has ended). */
 interface Done { readonly times: Float64Array; readonly errors: number; readonly runs: number }
-
 
 /** `pollers` pollers on as many threads; rate (all pollers together) is shared evenly among them. */
 export async function pollThreads(port: number, oids: readonly string[], seconds: number, pollers = 4,
@@ -30,10 +29,8 @@ export async function pollThreads(port: number, oids: readonly string[], seconds
   })));
   const cpu = process.cpuUsage(cpu0);
   const pollerCpu = ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100;
-  const times = Float64Array.from(done.flatMap((d) => Array.from(d.times))).sort();
-  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { p50: q(0.5), p99: q(0.99), max: times[times.length - 1], rate: times.length / seconds, count: times.length,
-    errors: done.reduce((a, d) => a + d.errors, 0), pollerCpu, threadRuns: done.reduce((a, d) => a + d.runs, 0) };
+  const times = Float64Array.from(done.flatMap((d) => Array.from(d.times)));
+  return { ...summary(times, seconds, done.reduce((a, d) => a + d.errors, 0), pollerCpu), threadRuns: done.reduce((a, d) => a + d.runs, 0) };
 }
 
 if (!isMainThread && parentPort) {

@@ -77,6 +77,11 @@ export async function poll(port: number, oids: readonly string[], seconds: numbe
   const cpu = process.cpuUsage(cpu0);
   const pollerCpu = ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100;
   if (errors) console.log(`  (${errors} GETs failed or timed out on port ${port})`);
+  return summary(times, seconds, errors, pollerCpu);
+}
+
+/** The Latency of a round from its round-trip times (ms, in any order; sorted here) over seconds. */
+export function summary(times: number[] | Float64Array, seconds: number, errors: number, pollerCpu: number): Latency {
   times.sort((a, b) => a - b);
   const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))];
   return { p50: q(0.5), p99: q(0.99), max: times[times.length - 1], rate: times.length / seconds, count: times.length, errors, pollerCpu };
