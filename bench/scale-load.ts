@@ -41,7 +41,9 @@ export interface LoadOptions { readonly nodes: number; readonly peers: number; r
   /** Seconds between the starts of two full <get>s (default 1; 0: no NETCONF client). */
   readonly getEvery?: number;
   /** Node.js flags of the bridge process (default: the product's, src/runtime-flags.ts, BCMGMT_NODE_FLAGS honoured). */
-  readonly nodeFlags?: readonly string[] }
+  readonly nodeFlags?: readonly string[];
+  /** Environment variables of the bridge process alone, over the product's (e.g. another MALLOC_MMAP_THRESHOLD_). */
+  readonly bridgeEnv?: Readonly<Record<string, string>> }
 
 /** One sample of the bridge process since the previous sample. */
 export interface BridgeSample {
@@ -124,7 +126,7 @@ export async function startLoad(o: LoadOptions): Promise<Load> {
   }
   const bridge = fork(__filename, ['--bridge', JSON.stringify({ ...o, nodeUrl: url, endpoints })],
     // the product's flags and allocator setting (src/runtime-flags.ts), unless flags are given (none: neither)
-    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())], env: { ...process.env, ...(o.nodeFlags?.length === 0 ? {} : runtimeEnv()) } });
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: [...(o.nodeFlags ?? runtimeFlags())], env: { ...process.env, ...(o.nodeFlags?.length === 0 ? {} : runtimeEnv()), ...o.bridgeEnv } });
   children.push(bridge);
   // BRIDGE_STDOUT=FILE keeps what the bridge writes to stdout (a GC trace from --trace-gc-nvp in the flags)
   if (process.env.BRIDGE_STDOUT) bridge.stdout!.pipe(fs.createWriteStream(process.env.BRIDGE_STDOUT));

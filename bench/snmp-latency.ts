@@ -1,7 +1,9 @@
 /**
  * SNMP tail latency under load (issue 16 target 3) and event-loop delay (target 5): GET p50/p99/max with 4
  * concurrent pollers (3 varbinds per GET, back to back) against the bridge and against Debian's snmpd
- * (started here on a free port with a temp config), in interleaved rounds, while the bridge carries the load of
+ * (started here on a free port with a temp config), in interleaved rounds (which agent goes first alternates from one
+ * round to the next, so that neither has the same place in every pair: snmpd against itself, --control, the one
+ * polled first had the lower paced p99 in two runs of three), while the bridge carries the load of
  * bench/scale-load.ts: 1,000 synthetic nodes x 20 peers in the tree, 1,000 nodes polled by the collector every
  * 10 s, and a NETCONF client fetching the full tree every second, with the pollers back to back and paced. The bridge's event-loop delay
  * (perf_hooks.monitorEventLoopDelay) is sampled over the same rounds.
@@ -11,11 +13,14 @@
  * pollers' process: about one per GET when a side sleeps between datagrams and is woken for each (a wake-up costs
  * more on a virtual machine), far fewer when it runs through a burst of them.
  *
- *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 3] [--nodes N]
+ *   node dist/bench/snmp-latency.js [--seconds S per round, default 10] [--rounds R, default 4] [--nodes N]
  *     [--peers N] [--polled N] [--node-url URL] [--get-every S, default 1]
  *     [--source recorded|devchain: what answers the polled nodes, default recorded-response nodes] [--warmup S, default 20]
  *     [--poller-threads: each poller on a worker thread of its own (snmp-poll-threads.ts) instead of all 4 on one event loop]
  *     [--node-flags "FLAGS": the bridge's Node.js flags, "none" for Node's defaults; default the product's, src/runtime-flags.ts]
+ *     [--bridge-env "K=V ...": environment variables of the bridge alone, over the product's (src/runtime-flags.ts)]
+ *     [--control: our rounds poll a second snmpd instead of the bridge (which still carries its load): the ratio is then
+ *      snmpd's against its own, the swing of the comparison itself on this machine when nothing differs]
  *     [--pause-ms LIST: the pollers' pacing, one set of rounds each, default "0,1,snmpd": 0 back to back (each sends its
  *      next GET when the last is answered: a faster agent gets more GETs, so more load on this 2-core machine), 1 paced
  *      (a 1 ms timer after each answer: both agents get about the same rate of GETs), snmpd: back to back, snmpd's
@@ -40,15 +45,21 @@ const f = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/
 /** Clock ticks per second of /proc/PID/stat's times. */
 const clkTck = ((): number => { try { return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100; } catch { return 100; } })();
 
+/** CPU time a process (/proc/PID/stat) or a thread (/proc/PID/task/TID/stat) has used so far, ms, in user and system mode; NaN where absent. */
+function cpuSplit(statFile: string): { user: number; sys: number } {
+  try {
+    const st = fs.readFileSync(statFile, 'latin1');
+    const x = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return { user: (Number(x[11]) * 1000) / clkTck, sys: (Number(x[12]) * 1000) / clkTck };
+  } catch {
+    return { user: NaN, sys: NaN };
+  }
+}
+
 /** CPU time (user + system) a process has used so far, ms; NaN where /proc is not there. */
 function cpuMs(pid: number): number {
-  try {
-    const st = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const x = st.slice(st.lastIndexOf(')') + 2).split(' ');
-    return ((Number(x[11]) + Number(x[12])) * 1000) / clkTck;
-  } catch {
-    return NaN;
-  }
+  const c = cpuSplit(`/proc/${pid}/stat`);
+  return c.user + c.sys;
 }
 
 /**
@@ -84,7 +95,7 @@ function machineMs(): MachineCpu {
 
 async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
-  const rounds = Number(arg('rounds', '3'));
+  const rounds = Number(arg('rounds', '4'));
   const nodes = Number(arg('nodes', '1000'));
   const peers = Number(arg('peers', '20'));
   const polled = Number(arg('polled', '1000'));
@@ -98,19 +109,32 @@ async function main(): Promise<void> {
   const pollers = threads ? pollThreads : poll;
   const pollersAre = threads ? 'each on a thread of its own' : 'one event loop';
   const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
-  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags });
+  const control = process.argv.includes('--control');
+  const bridgeEnv = process.argv.includes('--bridge-env')
+    ? Object.fromEntries(arg('bridge-env', '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : undefined;
+  const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags, bridgeEnv });
   const snmpd = await startSnmpd('public');
+  // --control: a second snmpd answers "our" rounds, with snmpd's OIDs (the bridge carries its load all the same)
+  const second = control ? await startSnmpd('public') : undefined;
   try {
     const targets = snmpTargets(nodes, peers);
+    const ourPort = second ? second.port : load.snmpPort;
+    const ourOids = second ? targets.snmpd : targets.ours;
+    const ourName = second ? 'snmpd (a second)' : 'bcmgmt';
     console.log(`SNMP GET latency under load: tree ${nodes} synthetic nodes x ${peers} peers + ${polled} polled nodes at 10 s ` +
       `(${load.chainLabel}); NETCONF full <get> every second; 4 pollers (${pollersAre}), 3 varbinds per GET, v2c, loopback; ${rounds} rounds of ${seconds} s each agent; ` +
-      `bridge Node.js flags: ${load.nodeFlags.join(' ') || 'none'}`);
+      `bridge Node.js flags: ${load.nodeFlags.join(' ') || 'none'}` + (bridgeEnv ? `; bridge environment: ${arg('bridge-env', '')}` : ''));
+    if (second) console.log('CONTROL (--control): the rounds marked "ours" poll a second Debian snmpd, not the bridge; the ratios are snmpd against itself');
     // warm-up: the collector's first cycles, JIT of both sides
-    await poll(load.snmpPort, targets.ours, Math.min(2, warmup));
+    await poll(ourPort, ourOids, Math.min(2, warmup));
     await poll(snmpd.port, targets.snmpd, 1);
     await new Promise((r) => setTimeout(r, Math.max(0, warmup - 3) * 1000));
     await load.sample(); // reset the bridge's counters
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const med = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      const m = Math.floor(s.length / 2);
+      return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+    };
     const sum = (l: Latency[]): { p50: number; p99: number; max: number; rate: number; errors: number; pollerCpu: number } => ({
       p50: med(l.map((x) => x.p50)), p99: med(l.map((x) => x.p99)), max: Math.max(...l.map((x) => x.max)), rate: med(l.map((x) => x.rate)),
       errors: l.reduce((a, x) => a + x.errors, 0), pollerCpu: l.reduce((a, x) => a + x.pollerCpu, 0) / l.length,
@@ -126,12 +150,17 @@ async function main(): Promise<void> {
       const theirs: Latency[] = [];
       // CPU per GET: snmpd's is its CPU over its rounds; the bridge's, what it used over ours beyond what it used over
       // snmpd's (the collector and the NETCONF client load it in both), per ms of each round
-      const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
+      const use = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, second: 0, msOurs: 0, msTheirs: 0, onThread: 0 };
       // the bridge's SNMP socket thread alone over our rounds (no need to subtract a load: it does nothing else)
-      const socketThread = { cpuNs: 0, runs: 0 };
+      const socketThread = { cpuNs: 0, runs: 0, userMs: 0, sysMs: 0 };
+      // snmpd's CPU over its rounds in user and in system mode (the kernel's part: the datagrams and the wake-ups)
+      const snmpdSplit = { userMs: 0, sysMs: 0 };
+      const threadStat = `/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/stat`;
+      // per round, for the swings within a run: each agent's p99, and our socket thread's CPU per GET
+      const perRound = { ours: [] as number[], snmpd: [] as number[], threadUs: [] as number[] };
       const socketSched = (): { cpuNs: number; runs: number } => schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
       // times on a CPU (wake-ups, mostly) of the agents' threads and of the pollers' process, counted like CPU time
-      const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, pollersOurs: 0, pollersTheirs: 0 };
+      const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, second: 0, pollersOurs: 0, pollersTheirs: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
       const machine: { ours: MachineCpu; theirs: MachineCpu } = { ours: { busy: 0, idle: 0, steal: 0 }, theirs: { busy: 0, idle: 0, steal: 0 } };
       const addMachine = (to: MachineCpu, from: MachineCpu): void => {
@@ -140,20 +169,28 @@ async function main(): Promise<void> {
       };
       const ourRound = async (rate?: number): Promise<void> => {
         const b = cpuMs(load.bridgePid);
-        const r = [slices(load.bridgePid), slices(process.pid)];
+        const s2 = second ? cpuMs(second.pid) : NaN;
+        const r = [slices(load.bridgePid), slices(process.pid), second ? slices(second.pid) : NaN];
         const th = socketSched();
+        const thSplit = cpuSplit(threadStat);
         const m = machineMs();
         const t0 = performance.now();
-        const l = await pollers(load.snmpPort, targets.ours, seconds, 4, { pauseMs, rate });
+        const l = await pollers(ourPort, ourOids, seconds, 4, { pauseMs, rate });
         ours.push(l);
         addMachine(machine.ours, m);
         runs.bridgeOurs += slices(load.bridgePid) - r[0];
         runs.pollersOurs += slices(process.pid) - r[1] + (l.threadRuns ?? 0);
         use.bridgeOurs += cpuMs(load.bridgePid) - b;
+        if (second) { use.second += cpuMs(second.pid) - s2; runs.second += slices(second.pid) - r[2]; }
         use.msOurs += performance.now() - t0;
         const th1 = socketSched();
         socketThread.cpuNs += th1.cpuNs - th.cpuNs;
         socketThread.runs += th1.runs - th.runs;
+        const thSplit1 = cpuSplit(threadStat);
+        socketThread.userMs += thSplit1.user - thSplit.user;
+        socketThread.sysMs += thSplit1.sys - thSplit.sys;
+        perRound.ours.push(l.p99);
+        perRound.threadUs.push((th1.cpuNs - th.cpuNs) / 1000 / l.count);
         const s = await load.sample();
         loop.push(s.bridge);
         use.onThread += s.bridge.snmpOnThread;
@@ -163,6 +200,7 @@ async function main(): Promise<void> {
       const theirRound = async (): Promise<Latency> => {
         const b = cpuMs(load.bridgePid);
         const d = cpuMs(snmpd.pid);
+        const dSplit = cpuSplit(`/proc/${snmpd.pid}/stat`);
         const r = [slices(load.bridgePid), slices(snmpd.pid), slices(process.pid)];
         const m = machineMs();
         const t0 = performance.now();
@@ -174,23 +212,33 @@ async function main(): Promise<void> {
         theirs.push(l);
         use.bridgeTheirs += cpuMs(load.bridgePid) - b;
         use.snmpd += cpuMs(snmpd.pid) - d;
+        const dSplit1 = cpuSplit(`/proc/${snmpd.pid}/stat`);
+        snmpdSplit.userMs += dSplit1.user - dSplit.user;
+        snmpdSplit.sysMs += dSplit1.sys - dSplit.sys;
+        perRound.snmpd.push(l.p99);
         use.msTheirs += performance.now() - t0;
         return l;
       };
       for (let i = 0; i < rounds; i++) {
+        // held to snmpd's rate: snmpd's round first, for its rate; else each agent first in every other round
         if (matched) await ourRound((await theirRound()).rate);
-        else { await ourRound(); await theirRound(); }
+        else if (i % 2 === 0) { await ourRound(); await theirRound(); }
+        else { await theirRound(); await ourRound(); }
       }
       const count = (l: Latency[]): number => l.reduce((a, x) => a + x.count, 0);
       // what the bridge used over our rounds beyond what it used, per ms, over snmpd's (its own load)
       const beyondLoad = (ours: number, theirs: number): number => ours - (theirs * use.msOurs) / use.msTheirs;
-      const cpuOurs = (beyondLoad(use.bridgeOurs, use.bridgeTheirs) * 1000) / count(ours);
+      const cpuOurs = ((second ? use.second : beyondLoad(use.bridgeOurs, use.bridgeTheirs)) * 1000) / count(ours);
       const cpuTheirs = (use.snmpd * 1000) / count(theirs);
       const wake = {
-        ours: beyondLoad(runs.bridgeOurs, runs.bridgeTheirs) / count(ours), snmpd: runs.snmpd / count(theirs),
+        ours: (second ? runs.second : beyondLoad(runs.bridgeOurs, runs.bridgeTheirs)) / count(ours), snmpd: runs.snmpd / count(theirs),
         pollersOurs: runs.pollersOurs / count(ours), pollersTheirs: runs.pollersTheirs / count(theirs),
       };
-      const thread = { cpuUsPerGet: socketThread.cpuNs / 1000 / count(ours), runsPerGet: socketThread.runs / count(ours) };
+      const thread = {
+        cpuUsPerGet: socketThread.cpuNs / 1000 / count(ours), runsPerGet: socketThread.runs / count(ours),
+        userUsPerGet: (socketThread.userMs * 1000) / count(ours), sysUsPerGet: (socketThread.sysMs * 1000) / count(ours),
+      };
+      const snmpdUs = { user: (snmpdSplit.userMs * 1000) / count(theirs), sys: (snmpdSplit.sysMs * 1000) / count(theirs) };
       const o = sum(ours);
       const t = sum(theirs);
       console.log(matched ? 'pollers back to back, ours held to the rate snmpd answered back to back in the round just before (the same load on the machine)'
@@ -198,7 +246,7 @@ async function main(): Promise<void> {
           : 'pollers back to back: each sends its next GET as soon as the last one is answered (a faster agent gets more GETs)');
       const rows = [
         ['agent', 'GET p50 ms', 'GET p99 ms', 'GET max ms', 'GETs/s', 'errors', 'CPU us/GET'],
-        ['bcmgmt', f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors), f(cpuOurs, 0)],
+        [ourName, f(o.p50), f(o.p99), f(o.max), f(o.rate, 0), String(o.errors), f(cpuOurs, 0)],
         ['snmpd (Debian)', f(t.p50), f(t.p99), f(t.max), f(t.rate, 0), String(t.errors), f(cpuTheirs, 0)],
         ['ratio ours/snmpd', f(o.p50 / t.p50, 2), f(o.p99 / t.p99, 2), f(o.max / t.max, 2), f(o.rate / t.rate, 2), '', f(cpuOurs / cpuTheirs, 2)],
       ];
@@ -212,10 +260,14 @@ async function main(): Promise<void> {
       };
       console.log(`  the machine's CPUs over our rounds: ${pct(machine.ours)}; over snmpd's: ${pct(machine.theirs)}`);
       console.log(`  times on a CPU per GET (/proc/*/schedstat; each a wake-up or a preemption): the agent's threads ${f(wake.ours, 2)} ours ` +
-        `(beyond the bridge's own, as for CPU), ${f(wake.snmpd, 2)} snmpd; the pollers' process ${f(wake.pollersOurs, 2)} over our rounds, ${f(wake.pollersTheirs, 2)} over snmpd's`);
-      console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)` +
-        (load.snmpTid ? `; that thread alone, per GET: ${f(thread.cpuUsPerGet, 1)} us of CPU, on a CPU ${f(thread.runsPerGet, 2)} times (snmpd: ${f(cpuTheirs, 1)} us, ${f(wake.snmpd, 2)} times)` : ''));
-      results.push({ pauseMs, matched, pollerThreads: threads, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread, runsPerGet: wake, socketThread: load.snmpTid ? thread : undefined });
+        `${second ? '(the second snmpd)' : "(beyond the bridge's own, as for CPU)"}, ${f(wake.snmpd, 2)} snmpd; the pollers' process ${f(wake.pollersOurs, 2)} over our rounds, ${f(wake.pollersTheirs, 2)} over snmpd's`);
+      if (!second) console.log(`  ${f(onThread * 100, 2)}% of our GETs answered on the agent's socket thread (src/snmp/socket-thread.ts; BCMGMT_SNMP_THREAD=off: none)` +
+        (load.snmpTid ? `; that thread alone, per GET: ${f(thread.cpuUsPerGet, 1)} us of CPU (user ${f(thread.userUsPerGet, 0)}, system ${f(thread.sysUsPerGet, 0)}), ` +
+          `on a CPU ${f(thread.runsPerGet, 2)} times (snmpd: ${f(cpuTheirs, 1)} us, user ${f(snmpdUs.user, 0)}, system ${f(snmpdUs.sys, 0)}; ${f(wake.snmpd, 2)} times)` : ''));
+      const ms = (xs: number[]): string => xs.map((x) => f(x)).join(' ');
+      console.log(`  each round: p99 ms ours ${ms(perRound.ours)}, snmpd's ${ms(perRound.snmpd)}` +
+        (load.snmpTid && !second ? `; our socket thread's CPU per GET, us: ${perRound.threadUs.map((x) => f(x, 1)).join(' ')}` : ''));
+      results.push({ pauseMs, matched, pollerThreads: threads, control, machine, ours: o, snmpd: t, p99Ratio: o.p99 / t.p99, cpuUsPerGet: { ours: cpuOurs, snmpd: cpuTheirs }, onThread, runsPerGet: wake, socketThread: load.snmpTid && !second ? thread : undefined, snmpdCpuUs: snmpdUs, perRound });
     }
     const eldMax = Math.max(...loop.map((l) => l.eldMaxMs));
     const eldP99 = Math.max(...loop.map((l) => l.eldP99Ms));
@@ -238,6 +290,7 @@ async function main(): Promise<void> {
       `bridge GC over our rounds and snmpd's: ${gcCount} pauses, ${f(gcMs, 0)} ms in all, ${gcLong} of 4 ms or more, longest ${f(gcMax, 1)} ms`);
     console.log(JSON.stringify({ results, eventLoopMaxMs: eldMax, eventLoopP99Ms: eldP99, heldMaxMs: Number.isNaN(held) ? undefined : held, idleLoopMaxMs: idleMax, rssMb: rss, cpuPercent: cpu, nodeFlags: load.nodeFlags, polls, failedPolls: failed, fullGetMaxMs: getMax, gc: { count: gcCount, totalMs: gcMs, over4Ms: gcLong, maxMs: gcMax } }));
   } finally {
+    await second?.stop();
     await snmpd.stop();
     await load.stop();
   }

@@ -34,13 +34,21 @@ export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2',
 
 /**
  * The environment the bridge runs with besides the flags (the C library reads it when the process starts):
- *   MALLOC_MMAP_THRESHOLD_=32768   glibc serves allocations of 32 KiB and more (the 64 KiB read buffers of a
- *                                  thousand node connections, SQLite's) by their own mappings and unmaps them when
+ *   MALLOC_MMAP_THRESHOLD_=69632   glibc serves allocations above 64 KiB by their own mappings and unmaps them when
  *                                  freed, instead of letting its threshold rise and keeping them in arenas that
- *                                  never shrink (about 18 MB of RSS under the soak load, same CPU).
+ *                                  never shrink. 64 KiB itself stays below it (65,552 bytes with malloc's header):
+ *                                  that is the buffer Node.js allocates for every datagram the SNMP agent reads.
+ *                                  At 32 KiB (the value until 2026-12-05) each such buffer was a mapping of its
+ *                                  own whenever the socket thread's arena had no free block that size: an mmap and
+ *                                  a munmap per GET, and the munmap interrupts the process's other CPUs to flush
+ *                                  their TLBs (perf: smp_call_function_many_cond under munmap), about 14 us more
+ *                                  of system time per GET, which put the agent's GET p99 level with snmpd's in one
+ *                                  run of three (bench/snmp-latency.ts, "system" of the socket thread). The reads of
+ *                                  the thousand node connections no longer allocate 64 KiB each
+ *                                  (src/chains/http-pool.ts reads into one buffer).
  * A variable the operator set is kept; with BCMGMT_NODE_FLAGS=none nothing is added.
  */
-export const DEFAULT_NODE_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '32768' };
+export const DEFAULT_NODE_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '69632' };
 
 /** The variables of DEFAULT_NODE_ENV to add to env (none when BCMGMT_NODE_FLAGS is none or empty, or already set). */
 export function runtimeEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

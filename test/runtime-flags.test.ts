@@ -27,7 +27,7 @@ describe('runtime flags: the definition', () => {
 
   it('the allocator setting: added by default, an operator\'s own value kept, nothing with none', () => {
     expect(runtimeEnv({})).to.deep.equal(DEFAULT_NODE_ENV);
-    expect(runtimeEnv({})).to.have.property('MALLOC_MMAP_THRESHOLD_', '32768');
+    expect(runtimeEnv({})).to.have.property('MALLOC_MMAP_THRESHOLD_', '69632');
     expect(runtimeEnv({ MALLOC_MMAP_THRESHOLD_: '131072' })).to.deep.equal({});
     expect(runtimeEnv({ [NODE_FLAGS_ENV]: 'none' })).to.deep.equal({});
     expect(runtimeEnv({ [NODE_FLAGS_ENV]: '--max-semi-space-size=2' })).to.deep.equal(DEFAULT_NODE_ENV);

@@ -40,6 +40,13 @@ interface Conn { readonly socket: net.Socket; current: InFlight | undefined; use
 /** Idle connections are closed this long before the node's announced Keep-Alive timeout. */
 const HINT_MARGIN_MS = 500;
 
+/**
+ * Where the reads of every plain (http:) connection land: one buffer for all, since each read is copied out at its
+ * own size before the next one. Otherwise Node.js allocates 64 KiB from the C library for each read (a thousand
+ * nodes, a hundred reads a second), which src/runtime-flags.ts would have to keep out of glibc's arenas.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 export class Http1Pool {
   private readonly conns = new Set<Conn>();
   private readonly idle: Conn[] = [];
@@ -78,13 +85,15 @@ export class Http1Pool {
   private open(): Conn {
     const u = this.url;
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    // true: go on reading (false would pause the socket)
+    const onRead = (n: number, buf: Uint8Array): boolean => { this.onData(conn, Buffer.from(buf.subarray(0, n))); return true; };
     const socket = u.protocol === 'https:'
       ? tls.connect({ host, port: Number(u.port || 443), servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
-      : net.connect({ host, port: Number(u.port || 80), noDelay: true });
+      : net.connect({ host, port: Number(u.port || 80), noDelay: true, onread: { buffer: READ_BUFFER, callback: onRead } });
     const conn: Conn = { socket, current: undefined, used: false };
     this.conns.add(conn);
     this.stats.connections++;
-    socket.on('data', (d: Buffer) => this.onData(conn, d));
+    if (socket instanceof tls.TLSSocket) socket.on('data', (d: Buffer) => this.onData(conn, d));
     socket.on('end', () => this.onEnd(conn));
     socket.on('error', (e: NodeJS.ErrnoException) => this.onFailure(conn, e));
     socket.on('close', () => this.onFailure(conn, undefined));

@@ -98,6 +98,31 @@ describe('RpcHttpClient transport', function () {
     } finally { c.close(); await closeHttp(server); }
   });
 
+  it('reads answers of many reads on four connections at once, each intact (the connections share one read buffer)', async () => {
+    // each answer about 300 KB, written in 16 KB pieces a few ms apart, so the four connections' reads interleave
+    const body = (id: number): string => `${id}:`.padEnd(300_000, String.fromCharCode(97 + (id % 26)));
+    const { url, server } = await jsonServer((q, res) => {
+      const text = JSON.stringify({ jsonrpc: '2.0', id: q.id, result: body(Number(q.params[0])) });
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('content-length', Buffer.byteLength(text));
+      let at = 0;
+      const next = (): void => {
+        res.write(text.slice(at, at + 16384));
+        at += 16384;
+        if (at < text.length) setTimeout(next, 1 + (q.id % 3));
+        else res.end();
+      };
+      next();
+    });
+    const c = new RpcHttpClient({ url, timeoutMs: 10000, jsonrpc: '2.0', maxSockets: 4 });
+    try {
+      const ids = Array.from({ length: 12 }, (_, i) => i);
+      const got = await Promise.all(ids.map((i) => c.call<string>('big', [i])));
+      for (const i of ids) expect(got[i] === body(i), `answer ${i}`).to.equal(true);
+      expect(c.stats).to.include({ connections: 4, errors: 0 });
+    } finally { c.close(); await closeHttp(server); }
+  });
+
   it('reads HTTP/1.0 answers framed by the end of the connection, a connection per request', async () => {
     const s = await tcpServer((req) => {
       const id = /"id":(\d+)/.exec(req)![1];
