@@ -155,10 +155,10 @@ async function main(): Promise<void> {
       const socketThread = { cpuNs: 0, runs: 0, userMs: 0, sysMs: 0 };
       // snmpd's CPU over its rounds in user and in system mode (the kernel's part: the datagrams and the wake-ups)
       const snmpdSplit = { userMs: 0, sysMs: 0 };
-      const threadStat = `/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/stat`;
+      const threadDir = `/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}`;
       // per round, for the swings within a run: each agent's p99, and our socket thread's CPU per GET
       const perRound = { ours: [] as number[], snmpd: [] as number[], threadUs: [] as number[] };
-      const socketSched = (): { cpuNs: number; runs: number } => schedstat(`/proc/${load.bridgePid}/task/${load.snmpTid ?? NaN}/schedstat`);
+      const socketSched = (): { cpuNs: number; runs: number } => schedstat(`${threadDir}/schedstat`);
       // times on a CPU (wake-ups, mostly) of the agents' threads and of the pollers' process, counted like CPU time
       const runs = { bridgeOurs: 0, bridgeTheirs: 0, snmpd: 0, second: 0, pollersOurs: 0, pollersTheirs: 0 };
       // the machine over each agent's rounds: busy, idle and stolen CPU time
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
         const s2 = second ? cpuMs(second.pid) : NaN;
         const r = [slices(load.bridgePid), slices(process.pid), second ? slices(second.pid) : NaN];
         const th = socketSched();
-        const thSplit = cpuSplit(threadStat);
+        const thSplit = cpuSplit(`${threadDir}/stat`);
         const m = machineMs();
         const t0 = performance.now();
         const l = await pollers(ourPort, ourOids, seconds, 4, { pauseMs, rate });
@@ -186,11 +186,11 @@ async function main(): Promise<void> {
         const th1 = socketSched();
         socketThread.cpuNs += th1.cpuNs - th.cpuNs;
         socketThread.runs += th1.runs - th.runs;
-        const thSplit1 = cpuSplit(threadStat);
+        const thSplit1 = cpuSplit(`${threadDir}/stat`);
         socketThread.userMs += thSplit1.user - thSplit.user;
         socketThread.sysMs += thSplit1.sys - thSplit.sys;
         perRound.ours.push(l.p99);
-        perRound.threadUs.push((th1.cpuNs - th.cpuNs) / 1000 / l.count);
+        if (!second) perRound.threadUs.push((th1.cpuNs - th.cpuNs) / 1000 / l.count);
         const s = await load.sample();
         loop.push(s.bridge);
         use.onThread += s.bridge.snmpOnThread;

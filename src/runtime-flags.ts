@@ -42,8 +42,9 @@ export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2',
  *                                  own whenever the socket thread's arena had no free block that size: an mmap and
  *                                  a munmap per GET, and the munmap interrupts the process's other CPUs to flush
  *                                  their TLBs (perf: smp_call_function_many_cond under munmap), about 14 us more
- *                                  of system time per GET, which put the agent's GET p99 level with snmpd's in one
- *                                  run of three (bench/snmp-latency.ts, "system" of the socket thread). The reads of
+ *                                  of system time per GET; in the runs where it happened the agent's GET p99 came
+ *                                  out level with snmpd's (bench/snmp-latency.ts, "system" of the socket thread;
+ *                                  docs/scaling-measurements.md). The reads of
  *                                  the thousand node connections no longer allocate 64 KiB each
  *                                  (src/chains/http-pool.ts reads into one buffer).
  * A variable the operator set is kept; with BCMGMT_NODE_FLAGS=none nothing is added.
