@@ -111,7 +111,11 @@ async function main(): Promise<void> {
   const nodeFlags = process.argv.includes('--node-flags') ? parseNodeFlags(arg('node-flags', '')) : undefined;
   const control = process.argv.includes('--control');
   const bridgeEnv = process.argv.includes('--bridge-env')
-    ? Object.fromEntries(arg('bridge-env', '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : undefined;
+    ? Object.fromEntries(arg('bridge-env', '').split(/\s+/).filter(Boolean).map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--bridge-env: "${kv}" is not NAME=VALUE`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    })) : undefined;
   const load = await startLoad({ nodes, peers, polled, nodeUrl, getEvery, source, nodeFlags, bridgeEnv });
   const snmpd = await startSnmpd('public');
   // --control: a second snmpd answers "our" rounds, with snmpd's OIDs (the bridge carries its load all the same)
