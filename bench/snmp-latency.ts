@@ -203,7 +203,6 @@ async function main(): Promise<void> {
       };
       const theirRound = async (): Promise<Latency> => {
         const b = cpuMs(load.bridgePid);
-        const d = cpuMs(snmpd.pid);
         const dSplit = cpuSplit(`/proc/${snmpd.pid}/stat`);
         const r = [slices(load.bridgePid), slices(snmpd.pid), slices(process.pid)];
         const m = machineMs();
@@ -215,8 +214,8 @@ async function main(): Promise<void> {
         runs.pollersTheirs += slices(process.pid) - r[2] + (l.threadRuns ?? 0);
         theirs.push(l);
         use.bridgeTheirs += cpuMs(load.bridgePid) - b;
-        use.snmpd += cpuMs(snmpd.pid) - d;
         const dSplit1 = cpuSplit(`/proc/${snmpd.pid}/stat`);
+        use.snmpd += dSplit1.user + dSplit1.sys - (dSplit.user + dSplit.sys);
         snmpdSplit.userMs += dSplit1.user - dSplit.user;
         snmpdSplit.sysMs += dSplit1.sys - dSplit.sys;
         perRound.snmpd.push(l.p99);
