@@ -13,6 +13,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { HttpHost } from '../http/server';
 import type { User } from './auth';
 import { NC_NS } from './namespaces';
+import { giveBack } from './xml-chunks';
 import type { NetconfServer } from './server';
 
 function rpcError(tag: string, type: string, message: string): string {
@@ -37,7 +38,8 @@ async function writeStream(res: Response, chunks: AsyncIterable<Buffer>, log: (l
     if (!res.write('<?xml version="1.0" encoding="UTF-8"?>')) await drained(res);
     for await (const c of chunks) {
       if (gone) break;
-      if (c.length && !res.write(c)) await drained(res);
+      // given back once the socket has sent it (never, if the response is destroyed first: then it is collected)
+      if (c.length && !res.write(c, () => giveBack(c))) await drained(res);
       if (gone) break;
     }
     if (!gone) res.end();

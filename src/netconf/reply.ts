@@ -44,7 +44,8 @@ export async function dataAsync(rpc: XmlElement, nodes: readonly DNode[]): Promi
 
 /**
  * A <data> reply written in chunks (Handled.stream): first what writeFirst writes into the chunk writer (one step
- * per list entry; e.g. /managed-system straight from the tree), then the nodes of rest (built before: small).
+ * per list entry; e.g. /managed-system straight from the tree), then the nodes of rest (built before: small). The
+ * chunks are lent (xml-chunks.ts giveBack).
  */
 export function dataStream(rpc: XmlElement, writeFirst: ((w: XmlChunks) => Iterator<void, void, void>) | undefined, rest: readonly DNode[]): Handled {
   const open = `${replyOpen(rpc)}<data>`;
@@ -54,7 +55,7 @@ export function dataStream(rpc: XmlElement, writeFirst: ((w: XmlChunks) => Itera
     if (writeFirst) yield* chunksOf(writeFirst(w), w);
     yield* chunksOf(nodeWrites(rest, NC_NS, w), w);
     w.write('</data></rpc-reply>');
-    yield w.take();
+    yield w.lend();
   }
   return { stream: chunks() };
 }

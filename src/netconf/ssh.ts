@@ -17,6 +17,7 @@ import { Server } from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import type { UserDirectory, User } from './auth';
 import { FrameDecoder, FramingError, encodeFrame, frameEnd, framePieceParts } from './framing';
+import { giveBack } from './xml-chunks';
 import { LoginGate, connectionKey } from './login-gate';
 import type { LoginGateLimits } from './login-gate';
 import { NC_NS } from './namespaces';
@@ -253,11 +254,12 @@ export class NetconfSshServer {
         for await (const c of chunks) {
           if (ending) break;
           if (!c.length) continue;
-          // the chunk header and the chunk written apart: the chunk is not copied (the callback counts the last write)
+          // the chunk header and the chunk written apart: the chunk is not copied (the callback counts the last write;
+          // once it is called the channel has copied the chunk into SSH packets, and the chunk is given back)
           const parts = framePieceParts(c, decoder.mode);
           for (let i = 0; i < parts.length - 1; i++) channel.write(parts[i]);
           unsent++;
-          const more = channel.write(parts[parts.length - 1], sent);
+          const more = channel.write(parts[parts.length - 1], () => { giveBack(c); sent(); });
           session.lastActivity = Date.now();
           if (!more) await drained();
           if (ending) break;

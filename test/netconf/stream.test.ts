@@ -141,6 +141,78 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     }
   });
 
+  it('replies streamed at once to clients that read slowly and quickly (SSH both framings, HTTP) each carry their own data whole', async () => {
+    // the chunks are lent to the transport and their buffers reused once sent (xml-chunks.ts giveBack): a buffer
+    // reused while a client that does not read still has it waiting in its SSH channel would show in one of the replies
+    const inProcess = managedSystemOf((await replyText(await nb.view.rpc.handleMessage(session, rpc('x', '<get/>'))))!);
+    expect(inProcess.length, 'a reply larger than the SSH window of the client (2 MB)').to.be.greaterThan(2 << 20);
+    const startSsh = async (base11: boolean, id: string): Promise<{ c: RawNetconf; helloEnd: number }> => {
+      const c = await RawNetconf.connect(nb.sshPort, ADMIN);
+      await c.waitFor(/<\/hello>\]\]>\]\]>/);
+      const helloEnd = c.received.indexOf(EOM) + EOM.length;
+      c.hello(base11);
+      const get = rpc(id, '<get/>');
+      c.write(base11 ? chunk(get) : `${get}${EOM}`);
+      return { c, helloEnd };
+    };
+    const endSsh = async (s: { c: RawNetconf; helloEnd: number }, base11: boolean): Promise<string> => {
+      try {
+        await s.c.waitFor(base11 ? /<\/rpc-reply>\n##\n$/ : /<\/rpc-reply>\]\]>\]\]>$/, 60_000);
+        const dec = new FrameDecoder(1 << 30);
+        dec.mode = base11 ? 'chunked' : 'eom';
+        dec.push(Buffer.from(s.c.received.slice(s.helloEnd), 'utf8'));
+        return dec.next()!.toString('utf8');
+      } finally {
+        s.c.close();
+      }
+    };
+    const httpGet = async (id: string): Promise<string> => {
+      const r = await httpRequest(nb.httpPort, { user: ADMIN, body: rpc(id, '<get/>') });
+      expect(r.status).to.equal(200);
+      return r.body;
+    };
+    /** An HTTP <get> whose response is not read until the returned function is called (the server's socket holds the rest). */
+    const slowHttp = (id: string): Promise<() => Promise<string>> => new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: nb.httpPort, method: 'POST', path: '/netconf', agent: false,
+        headers: { 'Content-Type': 'application/xml', Authorization: `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toString('base64')}` } }, (res) => {
+        const parts: Buffer[] = [];
+        res.once('data', (d: Buffer) => {
+          parts.push(d);
+          res.pause();
+          resolve(() => new Promise<string>((done, fail) => {
+            res.on('data', (x: Buffer) => parts.push(x));
+            res.on('end', () => done(Buffer.concat(parts).toString('utf8')));
+            res.on('error', fail);
+            res.resume();
+          }));
+        });
+      });
+      req.on('error', reject);
+      req.end(rpc(id, '<get/>'));
+    });
+    for (let round = 0; round < 2; round++) {
+      // clients that read the first bytes, then nothing: the server fills their SSH windows (or the socket) and holds the rest
+      const slow = await Promise.all([true, false].map(async (base11) => {
+        const s = await startSsh(base11, `slow-${base11 ? 11 : 10}-${round}`);
+        await s.c.waitFor(/message-id="slow/, 60_000);
+        s.c.pause();
+        return s;
+      }));
+      const slowHttpRest = await slowHttp(`slow-http-${round}`);
+      await new Promise((r) => setTimeout(r, 500));
+      // meanwhile, replies to clients that read at once
+      const fast = await Promise.all([endSsh(await startSsh(true, `fast11-${round}`), true), endSsh(await startSsh(false, `fast10-${round}`), false),
+        httpGet(`http1-${round}`), httpGet(`http2-${round}`)]);
+      for (const s of slow) s.c.resume();
+      const replies = [...await Promise.all([endSsh(slow[0], true), endSsh(slow[1], false), slowHttpRest()]), ...fast];
+      for (const [i, reply] of replies.entries()) {
+        expect(reply.endsWith('</data></rpc-reply>'), `reply ${i}: ${reply.slice(-200)}`).to.equal(true);
+        expect(reply.match(/<rpc-reply/g), `reply ${i}`).to.have.length(1);
+        expect(managedSystemOf(reply) === inProcess, `reply ${i} of round ${round} is the tree's data`).to.equal(true);
+      }
+    }
+  });
+
   it('a notification raised while a reply is streamed is sent after the reply, never inside it', async () => {
     const c = await RawNetconf.connect(nb.sshPort, ADMIN);
     try {

@@ -3,9 +3,10 @@
  * UTF-8 of each piece written, whatever the characters (ASCII, two-, three- and four-byte sequences, lone surrogates as
  * Buffer.from writes them) and whatever the size of a piece (beyond the buffer's usual capacity it grows, and after
  * the take it is back to its usual size); tentative elements and leaves are written as leafXml and data.ts write them.
+ * A lent chunk is the writer's buffer without a copy, stays as it was until it is given back, and is reused only then.
  */
 import { expect } from 'chai';
-import { CHUNK_BYTES, XmlChunks, leafXml } from '../../src/netconf/xml-chunks';
+import { CHUNK_BYTES, XmlChunks, giveBack, leafXml, spareBuffers } from '../../src/netconf/xml-chunks';
 import { scalarOf } from '../../src/model/scalars';
 import type { ScalarType } from '../../src/model';
 
@@ -118,5 +119,63 @@ describe('XmlChunks: text written into bytes', () => {
     const w = new XmlChunks();
     expect(w.leafInto('height', scalarOf({ base: 'counter64' }).xml, { base: 'counter64' }, 9_007_199_254_740_991n)).to.equal(true);
     expect(w.take().toString()).to.equal('<height>9007199254740991</height>');
+  });
+  it('a lent chunk is the writer\'s buffer, unchanged while the writer goes on, and reused by the next writer only once given back', () => {
+    // start from no spare buffer
+    const drain: XmlChunks[] = [];
+    while (spareBuffers() > 0) drain.push(new XmlChunks());
+    const w = new XmlChunks();
+    const text = (n: number, c: string): string => c.repeat(n);
+    // written in pieces of 1 KB, as a reply is (one piece larger than a third of the buffer grows it)
+    const fill = (x: XmlChunks, n: number, c: string): void => { for (let i = 0; i < n; i += 1024) x.write(c.repeat(Math.min(1024, n - i))); };
+    fill(w, CHUNK_BYTES, 'a');
+    const a = w.lend();
+    expect(a.length).to.equal(CHUNK_BYTES);
+    fill(w, CHUNK_BYTES + 10, 'b');
+    const b = w.lend();
+    expect(b.buffer, 'the writer took another buffer after the lend').to.not.equal(a.buffer);
+    expect(a.equals(Buffer.from(text(CHUNK_BYTES, 'a'))), 'a lent chunk stays as it was').to.equal(true);
+    // not given back: a new writer never writes into it
+    const other = new XmlChunks();
+    fill(other, CHUNK_BYTES, 'c');
+    const c = other.lend();
+    expect(c.buffer).to.not.equal(a.buffer);
+    expect(c.buffer).to.not.equal(b.buffer);
+    expect(a.toString('latin1')).to.equal(text(CHUNK_BYTES, 'a'));
+    // given back (twice: the second does nothing): the next writer writes into it
+    giveBack(a);
+    giveBack(a);
+    expect(spareBuffers()).to.equal(1);
+    const next = new XmlChunks();
+    fill(next, CHUNK_BYTES, 'd');
+    const d = next.lend();
+    expect(d.buffer, 'the buffer given back is reused').to.equal(a.buffer);
+    expect(spareBuffers()).to.equal(0);
+    expect(d.toString('latin1')).to.equal(text(CHUNK_BYTES, 'd'));
+    expect(b.toString('latin1')).to.equal(text(CHUNK_BYTES + 10, 'b'));
+    // a short chunk is a copy: giving it back keeps nothing
+    next.write('<tail/>');
+    const tail = next.lend();
+    expect(tail.toString()).to.equal('<tail/>');
+    giveBack(tail);
+    expect(spareBuffers()).to.equal(0);
+    // a chunk grown beyond the usual capacity is not kept either; at most four buffers are kept
+    const big = new XmlChunks();
+    big.write(text(3 * CHUNK_BYTES, 'e'));
+    const e = big.lend();
+    expect(e.length).to.equal(3 * CHUNK_BYTES);
+    giveBack(e);
+    expect(spareBuffers()).to.equal(0);
+    const more = Array.from({ length: 3 }, () => { const m = new XmlChunks(); fill(m, CHUNK_BYTES, 'f'); return m.lend(); });
+    for (const x of [b, c, d, ...more]) giveBack(x);
+    expect(spareBuffers(), 'six given back, four kept').to.equal(4);
+    // take() is still a copy of its own
+    const t = new XmlChunks();
+    fill(t, CHUNK_BYTES, 'g');
+    const g = t.take();
+    giveBack(g);
+    expect(spareBuffers()).to.equal(3);
+    expect(g.toString('latin1')).to.equal(text(CHUNK_BYTES, 'g'));
+    void drain;
   });
 });

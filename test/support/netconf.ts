@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
@@ -172,7 +173,7 @@ export class RawNetconf {
   private waiters: (() => void)[] = [];
   closed = false;
   readonly closedPromise: Promise<void>;
-  private constructor(private readonly client: Client, private readonly ch: ClientChannel) {
+  private constructor(private readonly client: Client, private readonly ch: ClientChannel, private readonly sock: net.Socket) {
     let done: () => void = () => undefined;
     this.closedPromise = new Promise((r) => { done = r; });
     ch.on('data', (d: Buffer) => { this.buf += d.toString('utf8'); this.wake(); });
@@ -185,20 +186,29 @@ export class RawNetconf {
   static connect(port: number, user: { name: string; password?: string; privateKey?: string | Buffer }): Promise<RawNetconf> {
     return new Promise((resolve, reject) => {
       const c = new Client();
+      // the TCP connection is the test's own, so that it can stop reading it (pause)
+      const sock = net.connect(port, '127.0.0.1');
       c.on('error', reject);
       c.on('ready', () => {
         c.subsys('netconf', (err, ch) => {
           if (err) { reject(err); return; }
-          resolve(new RawNetconf(c, ch));
+          resolve(new RawNetconf(c, ch, sock));
         });
       });
-      c.connect({ host: '127.0.0.1', port, username: user.name, password: user.password, privateKey: user.privateKey, readyTimeout: 20000 });
+      c.connect({ sock, username: user.name, password: user.password, privateKey: user.privateKey, readyTimeout: 20000 });
     });
   }
 
   private wake(): void { for (const w of this.waiters.splice(0)) w(); }
 
   get received(): string { return this.buf; }
+
+  /**
+   * Stops reading the connection until resume(): the client sends no window adjustment, so once the channel's
+   * window (2 MB) is used up the server holds what it writes.
+   */
+  pause(): void { this.sock.pause(); }
+  resume(): void { this.sock.resume(); }
 
   write(data: string | Buffer): boolean {
     if (this.closed) return false;
