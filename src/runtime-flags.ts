@@ -46,10 +46,13 @@ export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2',
  *                                  out level with snmpd's (bench/snmp-latency.ts, "system" of the socket thread;
  *                                  docs/scaling-measurements.md). The reads of the thousand node connections no
  *                                  longer allocate 64 KiB each (src/chains/http-pool.ts reads into one buffer).
- *                                  Its cost: blocks of 32-64 KiB (the full <get>'s 48 KB reply chunks, their
- *                                  framing and SSH packets) now come from the arenas, and under the load of target
+ *                                  Its cost: blocks of 32-64 KiB come from the arenas. The full <get>'s 48 KB
+ *                                  reply chunks were such blocks, a new one per chunk, and under the load of target
  *                                  3 the RSS moved by up to 7.4 MB between half-minute samples against 3.3 at 32768
- *                                  (one hour peaked at 150.1 MB; docs/scaling-measurements.md, 2026-12-05).
+ *                                  (one hour peaked at 150.1 MB). Since the chunks are lent from reused buffers
+ *                                  (src/netconf/xml-chunks.ts) it moves by up to 1.8 MB; the SSH packets (about
+ *                                  32 KB each, made by ssh2) still come from the arenas (docs/scaling-measurements.md,
+ *                                  2026-12-05).
  * A variable the operator set is kept; with BCMGMT_NODE_FLAGS=none nothing is added.
  */
 export const DEFAULT_NODE_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '69632' };
