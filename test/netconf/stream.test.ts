@@ -19,7 +19,7 @@ import { replyText } from '../../src/netconf/session';
 import { parseXml } from '../../src/netconf/xml';
 import { CHUNK_BYTES, XmlChunks, chunksOf } from '../../src/netconf/xml-chunks';
 import * as http from 'node:http';
-import { ADMIN, BCM, EOM, RawNetconf, chunk, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
+import { ADMIN, BCM, EOM, RawNetconf, basicAuth, chunk, fillSynthetic, httpRequest, rpc, startNetconfBridge } from '../support/netconf';
 import type { NetconfBridge } from '../support/netconf';
 
 const NCWD = 'urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults';
@@ -174,7 +174,7 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     /** An HTTP <get> whose response is not read until the returned function is called (the server's socket holds the rest). */
     const slowHttp = (id: string): Promise<() => Promise<string>> => new Promise((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: nb.httpPort, method: 'POST', path: '/netconf', agent: false,
-        headers: { 'Content-Type': 'application/xml', Authorization: `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toString('base64')}` } }, (res) => {
+        headers: { 'Content-Type': 'application/xml', Authorization: basicAuth(ADMIN) } }, (res) => {
         const parts: Buffer[] = [];
         res.once('data', (d: Buffer) => {
           parts.push(d);
@@ -286,7 +286,7 @@ describe('NETCONF <get> and <get-config> streamed from the tree', function () {
     c.close();
     await new Promise<void>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: nb.httpPort, method: 'POST', path: '/netconf', agent: false,
-        headers: { 'Content-Type': 'application/xml', Authorization: `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toString('base64')}` } }, (res) => {
+        headers: { 'Content-Type': 'application/xml', Authorization: basicAuth(ADMIN) } }, (res) => {
         res.once('data', () => { req.destroy(); resolve(); });
       });
       req.on('error', (e: Error) => { if (!req.destroyed) reject(e); });

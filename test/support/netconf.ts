@@ -253,13 +253,18 @@ export function rpc(id: string | number, body: string): string {
 
 // ---- HTTP ---------------------------------------------------------------------------------------------
 
+/** The Authorization header of HTTP basic authentication for a user. */
+export function basicAuth(user: { name: string; password: string }): string {
+  return `Basic ${Buffer.from(`${user.name}:${user.password}`).toString('base64')}`;
+}
+
 export interface HttpResult { readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly body: string }
 
 export function httpRequest(port: number, opts: { method?: string; path?: string; body?: string | Buffer; user?: { name: string; password: string };
   headers?: Record<string, string>; stream?: (req: http.ClientRequest) => void }): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.user) headers.Authorization = `Basic ${Buffer.from(`${opts.user.name}:${opts.user.password}`).toString('base64')}`;
+    if (opts.user) headers.Authorization = basicAuth(opts.user);
     if (opts.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/xml';
     const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/netconf', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
