@@ -16,7 +16,6 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from './litecoind';
 import { run } from './snmp';
 import { haveCommand, requireTool } from './tools';
 import { until } from './wait';
@@ -96,7 +95,13 @@ export class ZabbixTestBed {
   static async start(): Promise<ZabbixTestBed> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcm-zabbix-'));
     fs.chmodSync(dir, 0o755);
-    const bed = new ZabbixTestBed(dir, await freePort(), await freeLowPort(), await freePort(), path.join(dir, 'snmptraps.log'), {});
+    // below the ephemeral range (32768 and up), so that no outgoing connection of the tests (the bridge's to
+    // litecoind, started meanwhile) takes a port between the probe and the server's bind: a clean-clone CI once saw
+    // PostgreSQL stop at start on a port from freePort()
+    const ports = new Set<number>();
+    while (ports.size < 3) ports.add(await freeLowPort());
+    const [pg, server, api] = [...ports];
+    const bed = new ZabbixTestBed(dir, pg, server, api, path.join(dir, 'snmptraps.log'), {});
     try {
       await bed.startDatabase();
       await bed.startServer();
